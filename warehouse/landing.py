@@ -1,0 +1,211 @@
+"""Immutable landing files, one per (platform, stream, account, run).
+
+Layout: ``<landing_root>/<platform>/<stream>/<account>/<run_id>.parquet`` holds the rows the
+connector produced; ``<run_id>.rejects.jsonl`` next to it holds the records that failed their
+model (``stream, raw_json, error, location``). Files are written to a temporary name, fsynced
+and hard-linked into place, so a reader sees a complete file or none, and an existing file is
+never overwritten (a second write for the same run raises :class:`LandingError`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from warehouse.errors import LandingError
+
+__all__ = ["LandingFile", "landing_path", "write_landing"]
+
+_SAFE = re.compile(r"^[A-Za-z0-9_.:=-]+$")
+_REJECT_FIELDS = ("stream", "raw_json", "error", "location")
+
+
+@dataclass(frozen=True)
+class LandingFile:
+    """One landed stream of one account for one run.
+
+    Attributes:
+        platform: ``meta_ads``.
+        stream: connector stream name (``ad_insights_daily``).
+        table: qualified warehouse table (``meta_ads.ad_insights_daily``).
+        account_id: the account the rows belong to.
+        run_id: the extract run.
+        path: the Parquet file of rows.
+        rejects_path: the JSONL file of rejected records, or None when there were none.
+        rows: number of rows in ``path``.
+        rejects: number of rejected records.
+
+    """
+
+    platform: str
+    stream: str
+    table: str
+    account_id: str
+    run_id: str
+    path: Path
+    rejects_path: Path | None
+    rows: int
+    rejects: int
+
+
+def _segment(value: str, what: str) -> str:
+    if not value or not _SAFE.match(value) or value in {".", ".."}:
+        raise LandingError(f"{what} {value!r} is not a safe path segment")
+    return value
+
+
+def landing_path(root: Path, platform: str, stream: str, account_id: str, run_id: str) -> Path:
+    """Where the Parquet file of a (platform, stream, account, run) lands."""
+    return (
+        Path(root)
+        / _segment(platform, "platform")
+        / _segment(stream, "stream")
+        / _segment(account_id, "account_id")
+        / f"{_segment(run_id, 'run_id')}.parquet"
+    )
+
+
+def _plain(record: Any) -> dict[str, Any]:
+    if isinstance(record, Mapping):
+        return dict(record)
+    if dataclasses.is_dataclass(record) and not isinstance(record, type):
+        return dataclasses.asdict(record)
+    dump = getattr(record, "model_dump", None)
+    if callable(dump):
+        result = dump()
+        if isinstance(result, dict):
+            return result
+    raise LandingError(f"cannot land record of type {type(record).__name__}")
+
+
+def _to_arrow(rows: Sequence[Mapping[str, Any]]) -> pa.Table:
+    """Build an Arrow table; a column whose values do not share one type lands as text.
+
+    Staging then casts to the target types and reports the values that do not fit, so an odd
+    value never stops the file from landing (the landing file is the raw record).
+    """
+    names: list[str] = []
+    seen: set[str] = set()
+    for row in rows:
+        for key in row:
+            if key not in seen:
+                seen.add(key)
+                names.append(key)
+    arrays: list[pa.Array] = []
+    for name in names:
+        values = [row.get(name) for row in rows]
+        try:
+            array = pa.array(values)
+        except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
+            array = pa.array([None if v is None else str(v) for v in values], type=pa.string())
+        arrays.append(array)
+    return pa.Table.from_arrays(arrays, names=names)
+
+
+def _publish_file(tmp: Path, final: Path) -> None:
+    try:
+        os.link(tmp, final)  # atomic, and fails instead of replacing an existing file
+    except FileExistsError:
+        raise LandingError(f"landing file {final} already exists; landing is immutable") from None
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_landing(
+    root: str | Path,
+    *,
+    platform: str,
+    stream: str,
+    account_id: str,
+    run_id: str,
+    rows: Sequence[Mapping[str, Any]],
+    rejects: Iterable[Any] = (),
+    table: str | None = None,
+) -> LandingFile:
+    """Write one run's rows (and rejected records) of one stream and account, immutably.
+
+    Args:
+        root: landing root (``Warehouse.landing_root``).
+        platform: platform name, also the warehouse schema.
+        stream: connector stream name.
+        account_id: account the rows belong to.
+        run_id: extract run id.
+        rows: plain dicts keyed by warehouse column (str, int, Decimal, date, aware datetime,
+            None).
+        rejects: ``RejectedRecord``-like objects or dicts (stream, raw_json, error, location).
+        table: qualified warehouse table; default ``<platform>.<stream>``.
+
+    Returns:
+        The :class:`LandingFile` to put in a ``LoadBatch``.
+
+    Raises:
+        LandingError: the file exists already, a path segment is unsafe, or writing failed.
+
+    """
+    final = landing_path(Path(root), platform, stream, account_id, run_id)
+    if final.exists():
+        raise LandingError(f"landing file {final} already exists; landing is immutable")
+    reject_rows = [_plain(r) for r in rejects]
+    try:
+        final.parent.mkdir(parents=True, exist_ok=True)
+        rejects_final: Path | None = None
+        if reject_rows:
+            rejects_final = final.with_name(f"{run_id}.rejects.jsonl")
+            tmp = final.with_name(f".{run_id}.rejects.{uuid.uuid4().hex}.tmp")
+            with tmp.open("w", encoding="utf-8") as fh:
+                for rec in reject_rows:
+                    line = {k: _jsonable(rec.get(k)) for k in _REJECT_FIELDS}
+                    fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+                fh.flush()
+                os.fsync(fh.fileno())
+            if rejects_final.exists():
+                # Orphan of a writer that died before its Parquet file landed: the Parquet
+                # file is the commit marker, so the orphan is not part of any landed run.
+                rejects_final.unlink()
+            _publish_file(tmp, rejects_final)
+        tmp = final.with_name(f".{run_id}.{uuid.uuid4().hex}.tmp")
+        pq.write_table(_to_arrow(rows), tmp)
+        _fsync(tmp)
+        _publish_file(tmp, final)
+        _fsync(final.parent)
+    except LandingError:
+        raise
+    except (OSError, pa.ArrowException) as exc:
+        raise LandingError(f"cannot write landing file {final}: {exc}") from exc
+    return LandingFile(
+        platform=platform,
+        stream=stream,
+        table=table or f"{platform}.{stream}",
+        account_id=account_id,
+        run_id=run_id,
+        path=final,
+        rejects_path=rejects_final,
+        rows=len(rows),
+        rejects=len(reject_rows),
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, Mapping | list):
+        return json.loads(json.dumps(value, default=str))
+    return str(value)
