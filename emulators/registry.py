@@ -1,0 +1,25 @@
+"""Platform name -> emulator factory (the CLI, tests and sandbox deployments use this)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from emulators._base import Emulator
+from emulators.faults import FaultConfig
+from emulators.market import Market
+from emulators.meta_ads import MetaAdsEmulator
+from emulators.quota import QuotaConfig
+
+
+def meta_ads(
+    market: Market | None = None,
+    faults: FaultConfig | None = None,
+    quota: QuotaConfig | None = None,
+    **options: Any,
+) -> Emulator:
+    """Build the Meta Graph API emulator (options: see ``MetaAdsEmulator``)."""
+    return MetaAdsEmulator(market, faults, quota, **options)
+
+
+EMULATORS: dict[str, Callable[..., Emulator]] = {"meta_ads": meta_ads}
