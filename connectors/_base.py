@@ -1,0 +1,584 @@
+"""BaseConnector: one httpx.Client and the request loop every platform shares.
+
+One attempt of :meth:`BaseConnector.request`::
+
+    rate limiter acquire  ->  circuit breaker check (first attempt)  ->  send
+    ->  httpx errors translated here, once (:meth:`BaseConnector._send`)
+    ->  throttle_headroom(response) feeds the adaptive limiter
+    ->  validate_response(response) CLASSIFIES: return, or raise retryable / fatal
+    ->  JSON decode (MalformedResponseError)  ->  record the attempt (CallRecorder)
+
+Only :class:`~connectors.errors.RetryableAPIError` is retried: exponential backoff with full
+jitter (:class:`~connectors.retry.RetryPolicy`), at least as long as the platform asked
+(``retry_after`` hook: Retry-After, or the platform's own throttle hints), capped in attempts
+*and* total time. :class:`~connectors.errors.TokenExpiredError` forces one token refresh and
+one more attempt. A request whose retries are exhausted counts as one failure for the
+(platform, account) circuit breaker.
+
+Subclasses override hooks, never the loop: ``validate_response``, ``throttle_headroom``,
+``retry_after``. ``sleep`` and ``clock`` are injectable so tests never sleep.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any, ClassVar
+
+import httpx
+
+from connectors._redact import install_log_redaction, redact, redact_url
+from connectors.auth import GENERATION_EXTENSION, RefreshableAuth
+from connectors.calllog import ApiCall, CallRecorder
+from connectors.errors import (
+    APIError,
+    AuthenticationError,
+    BadRequestError,
+    ConnectorError,
+    MalformedResponseError,
+    NotFoundError,
+    PaginationError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestTimeoutError,
+    RetryableAPIError,
+    ServerError,
+    TokenExpiredError,
+    TransportError,
+)
+from connectors.pagination import PageRequest, Paginator
+from connectors.ratelimit import CircuitBreaker, KeyedPool, TokenBucket
+from connectors.retry import RetryPolicy
+
+__all__ = ["ApiResponse", "BaseConnector", "Page", "utcnow"]
+
+logger = logging.getLogger("connectors")
+
+
+def utcnow() -> datetime:
+    """Return the current UTC time (timezone-aware)."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class ApiResponse:
+    """A classified, decoded answer.
+
+    Attributes:
+        payload: the decoded JSON body.
+        status: HTTP status.
+        headers: response headers.
+        throttle_headroom: remaining quota share reported by the platform, if any.
+        attempts: attempts it took.
+        response: the raw response (for header-driven paginators; stays in ``connectors``).
+
+    """
+
+    payload: Any
+    status: int
+    headers: Mapping[str, str]
+    throttle_headroom: float | None
+    attempts: int
+    response: httpx.Response
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a paginated read.
+
+    Attributes:
+        records: the page's raw records.
+        number: 1-based page number.
+        payload: the whole decoded body.
+
+    """
+
+    records: list[Any]
+    number: int
+    payload: Any
+
+
+class BaseConnector:
+    """Shared HTTP machinery for every platform connector.
+
+    Args:
+        base_url: scheme and host of the API (paths are relative to it).
+        auth: an httpx auth object (see :mod:`connectors.auth`).
+        retry_policy: retry timing.
+        timeout: httpx timeout.
+        requests_per_second: client-side rate per account.
+        burst: requests allowed back to back.
+        headroom_threshold: headroom below which the limiter slows down.
+        breaker_failure_threshold: exhausted requests in a row that open the breaker.
+        breaker_reset_timeout: seconds the breaker stays open.
+        transport: injected transport (emulator, loopback, or ``None`` for the network).
+        recorder: where every attempt is recorded (a fresh one by default).
+        sleep: blocking wait.
+        clock: current UTC time.
+        headers: extra default headers.
+        rng: random source for jitter.
+        rate_limiters: a shared account -> bucket pool (to share quota across connectors).
+        breakers: a shared account -> breaker pool.
+
+    """
+
+    platform: ClassVar[str] = ""
+    max_pages: ClassVar[int] = 10_000
+
+    def __init__(
+        self,
+        *,
+        base_url: str,
+        auth: httpx.Auth | None = None,
+        retry_policy: RetryPolicy | None = None,
+        timeout: httpx.Timeout | float = 30.0,
+        requests_per_second: float = 10.0,
+        burst: int = 1,
+        headroom_threshold: float = 0.2,
+        breaker_failure_threshold: int = 5,
+        breaker_reset_timeout: float = 60.0,
+        transport: httpx.BaseTransport | None = None,
+        recorder: CallRecorder | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], datetime] = utcnow,
+        headers: Mapping[str, str] | None = None,
+        rng: random.Random | None = None,
+        rate_limiters: KeyedPool[str, TokenBucket] | None = None,
+        breakers: KeyedPool[str, CircuitBreaker] | None = None,
+    ) -> None:
+        install_log_redaction()
+        self.base_url = httpx.URL(base_url.rstrip("/"))
+        self.retry_policy = retry_policy or RetryPolicy()
+        self.recorder = recorder if recorder is not None else CallRecorder()
+        self._auth = auth
+        self._sleep = sleep
+        self._clock = clock
+        self._rng = rng or random.Random()
+        self._client = httpx.Client(
+            base_url=self.base_url,
+            auth=auth,
+            timeout=timeout,
+            transport=transport if transport is not None else httpx.HTTPTransport(retries=2),
+            headers=dict(headers or {}),
+            follow_redirects=False,
+        )
+        self.rate_limiters: KeyedPool[str, TokenBucket] = rate_limiters or KeyedPool(
+            lambda _key: TokenBucket(
+                requests_per_second,
+                burst=burst,
+                threshold=headroom_threshold,
+                clock=self._monotonic,
+                sleep=self._sleep,
+            )
+        )
+        self.breakers: KeyedPool[str, CircuitBreaker] = breakers or KeyedPool(
+            lambda key: CircuitBreaker(
+                f"{self.platform}:{key or '-'}",
+                failure_threshold=breaker_failure_threshold,
+                reset_timeout=breaker_reset_timeout,
+                clock=self._monotonic,
+            )
+        )
+
+    # ------------------------------------------------------------------ lifecycle
+
+    def close(self) -> None:
+        """Close the HTTP client."""
+        self._client.close()
+
+    def __enter__(self) -> BaseConnector:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={str(self.base_url)!r})"
+
+    def _monotonic(self) -> float:
+        return self._clock().timestamp()
+
+    # ------------------------------------------------------------------ hooks
+
+    def validate_response(
+        self, response: httpx.Response, *, account: str | None, endpoint: str
+    ) -> None:
+        """Classify a response: return for success, raise a retryable or fatal error.
+
+        The default maps HTTP statuses: 429 -> RateLimitError, 5xx -> ServerError,
+        401 -> AuthenticationError, 403 -> PermissionDeniedError, 404 -> NotFoundError,
+        other 4xx -> BadRequestError. Platforms override this to read their error bodies.
+
+        Args:
+            response: the response (body read).
+            account: the account of the call.
+            endpoint: redacted path of the call.
+
+        """
+        status = response.status_code
+        if status < 400:
+            return
+        context: dict[str, Any] = {
+            "platform": self.platform,
+            "account": account,
+            "endpoint": endpoint,
+            "status": status,
+        }
+        message = f"HTTP {status} {response.reason_phrase}".strip()
+        if status == 429:
+            raise RateLimitError(message, retry_after=self.retry_after(response, None), **context)
+        if status >= 500:
+            raise ServerError(message, **context)
+        if status == 401:
+            raise AuthenticationError(message, **context)
+        if status == 403:
+            raise PermissionDeniedError(message, **context)
+        if status == 404:
+            raise NotFoundError(message, **context)
+        raise BadRequestError(message, **context)
+
+    def throttle_headroom(self, response: httpx.Response) -> float | None:
+        """Return the remaining share of the platform's quota (0..1), if it says.
+
+        The default knows no usage header and returns ``None``.
+        """
+        return None
+
+    def retry_after(self, response: httpx.Response, error: APIError | None) -> float | None:
+        """Return how many seconds the platform asked us to wait, if it said.
+
+        The default reads ``Retry-After`` (seconds or an HTTP date).
+
+        Args:
+            response: the response.
+            error: the classified error, if classification already happened.
+
+        """
+        value = response.headers.get("Retry-After")
+        if not value:
+            return None
+        try:
+            return max(0.0, float(value))
+        except ValueError:
+            pass
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        return max(0.0, (when - self._clock()).total_seconds())
+
+    def parse_json(self, response: httpx.Response, *, account: str | None, endpoint: str) -> Any:
+        """Decode the body.
+
+        Raises:
+            MalformedResponseError: the body is not JSON.
+
+        """
+        try:
+            return response.json()
+        except (ValueError, UnicodeDecodeError):
+            raise MalformedResponseError(
+                f"response body is not valid JSON ({len(response.content)} bytes, "
+                f"content-type {response.headers.get('content-type', '?')!r})",
+                platform=self.platform,
+                account=account,
+                endpoint=endpoint,
+                status=response.status_code,
+            ) from None
+
+    # ------------------------------------------------------------------ request loop
+
+    def endpoint_label(self, url: str | httpx.URL) -> str:
+        """Return the path of ``url`` without host or query, redacted."""
+        parsed = httpx.URL(str(url))
+        return redact_url(parsed.path or "/")
+
+    def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        account: str | None = None,
+        params: Mapping[str, Any] | None = None,
+        data: Mapping[str, Any] | None = None,
+        expect_key: str | None = None,
+        idempotent: bool = True,
+    ) -> ApiResponse:
+        """Send one logical request with rate limiting, classification, retries and recording.
+
+        Args:
+            method: HTTP method.
+            url: path relative to the base URL, or an absolute URL of the same origin.
+            account: the account it is for (rate limiter, breaker and call log key).
+            params: query parameters.
+            data: form fields.
+            expect_key: a key the JSON object must contain (else MalformedResponseError).
+            idempotent: False for writes: then only errors where the platform did not act
+                (throttles, connection failures before sending) are retried.
+
+        Returns:
+            The decoded, classified answer.
+
+        Raises:
+            FatalAPIError: a non-retryable answer.
+            RetryableAPIError: retries exhausted (attempt or time cap).
+            CircuitOpenError: the breaker for this account is open.
+
+        """
+        endpoint = self.endpoint_label(url)
+        key = account or ""
+        limiter = self.rate_limiters.get(key)
+        breaker = self.breakers.get(key)
+        policy = self.retry_policy
+        first_started = self._monotonic()
+        attempt = 0
+        retries = 0
+        refreshed = False
+        while True:
+            attempt += 1
+            limiter.acquire()
+            if attempt == 1:
+                breaker.before_call()
+            started_at = self._clock()
+            t0 = time.perf_counter()
+            response: httpx.Response | None = None
+            headroom: float | None = None
+            try:
+                response = self._send(method, url, params, data, account=account, endpoint=endpoint)
+                headroom = self._safe_headroom(response)
+                if headroom is not None:
+                    limiter.observe_headroom(headroom)
+                self.validate_response(response, account=account, endpoint=endpoint)
+                payload = self.parse_json(response, account=account, endpoint=endpoint)
+                if expect_key is not None and (
+                    not isinstance(payload, dict) or expect_key not in payload
+                ):
+                    raise MalformedResponseError(
+                        f"response has no {expect_key!r} key",
+                        platform=self.platform,
+                        account=account,
+                        endpoint=endpoint,
+                        status=response.status_code,
+                    )
+            except TokenExpiredError as exc:
+                exc.attempts = attempt
+                self._record(
+                    method, endpoint, account, response, attempt, t0, headroom, exc, started_at
+                )
+                auth = self._auth
+                if refreshed or not isinstance(auth, RefreshableAuth) or not auth.can_refresh:
+                    breaker.record_failure(exc)
+                    raise
+                refreshed = True
+                generation = (
+                    response.request.extensions.get(GENERATION_EXTENSION)
+                    if response is not None
+                    else None
+                )
+                logger.info("%s %s: access token expired, refreshing once", self.platform, endpoint)
+                auth.force_refresh(generation if isinstance(generation, int) else None)
+                continue
+            except RetryableAPIError as exc:
+                exc.attempts = attempt
+                self._record(
+                    method, endpoint, account, response, attempt, t0, headroom, exc, started_at
+                )
+                wait_hint = exc.retry_after if isinstance(exc, RateLimitError) else None
+                if wait_hint is None and response is not None:
+                    wait_hint = self.retry_after(response, exc)
+                elapsed = self._monotonic() - first_started
+                delay = policy.delay(retries, wait_hint, self._rng)
+                may_retry = idempotent or isinstance(exc, RateLimitError)
+                if not may_retry or not policy.allows(attempt, elapsed, delay):
+                    logger.warning(
+                        "%s %s %s gave up after %d attempts: %s",
+                        self.platform,
+                        method,
+                        endpoint,
+                        attempt,
+                        exc,
+                    )
+                    breaker.record_failure(exc)
+                    raise
+                if wait_hint:
+                    limiter.pause(min(wait_hint, policy.max_retry_after))
+                logger.info(
+                    "%s %s %s attempt %d failed (%s); retrying in %.2fs",
+                    self.platform,
+                    method,
+                    endpoint,
+                    attempt,
+                    type(exc).__name__,
+                    delay,
+                )
+                self._sleep(delay)
+                retries += 1
+                continue
+            except APIError as exc:
+                exc.attempts = attempt
+                self._record(
+                    method, endpoint, account, response, attempt, t0, headroom, exc, started_at
+                )
+                breaker.record_failure(exc)
+                raise
+            self._record(
+                method, endpoint, account, response, attempt, t0, headroom, None, started_at
+            )
+            breaker.record_success()
+            return ApiResponse(
+                payload=payload,
+                status=response.status_code,
+                headers=response.headers,
+                throttle_headroom=headroom,
+                attempts=attempt,
+                response=response,
+            )
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, Any] | None,
+        data: Mapping[str, Any] | None,
+        *,
+        account: str | None,
+        endpoint: str,
+    ) -> httpx.Response:
+        """Send once; the single place where httpx exceptions become connector errors."""
+        context: dict[str, Any] = {
+            "platform": self.platform,
+            "account": account,
+            "endpoint": endpoint,
+        }
+        try:
+            return self._client.request(
+                method, url, params=dict(params) if params else None, data=data
+            )
+        except ConnectorError:
+            raise  # raised inside an auth flow (e.g. a refused token refresh)
+        except httpx.TimeoutException as exc:
+            # ``from None``: the httpx exception's text may hold the full URL (and token).
+            raise RequestTimeoutError(
+                f"{method} timed out ({type(exc).__name__}: {redact(exc)})", **context
+            ) from None
+        except httpx.DecodingError as exc:
+            raise MalformedResponseError(
+                f"response could not be decoded ({redact(exc)})", **context
+            ) from None
+        except (httpx.HTTPError, httpx.StreamError, httpx.InvalidURL) as exc:
+            raise TransportError(
+                f"{method} failed without a response ({type(exc).__name__}: {redact(exc)})",
+                **context,
+            ) from None
+
+    def _safe_headroom(self, response: httpx.Response) -> float | None:
+        try:
+            value = self.throttle_headroom(response)
+        except Exception:  # a garbled usage header must never fail a good response
+            logger.debug("%s: unreadable throttle header ignored", self.platform)
+            return None
+        if value is None:
+            return None
+        return min(1.0, max(0.0, float(value)))
+
+    def _record(
+        self,
+        method: str,
+        endpoint: str,
+        account: str | None,
+        response: httpx.Response | None,
+        attempt: int,
+        t0: float,
+        headroom: float | None,
+        error: BaseException | None,
+        started_at: datetime,
+    ) -> None:
+        self.recorder.record(
+            ApiCall(
+                platform=self.platform,
+                account_id=account,
+                endpoint=endpoint,
+                method=method,
+                status=response.status_code if response is not None else None,
+                attempt=attempt,
+                latency_ms=round((time.perf_counter() - t0) * 1000.0, 3),
+                throttle_headroom=headroom,
+                error=f"{type(error).__name__}: {redact(error)}" if error is not None else None,
+                started_at=started_at,
+            )
+        )
+
+    # ------------------------------------------------------------------ pagination
+
+    def paginate(
+        self,
+        request: PageRequest,
+        paginator: Paginator,
+        *,
+        account: str | None = None,
+        data_key: str = "data",
+    ) -> Iterator[Page]:
+        """Yield pages until the paginator says stop.
+
+        Absolute next-page URLs must point at the connector's own origin: a URL taken from a
+        payload is never followed elsewhere (SSRF, and our token would travel with it).
+
+        Args:
+            request: the first page's request (mutated by the paginator).
+            paginator: a fresh paginator.
+            account: the account the read is for.
+            data_key: where the records sit in each body.
+
+        Raises:
+            PaginationError: repeated cursor, foreign next URL, or too many pages.
+
+        """
+        number = 0
+        while True:
+            self._check_origin(request.url)
+            answer = self.request(
+                request.method,
+                request.url,
+                account=account,
+                params=request.params,
+                data=request.data,
+                expect_key=data_key,
+            )
+            records = answer.payload[data_key]
+            if not isinstance(records, list):
+                raise MalformedResponseError(
+                    f"{data_key!r} is not a list",
+                    platform=self.platform,
+                    account=account,
+                    endpoint=self.endpoint_label(request.url),
+                    status=answer.status,
+                )
+            number += 1
+            paginator.update_state(answer.payload, answer.response)
+            yield Page(records=records, number=number, payload=answer.payload)
+            if not paginator.has_next:
+                return
+            if number >= self.max_pages:
+                raise PaginationError(f"more than {self.max_pages} pages; refusing to continue")
+            paginator.update_request(request)
+
+    def _check_origin(self, url: str) -> None:
+        parsed = httpx.URL(url)
+        if not parsed.is_absolute_url:
+            return
+        same = (
+            parsed.scheme == self.base_url.scheme
+            and parsed.host == self.base_url.host
+            and parsed.port == self.base_url.port
+        )
+        if not same:
+            raise PaginationError(
+                f"refusing to follow a next-page URL to another origin ({redact_url(url)})"
+            )

@@ -1,0 +1,627 @@
+"""MetaAdsConnector: Graph API hooks (classification, usage headers) and the stream reads.
+
+Sample error body (HTTP 400, a throttle)::
+
+    {"error": {"message": "(#17) User request limit reached", "type": "OAuthException",
+               "code": 17, "error_subcode": 2446079, "is_transient": true, "fbtrace_id": "A.."}}
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import random
+import time
+from collections.abc import Callable, Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from connectors._base import BaseConnector, utcnow
+from connectors.calllog import CallRecorder
+from connectors.errors import (
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    ReportJobError,
+    ServerError,
+    TokenExpiredError,
+    VersionError,
+)
+from connectors.meta_ads import settings as C
+from connectors.meta_ads.auth import MetaTokenAuth
+from connectors.meta_ads.config import MetaAdsSettings
+from connectors.meta_ads.models import (
+    AccountRow,
+    AdRow,
+    AdSetRow,
+    CampaignRow,
+    GraphAccount,
+    GraphAd,
+    GraphAdSet,
+    GraphCampaign,
+    GraphInsight,
+    InsightDailyRow,
+)
+from connectors.meta_ads.streams import ENTITY_ENDPOINTS, STREAMS, stream_spec
+from connectors.pagination import NextUrlPaginator, PageRequest
+from connectors.ratelimit import CircuitBreaker, KeyedPool, TokenBucket
+from connectors.streams import (
+    AccountInfo,
+    DateWindow,
+    RecordLocation,
+    RejectedRecord,
+    StreamResult,
+    StreamSpec,
+)
+from connectors.windows import extract_window, yesterday_in
+
+__all__ = ["MetaAdsConnector"]
+
+logger = logging.getLogger("connectors.meta_ads")
+
+
+def _json_header(response: httpx.Response, name: str) -> Any:
+    raw = response.headers.get(name)
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return None
+
+
+def _pcts(values: Iterable[Any]) -> list[float]:
+    return [float(v) for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+
+
+def _validation_message(exc: ValidationError) -> str:
+    parts = []
+    for error in exc.errors(include_url=False, include_input=False):
+        where = ".".join(str(p) for p in error.get("loc", ())) or "record"
+        parts.append(f"{where}: {error.get('msg', 'invalid')}")
+    return "; ".join(parts)
+
+
+class MetaAdsConnector(BaseConnector):
+    """Reads Meta ad accounts, objects and daily ad insights through the Graph API.
+
+    Args:
+        settings: connector settings (token, version, limits...).
+        transport: injected transport (emulator in process, loopback, or None = network).
+        recorder: where every HTTP attempt is recorded.
+        sleep: blocking wait (tests pass a fake).
+        clock: current UTC time (tests pass a fake).
+        rng: random source for retry jitter.
+        rate_limiters: shared per-account token buckets (to share a quota across instances).
+        breakers: shared per-account circuit breakers.
+
+    """
+
+    platform = C.PLATFORM
+
+    def __init__(
+        self,
+        settings: MetaAdsSettings,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        recorder: CallRecorder | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], datetime] = utcnow,
+        rng: random.Random | None = None,
+        rate_limiters: KeyedPool[str, TokenBucket] | None = None,
+        breakers: KeyedPool[str, CircuitBreaker] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.auth = MetaTokenAuth(
+            access_token=settings.access_token,
+            token_url=f"{settings.base_url}/{settings.api_version}/oauth/access_token",
+            app_id=settings.app_id,
+            app_secret=settings.app_secret,
+            clock=lambda: clock().timestamp(),
+        )
+        super().__init__(
+            base_url=settings.base_url,
+            # Without app credentials ``auth.can_refresh`` is False: the base loop then raises
+            # TokenExpiredError instead of forcing a refresh.
+            auth=self.auth,
+            retry_policy=settings.retry,
+            timeout=httpx.Timeout(
+                settings.timeout_seconds, connect=settings.connect_timeout_seconds
+            ),
+            requests_per_second=settings.requests_per_second,
+            burst=settings.burst,
+            headroom_threshold=settings.headroom_threshold,
+            breaker_failure_threshold=settings.breaker_failure_threshold,
+            breaker_reset_timeout=settings.breaker_reset_timeout,
+            transport=transport,
+            recorder=recorder,
+            sleep=sleep,
+            clock=clock,
+            rng=rng,
+            rate_limiters=rate_limiters,
+            breakers=breakers,
+        )
+
+    # ------------------------------------------------------------------ hooks
+
+    def validate_response(
+        self, response: httpx.Response, *, account: str | None, endpoint: str
+    ) -> None:
+        """Classify a Graph answer by its error code first, then by HTTP status.
+
+        Args:
+            response: the response (body read).
+            account: the account of the call.
+            endpoint: redacted path of the call.
+
+        """
+        status = response.status_code
+        if status < 400:
+            return
+        error: dict[str, Any] = {}
+        try:
+            body = response.json()
+            if isinstance(body, dict) and isinstance(body.get("error"), dict):
+                error = body["error"]
+        except (ValueError, UnicodeDecodeError):
+            pass
+        code = error.get("code") if isinstance(error.get("code"), int) else None
+        subcode = (
+            error.get("error_subcode") if isinstance(error.get("error_subcode"), int) else None
+        )
+        transient = error.get("is_transient") is True
+        text = str(error.get("message") or f"HTTP {status} {response.reason_phrase}".strip())
+        ctx: dict[str, Any] = {
+            "platform": self.platform,
+            "account": account,
+            "endpoint": endpoint,
+            "status": status,
+            "code": code,
+            "subcode": subcode,
+        }
+        if code in C.TOKEN_ERROR_CODES:
+            if subcode in C.EXPIRED_TOKEN_SUBCODES:
+                raise TokenExpiredError(text, **ctx)
+            raise AuthenticationError(text, **ctx)
+        if code == C.MISSING_TOKEN_CODE:
+            raise AuthenticationError(text, **ctx)
+        if code in C.VERSION_ERROR_CODES:
+            raise VersionError(text, **ctx)
+        if code in C.THROTTLE_CODES:
+            raise RateLimitError(text, retry_after=self.retry_after(response, None), **ctx)
+        if status >= 500:
+            raise ServerError(text, **ctx)
+        if transient or status == 429 or code in C.TRANSIENT_CODES:
+            raise RateLimitError(text, retry_after=self.retry_after(response, None), **ctx)
+        if status == 404 or (code == 100 and subcode == 33):
+            raise NotFoundError(text, **ctx)
+        if status == 403 or code in C.PERMISSION_ERROR_CODES or (code and 200 <= code < 300):
+            raise PermissionDeniedError(text, **ctx)
+        if status == 401:
+            raise AuthenticationError(text, **ctx)
+        raise BadRequestError(text, **ctx)
+
+    def throttle_headroom(self, response: httpx.Response) -> float | None:
+        """Return ``1 - max(usage %)/100`` over Meta's usage headers (0 when blocked).
+
+        Reads ``X-Business-Use-Case-Usage`` (call_count, total_cputime, total_time per
+        business use case; ``estimated_time_to_regain_access`` > 0 means blocked),
+        ``x-fb-ads-insights-throttle`` (app/account utilisation), ``X-App-Usage`` and
+        ``X-Ad-Account-Usage``.
+        """
+        used: list[float] = []
+        blocked = False
+        buc = _json_header(response, C.BUC_USAGE_HEADER)
+        if isinstance(buc, dict):
+            for entries in buc.values():
+                for entry in entries if isinstance(entries, list) else []:
+                    if not isinstance(entry, dict):
+                        continue
+                    used += _pcts(
+                        entry.get(k) for k in ("call_count", "total_cputime", "total_time")
+                    )
+                    regain = entry.get("estimated_time_to_regain_access")
+                    blocked = blocked or (isinstance(regain, int | float) and regain > 0)
+        insights = _json_header(response, C.INSIGHTS_THROTTLE_HEADER)
+        if isinstance(insights, dict):
+            used += _pcts(insights.get(k) for k in ("app_id_util_pct", "acc_id_util_pct"))
+        app = _json_header(response, C.APP_USAGE_HEADER)
+        if isinstance(app, dict):
+            used += _pcts(app.get(k) for k in ("call_count", "total_cputime", "total_time"))
+        acc = _json_header(response, C.AD_ACCOUNT_USAGE_HEADER)
+        if isinstance(acc, dict):
+            used += _pcts([acc.get("acc_id_util_pct")])
+        if blocked:
+            return 0.0
+        if not used:
+            return None
+        return max(0.0, 1.0 - max(used) / 100.0)
+
+    def retry_after(self, response: httpx.Response, error: Any) -> float | None:
+        """Return ``Retry-After``, else the largest BUC ``estimated_time_to_regain_access``.
+
+        The BUC value is in minutes.
+        """
+        header = super().retry_after(response, error)
+        if header is not None:
+            return header
+        buc = _json_header(response, C.BUC_USAGE_HEADER)
+        minutes: list[float] = []
+        if isinstance(buc, dict):
+            for entries in buc.values():
+                for entry in entries if isinstance(entries, list) else []:
+                    if isinstance(entry, dict):
+                        minutes += _pcts([entry.get("estimated_time_to_regain_access")])
+        longest = max(minutes, default=0.0)
+        return longest * 60.0 if longest > 0 else None
+
+    # ------------------------------------------------------------------ public API
+
+    def streams(self) -> list[StreamSpec]:
+        """Return the declarative specs of every stream."""
+        return list(STREAMS)
+
+    def list_accounts(self) -> list[AccountInfo]:
+        """Return the ad accounts the token can read (filtered by ``settings.account_ids``).
+
+        Accounts whose record does not validate are skipped with a warning.
+        """
+        accounts: list[AccountInfo] = []
+        for page in self._pages(
+            self._path("me", "adaccounts"),
+            {"fields": ",".join(C.ACCOUNT_FIELDS), "limit": C.ACCOUNT_PAGE_SIZE},
+            account=None,
+        ):
+            for index, raw in enumerate(page.records):
+                try:
+                    acc = GraphAccount.model_validate(raw)
+                except ValidationError as exc:
+                    logger.warning(
+                        "skipping an invalid ad account (page %d, index %d): %s",
+                        page.number,
+                        index,
+                        _validation_message(exc),
+                    )
+                    continue
+                if self.settings.account_ids is None or acc.id in self.settings.account_ids:
+                    accounts.append(
+                        AccountInfo(
+                            id=acc.id,
+                            name=acc.name,
+                            currency=acc.currency,
+                            timezone=acc.timezone_name,
+                            status=acc.account_status,
+                        )
+                    )
+        return accounts
+
+    def read(
+        self, stream: str, account: AccountInfo, window: DateWindow | None = None
+    ) -> StreamResult:
+        """Read one stream of one account.
+
+        Args:
+            stream: a name from :meth:`streams`.
+            account: the account (from :meth:`list_accounts`).
+            window: report days to read (report streams only); ``None`` reads the default
+                window (the last ``initial_days`` days). The end is clamped to yesterday in
+                the account's time zone.
+
+        Returns:
+            Rows with warehouse column names, and rejected records.
+
+        Raises:
+            ConfigurationError: unknown stream.
+            APIError: the platform failed beyond retries (see ``connectors.errors``).
+            PaginationError: the API repeated a cursor.
+
+        """
+        spec = stream_spec(stream)
+        if spec is None:
+            known = ", ".join(s.name for s in STREAMS)
+            raise ConfigurationError(f"unknown meta_ads stream {stream!r} (known: {known})")
+        result = StreamResult(stream=stream, account_id=account.id)
+        if stream == "accounts":
+            self._read_accounts(account, result)
+        elif stream in ENTITY_ENDPOINTS:
+            self._read_entities(stream, account, result)
+        else:
+            clamped = self._clamp_window(account, window)
+            result.window = clamped
+            if clamped is not None:
+                self._run_report(account, clamped, result, depth=0)
+        return _dedupe(spec, result)
+
+    # ------------------------------------------------------------------ reads
+
+    def _path(self, *parts: str) -> str:
+        return "/" + "/".join((self.settings.api_version, *parts))
+
+    def _pages(self, path: str, params: dict[str, Any], *, account: str | None) -> Iterator[Any]:
+        request = PageRequest("GET", path, dict(params))
+        return self.paginate(request, NextUrlPaginator(), account=account)
+
+    def _read_accounts(self, account: AccountInfo, result: StreamResult) -> None:
+        for page in self._pages(
+            self._path("me", "adaccounts"),
+            {"fields": ",".join(C.ACCOUNT_FIELDS), "limit": C.ACCOUNT_PAGE_SIZE},
+            account=account.id,
+        ):
+            for index, raw in enumerate(page.records):
+                if not (isinstance(raw, dict) and raw.get("id") == account.id):
+                    continue
+                where = RecordLocation("accounts", account.id, page.number, index)
+                self._convert(result, where, raw, lambda r: _account_row(r))
+
+    def _read_entities(self, stream: str, account: AccountInfo, result: StreamResult) -> None:
+        endpoint = ENTITY_ENDPOINTS[stream]
+        params = {"fields": ",".join(endpoint.fields), "limit": self.settings.object_page_size}
+        for page in self._pages(self._path(account.id, endpoint.edge), params, account=account.id):
+            for index, raw in enumerate(page.records):
+                where = RecordLocation(stream, account.id, page.number, index)
+                self._convert(result, where, raw, _ENTITY_ROWS[stream](account.id))
+
+    def _convert(
+        self,
+        result: StreamResult,
+        where: RecordLocation,
+        raw: Any,
+        to_row: Callable[[Any], BaseModel],
+    ) -> None:
+        try:
+            row = to_row(raw)
+        except ValidationError as exc:
+            result.rejects.append(_reject(where, raw, _validation_message(exc)))
+            return
+        except ValueError as exc:
+            result.rejects.append(_reject(where, raw, str(exc)))
+            return
+        result.rows.append(row.model_dump())
+
+    def _clamp_window(self, account: AccountInfo, window: DateWindow | None) -> DateWindow | None:
+        now = self._clock()
+        if window is None:
+            return extract_window(
+                timezone_name=account.timezone,
+                now=now,
+                lookback_days=self.settings.lookback_days,
+                initial_days=self.settings.initial_days,
+            )
+        yesterday = yesterday_in(account.timezone, now)
+        if window.start > yesterday:
+            return None
+        return DateWindow(window.start, min(window.end, yesterday))
+
+    # ------------------------------------------------------------------ async reports
+
+    def _run_report(
+        self, account: AccountInfo, window: DateWindow, result: StreamResult, *, depth: int
+    ) -> None:
+        """Run one async report; on failure retry once, then split the range in halves."""
+        status = ""
+        for attempt in (1, 2):
+            run_id = self._start_report(account, window)
+            status = self._wait_report(account, run_id)
+            if status == C.JOB_COMPLETED:
+                self._read_report(account, run_id, window, result)
+                return
+            logger.warning(
+                "meta_ads report %s for %s %s ended as %r (attempt %d)",
+                run_id,
+                account.id,
+                window,
+                status,
+                attempt,
+            )
+        if window.days < 2 or depth >= self.settings.report_max_split_depth:
+            raise ReportJobError(
+                f"insights report for {window} ended as {status!r} twice and cannot be split "
+                "further",
+                platform=self.platform,
+                account=account.id,
+                endpoint=self._path(account.id, "insights"),
+            )
+        for half in window.split():
+            self._run_report(account, half, result, depth=depth + 1)
+
+    def _start_report(self, account: AccountInfo, window: DateWindow) -> str:
+        form = {
+            "level": C.INSIGHTS_LEVEL,
+            "fields": ",".join(C.INSIGHT_FIELDS),
+            "time_range": json.dumps(
+                {"since": window.start.isoformat(), "until": window.end.isoformat()}
+            ),
+            "time_increment": "1",
+            "action_attribution_windows": json.dumps(list(self.settings.attribution_windows)),
+        }
+        answer = self.request(
+            "POST",
+            self._path(account.id, "insights"),
+            account=account.id,
+            data=form,
+            expect_key="report_run_id",
+        )
+        return str(answer.payload["report_run_id"])
+
+    def _wait_report(self, account: AccountInfo, run_id: str) -> str:
+        """Poll until the job ends; capped exponential waits; raise on timeout."""
+        started = self._monotonic()
+        wait = self.settings.report_poll_initial_seconds
+        while True:
+            answer = self.request(
+                "GET", self._path(run_id), account=account.id, expect_key="async_status"
+            )
+            status = str(answer.payload["async_status"])
+            if status == C.JOB_COMPLETED or status in C.JOB_FAILED_STATUSES:
+                return status
+            elapsed = self._monotonic() - started
+            if elapsed + wait > self.settings.report_timeout_seconds:
+                raise ReportJobError(
+                    f"insights report {run_id} still {status!r} after {elapsed:.0f}s",
+                    platform=self.platform,
+                    account=account.id,
+                    endpoint=self._path(run_id),
+                )
+            self._sleep(wait)
+            wait = min(wait * 2, self.settings.report_poll_max_seconds)
+
+    def _read_report(
+        self, account: AccountInfo, run_id: str, window: DateWindow, result: StreamResult
+    ) -> None:
+        params = {"limit": self.settings.insights_page_size}
+        to_row = _insight_row(
+            account, self.settings.conversion_action_types, self.settings.attribution_windows
+        )
+        for page in self._pages(self._path(run_id, "insights"), params, account=account.id):
+            for index, raw in enumerate(page.records):
+                where = RecordLocation("ad_insights_daily", account.id, page.number, index)
+                before = len(result.rows)
+                self._convert(result, where, raw, to_row)
+                if len(result.rows) > before and result.rows[-1]["date"] not in window:
+                    row = result.rows.pop()
+                    result.rejects.append(
+                        _reject(where, raw, f"date {row['date']} is outside the window {window}")
+                    )
+
+
+# ---------------------------------------------------------------------- row builders
+
+
+def _reject(where: RecordLocation, raw: Any, error: str) -> RejectedRecord:
+    try:
+        text = json.dumps(raw, sort_keys=True, default=str)
+    except (TypeError, ValueError):
+        text = repr(raw)
+    return RejectedRecord(stream=where.stream, raw_json=text, error=error, location=where)
+
+
+def _account_row(raw: Any) -> AccountRow:
+    acc = GraphAccount.model_validate(raw)
+    return AccountRow(
+        account_id=acc.id,
+        name=acc.name,
+        currency=acc.currency,
+        timezone_name=acc.timezone_name,
+        account_status=acc.account_status,
+    )
+
+
+def _campaign_rows(account_id: str) -> Callable[[Any], BaseModel]:
+    def build(raw: Any) -> CampaignRow:
+        c = GraphCampaign.model_validate(raw)
+        return CampaignRow(
+            account_id=account_id,
+            campaign_id=c.id,
+            name=c.name,
+            status=c.status,
+            effective_status=c.effective_status,
+            objective=c.objective,
+            daily_budget=c.daily_budget,
+            lifetime_budget=c.lifetime_budget,
+            created_time=c.created_time,
+            updated_time=c.updated_time,
+        )
+
+    return build
+
+
+def _ad_set_rows(account_id: str) -> Callable[[Any], BaseModel]:
+    def build(raw: Any) -> AdSetRow:
+        s = GraphAdSet.model_validate(raw)
+        return AdSetRow(
+            account_id=account_id,
+            campaign_id=s.campaign_id,
+            ad_set_id=s.id,
+            name=s.name,
+            status=s.status,
+            effective_status=s.effective_status,
+            daily_budget=s.daily_budget,
+            created_time=s.created_time,
+            updated_time=s.updated_time,
+        )
+
+    return build
+
+
+def _ad_rows(account_id: str) -> Callable[[Any], BaseModel]:
+    def build(raw: Any) -> AdRow:
+        a = GraphAd.model_validate(raw)
+        return AdRow(
+            account_id=account_id,
+            campaign_id=a.campaign_id,
+            ad_set_id=a.adset_id,
+            ad_id=a.id,
+            name=a.name,
+            status=a.status,
+            effective_status=a.effective_status,
+            creative_id=a.creative_id,
+            created_time=a.created_time,
+            updated_time=a.updated_time,
+        )
+
+    return build
+
+
+_ENTITY_ROWS: dict[str, Callable[[str], Callable[[Any], BaseModel]]] = {
+    "campaigns": _campaign_rows,
+    "ad_sets": _ad_set_rows,
+    "ads": _ad_rows,
+}
+
+
+def _insight_row(
+    account: AccountInfo, action_types: tuple[str, ...], windows: tuple[str, ...]
+) -> Callable[[Any], BaseModel]:
+    default_setting = "_".join(windows)
+
+    def build(raw: Any) -> InsightDailyRow:
+        r = GraphInsight.model_validate(raw)
+        account_id = f"act_{r.account_id}"
+        if account_id != account.id:
+            raise ValueError(f"row belongs to {account_id}, not {account.id}")
+        return InsightDailyRow(
+            account_id=account_id,
+            campaign_id=r.campaign_id,
+            ad_set_id=r.adset_id,
+            ad_id=r.ad_id,
+            date=r.date_start,
+            currency=r.account_currency or account.currency,
+            spend=r.spend,
+            impressions=r.impressions,
+            clicks=r.clicks,
+            conversions=GraphInsight.total(r.actions, action_types),
+            conversion_value=GraphInsight.total(r.action_values, action_types),
+            attribution_setting=r.attribution_setting or default_setting,
+        )
+
+    return build
+
+
+def _dedupe(spec: StreamSpec, result: StreamResult) -> StreamResult:
+    """Drop exact duplicate rows; turn conflicting duplicates of a key into rejects."""
+    seen: dict[tuple[Any, ...], dict[str, Any]] = {}
+    rows: list[dict[str, Any]] = []
+    for row in result.rows:
+        key = tuple(row[k] for k in spec.primary_key)
+        previous = seen.get(key)
+        if previous is None:
+            seen[key] = row
+            rows.append(row)
+        elif previous != row:
+            result.rejects.append(
+                RejectedRecord(
+                    stream=spec.name,
+                    raw_json=json.dumps(row, sort_keys=True, default=str),
+                    error=f"duplicate primary key {dict(zip(spec.primary_key, key, strict=True))} "
+                    "with different values",
+                    location=RecordLocation(spec.name, result.account_id, 0, -1),
+                )
+            )
+    result.rows = rows
+    return result

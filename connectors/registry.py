@@ -1,0 +1,48 @@
+"""Platform name -> connector class and settings class (CLI, contract tests, deployments)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from connectors._base import BaseConnector
+from connectors.errors import ConfigurationError
+from connectors.meta_ads import MetaAdsConnector, MetaAdsSettings
+
+__all__ = ["CONNECTORS", "ConnectorEntry", "get_connector"]
+
+
+@dataclass(frozen=True)
+class ConnectorEntry:
+    """One registered platform.
+
+    Attributes:
+        platform: platform name (same as the emulator and warehouse schema).
+        connector_cls: the connector class.
+        settings_cls: its settings model.
+
+    """
+
+    platform: str
+    connector_cls: type[BaseConnector]
+    settings_cls: type[BaseModel]
+
+
+CONNECTORS: dict[str, ConnectorEntry] = {
+    "meta_ads": ConnectorEntry("meta_ads", MetaAdsConnector, MetaAdsSettings),
+}
+
+
+def get_connector(platform: str) -> ConnectorEntry:
+    """Return the entry of ``platform``.
+
+    Raises:
+        ConfigurationError: unknown platform.
+
+    """
+    try:
+        return CONNECTORS[platform]
+    except KeyError:
+        known = ", ".join(sorted(CONNECTORS))
+        raise ConfigurationError(f"unknown platform {platform!r} (known: {known})") from None
