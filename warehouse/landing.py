@@ -9,7 +9,6 @@ never overwritten (a second write for the same run raises :class:`LandingError`)
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 import re
@@ -75,17 +74,19 @@ def landing_path(root: Path, platform: str, stream: str, account_id: str, run_id
     )
 
 
-def _plain(record: Any) -> dict[str, Any]:
-    if isinstance(record, Mapping):
-        return dict(record)
-    if dataclasses.is_dataclass(record) and not isinstance(record, type):
-        return dataclasses.asdict(record)
-    dump = getattr(record, "model_dump", None)
-    if callable(dump):
-        result = dump()
-        if isinstance(result, dict):
-            return result
-    raise LandingError(f"cannot land record of type {type(record).__name__}")
+def _reject_fields(record: Any) -> dict[str, str | None]:
+    """Return the four reject fields as text (``RecordLocation`` via its ``str``, dicts as JSON)."""
+    get = record.get if isinstance(record, Mapping) else lambda f: getattr(record, f, None)
+    out: dict[str, str | None] = {}
+    for name in _REJECT_FIELDS:
+        value = get(name)
+        if value is None or isinstance(value, str):
+            out[name] = value
+        elif isinstance(value, Mapping | list):
+            out[name] = json.dumps(value, default=str, ensure_ascii=False)
+        else:
+            out[name] = str(value)
+    return out
 
 
 def _to_arrow(rows: Sequence[Mapping[str, Any]]) -> pa.Table:
@@ -163,7 +164,7 @@ def write_landing(
     final = landing_path(Path(root), platform, stream, account_id, run_id)
     if final.exists():
         raise LandingError(f"landing file {final} already exists; landing is immutable")
-    reject_rows = [_plain(r) for r in rejects]
+    reject_rows = [_reject_fields(r) for r in rejects]
     try:
         final.parent.mkdir(parents=True, exist_ok=True)
         rejects_final: Path | None = None
@@ -172,8 +173,7 @@ def write_landing(
             tmp = final.with_name(f".{run_id}.rejects.{uuid.uuid4().hex}.tmp")
             with tmp.open("w", encoding="utf-8") as fh:
                 for rec in reject_rows:
-                    line = {k: _jsonable(rec.get(k)) for k in _REJECT_FIELDS}
-                    fh.write(json.dumps(line, ensure_ascii=False) + "\n")
+                    fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
                 fh.flush()
                 os.fsync(fh.fileno())
             if rejects_final.exists():
@@ -201,11 +201,3 @@ def write_landing(
         rows=len(rows),
         rejects=len(reject_rows),
     )
-
-
-def _jsonable(value: Any) -> Any:
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    if isinstance(value, Mapping | list):
-        return json.loads(json.dumps(value, default=str))
-    return str(value)
