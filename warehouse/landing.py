@@ -76,10 +76,11 @@ def landing_path(root: Path, platform: str, stream: str, account_id: str, run_id
 
 def _reject_fields(record: Any) -> dict[str, str | None]:
     """Return the four reject fields as text (``RecordLocation`` via its ``str``, dicts as JSON)."""
-    get = record.get if isinstance(record, Mapping) else lambda f: getattr(record, f, None)
     out: dict[str, str | None] = {}
     for name in _REJECT_FIELDS:
-        value = get(name)
+        value: Any = (
+            record.get(name) if isinstance(record, Mapping) else getattr(record, name, None)
+        )
         if value is None or isinstance(value, str):
             out[name] = value
         elif isinstance(value, Mapping | list):
