@@ -108,9 +108,21 @@ _installed_lock = threading.Lock()
 _installed: set[str] = set()
 
 
-def install_log_redaction(
-    logger_names: Iterable[str] = ("httpx", "httpcore", "connectors"),
-) -> None:
+# Logger filters do not apply to records of child loggers, so every logger that may format a
+# URL is listed.
+_DEFAULT_LOGGERS = (
+    "httpx",
+    "httpcore",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "connectors",
+    "connectors.meta_ads",
+)
+
+
+def install_log_redaction(logger_names: Iterable[str] = _DEFAULT_LOGGERS) -> None:
     """Attach a :class:`RedactingFilter` once to each named logger.
 
     httpx logs every request URL at INFO, and Meta carries the token in the query string, so

@@ -52,10 +52,8 @@ class RetryPolicy:
         """
         if retry_index < 0:
             raise ValueError("retry_index must be >= 0")
-        # 2**n overflows float for huge n; the cap is reached long before.
-        if retry_index > 60:
-            return self.cap
-        return float(min(self.cap, self.base * (2**retry_index)))
+        # 2.0**n overflows past n = 1023; any sane cap is reached long before.
+        return float(min(self.cap, self.base * 2.0 ** min(retry_index, 1023)))
 
     def delay(
         self,

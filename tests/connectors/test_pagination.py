@@ -1,0 +1,94 @@
+import httpx
+import pytest
+
+from connectors.errors import PaginationError
+from connectors.pagination import (
+    CursorPaginator,
+    NextUrlPaginator,
+    OffsetPaginator,
+    PageRequest,
+    PageTokenPaginator,
+    SinglePagePaginator,
+)
+
+NEXT = "https://graph.facebook.com/v26.0/act_1/ads?access_token=SECRET-TOKEN-1&limit=2&after={}"
+
+
+def graph_page(after: str | None, *, rows: int = 2) -> dict:
+    body: dict = {"data": [{"id": str(i)} for i in range(rows)]}
+    if after is not None:
+        body["paging"] = {"cursors": {"before": "B", "after": after}, "next": NEXT.format(after)}
+    return body
+
+
+def test_next_url_paginator_follows_and_stops():
+    p = NextUrlPaginator()
+    req = PageRequest("GET", "/v26.0/act_1/ads", {"limit": 2})
+    p.update_state(graph_page("C1"))
+    assert p.has_next
+    p.update_request(req)
+    assert req.url == NEXT.format("C1") and req.params == {}
+    p.update_state(graph_page(None))
+    assert not p.has_next
+
+
+def test_next_url_paginator_stops_on_empty_page_even_with_next():
+    p = NextUrlPaginator()
+    p.update_state(graph_page("C9", rows=0))
+    assert not p.has_next
+
+
+def test_repeated_cursor_raises_a_clear_error_without_the_token():
+    p = NextUrlPaginator()
+    p.update_state(graph_page("C1"))
+    p.update_state(graph_page("C2"))
+    with pytest.raises(PaginationError) as info:
+        p.update_state(graph_page("C1"))
+    message = str(info.value)
+    assert "repeated cursor" in message and "'C1'" in message and "3 pages" in message
+    assert "SECRET-TOKEN-1" not in message
+
+
+def test_cursor_paginator_uses_next_presence_and_guards():
+    p = CursorPaginator()
+    req = PageRequest("GET", "/x", {})
+    p.update_state(graph_page("A"))
+    p.update_request(req)
+    assert req.params["after"] == "A"
+    with pytest.raises(PaginationError):
+        p.update_state(graph_page("A"))
+    last = CursorPaginator()
+    last.update_state({"data": [1], "paging": {"cursors": {"after": "Z"}}})
+    assert not last.has_next
+
+
+def test_page_token_paginator():
+    p = PageTokenPaginator()
+    req = PageRequest("GET", "/x", {})
+    p.update_state({"results": [1], "nextPageToken": "t1"})
+    p.update_request(req)
+    assert req.params == {"pageToken": "t1"}
+    p.update_state({"results": [1]})
+    assert not p.has_next
+    q = PageTokenPaginator()
+    q.update_state({"nextPageToken": "same"})
+    with pytest.raises(PaginationError):
+        q.update_state({"nextPageToken": "same"})
+
+
+def test_offset_paginator():
+    p = OffsetPaginator(limit=2, total_path=("total",))
+    req = PageRequest("GET", "/x", {})
+    p.update_state({"results": [1, 2], "total": 5})
+    p.update_request(req)
+    assert req.params == {"offset": 2, "limit": 2}
+    p.update_state({"results": [3, 4], "total": 5})
+    assert p.has_next
+    p.update_state({"results": [5], "total": 5})
+    assert not p.has_next
+
+
+def test_single_page():
+    p = SinglePagePaginator()
+    p.update_state({"anything": 1}, httpx.Response(200))
+    assert not p.has_next
