@@ -80,16 +80,14 @@ def expected_conversions(curve: CampaignCurve, spend_units: float) -> float:
     return emax * s_n / (k_n + s_n)
 
 
-def _click_lag(seed: int, *keys: object) -> int:
+def _click_lag(u: float) -> int:
     # Truncated exponential with a 3-day scale: most purchases come within a week.
-    u = _rng.uniform(seed, *keys, "lag")
     top = 1.0 - math.exp(-LAG_DAYS / 3.0)
     return min(LAG_DAYS - 1, int(-3.0 * math.log(1.0 - u * top)))
 
 
-def _report_delay(seed: int, *keys: object) -> int:
+def _report_delay(u: float) -> int:
     # Most events arrive the same day; offline/CAPI uploads arrive days later.
-    u = _rng.uniform(seed, *keys, "delay")
     if u < 0.7:
         return 0
     if u < 0.95:
@@ -109,31 +107,29 @@ def deliver(
     """Compute the complete outcome of ``ad_id`` on a day for a given spend."""
     if spend <= 0:
         return Delivery(Decimal("0.00"), 0, 0, ())
-    keys = (ad_id, day_ordinal)
+    u = _rng.uniforms(seed, 6, ad_id, day_ordinal, "delivery")
     units = float(spend) * fx
-    cpm = ad.cpm * math.exp(0.15 * _rng.normal(seed, *keys, "cpm"))
+    cpm = ad.cpm * math.exp(0.15 * _rng.gauss(u[0], u[1]))
     impressions = max(1, round(units / cpm * 1000.0))
-    ctr = ad.ctr * math.exp(0.2 * _rng.normal(seed, *keys, "ctr"))
+    ctr = ad.ctr * math.exp(0.2 * _rng.gauss(u[2], u[3]))
     clicks = min(impressions, round(impressions * ctr))
-    lam = expected_conversions(campaign, units)
-    count = _rng.poisson(seed, lam, *keys, "conv")
+    count = _rng.poisson_from(expected_conversions(campaign, units), u[4], u[5])
     events: list[ConversionEvent] = []
     clicked = 0
     for i in range(count):
-        ekeys = (*keys, "ev", i)
-        is_view = _rng.uniform(seed, *ekeys, "kind") < campaign.view_share
+        e = _rng.uniforms(seed, 6, ad_id, day_ordinal, "event", i)
+        is_view = e[0] < campaign.view_share
         if not is_view and clicked >= clicks:
             continue  # a click-through purchase needs a click
-        lag = 0 if is_view else _click_lag(seed, *ekeys)
+        lag = 0 if is_view else _click_lag(e[1])
         clicked += 0 if is_view else 1
-        observed = min(LAG_DAYS, lag + _report_delay(seed, *ekeys))
-        order = campaign.aov / fx * math.exp(0.35 * _rng.normal(seed, *ekeys, "aov") - 0.06)
+        order = campaign.aov / fx * math.exp(0.35 * _rng.gauss(e[4], e[5]) - 0.06)
         events.append(
             ConversionEvent(
                 kind="view" if is_view else "click",
                 click_lag=lag,
-                observed_lag=observed,
-                intraday=_rng.uniform(seed, *ekeys, "t"),
+                observed_lag=min(LAG_DAYS, lag + _report_delay(e[2])),
+                intraday=e[3],
                 value=money(max(1.0, order)),
             )
         )

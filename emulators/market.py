@@ -207,6 +207,9 @@ class Market:
         self._statuses: dict[tuple[str, str], list[tuple[date, str]]] = {}
         self._updated: dict[tuple[str, str], datetime] = {}
         self._spend_cache: dict[tuple[str, str, date], Decimal] = {}
+        self._ads_under: dict[tuple[str, str], list[Ad]] = {}
+        self._share_cache: dict[tuple[str, str, date], dict[str, tuple[float, float]]] = {}
+        self.version = 0  # bumped by every state change (lets callers cache results)
         for platform in self.platforms:
             self._populate(platform, accounts_per_platform)
 
@@ -335,10 +338,12 @@ class Market:
 
     def account(self, platform: str, account_id: str) -> Account | None:
         """One account by its platform id (``act_1001``) or bare number (``1001``)."""
-        for acc in self._accounts.get(platform, []):
-            if account_id in (acc.id, acc.number):
-                return acc
-        return None
+        found = self._entities.get((platform, account_id))
+        if isinstance(found, Account):
+            return found
+        prefix = LAYOUTS[platform].account_prefix if platform in LAYOUTS else ""
+        found = self._entities.get((platform, prefix + account_id))
+        return found if isinstance(found, Account) else None
 
     def entity(self, platform: str, entity_id: str) -> Entity | None:
         """Any account, campaign, ad group or ad by id."""
@@ -366,8 +371,13 @@ class Market:
 
     def ads(self, platform: str, parent_id: str) -> list[Ad]:
         """Ads under an account, campaign or ad group, in id order."""
-        found = self._kind(platform, parent_id, Ad)
-        return sorted((e for e in found if isinstance(e, Ad)), key=lambda e: int(e.id))
+        key = (platform, parent_id)
+        cached = self._ads_under.get(key)
+        if cached is None:
+            found = self._kind(platform, parent_id, Ad)
+            cached = sorted((e for e in found if isinstance(e, Ad)), key=lambda e: int(e.id))
+            self._ads_under[key] = cached  # the tree never changes after construction
+        return list(cached)
 
     # -------------------------------------------------------------------- clock
     def now(self) -> datetime:
@@ -406,9 +416,12 @@ class Market:
     def status(self, platform: str, entity_id: str, day: date | None = None) -> str:
         """Return the configured status (ACTIVE/PAUSED) on ``day`` (default: today)."""
         with self._lock:
+            history = self._statuses[(platform, entity_id)]
+            if len(history) == 1:
+                return history[0][1]
             day = day or self._today_of(platform, entity_id)
             value = ACTIVE
-            for since, status in self._statuses[(platform, entity_id)]:
+            for since, status in history:
                 if since <= day:
                     value = status
             return value
@@ -452,6 +465,8 @@ class Market:
         history[:] = [h for h in history if h[0] < today] + [(today, value)]
         self._updated[key] = self.now()
         self._spend_cache.clear()
+        self._share_cache.clear()
+        self.version += 1
 
     def delivering(self, platform: str, ad_id: str, day: date) -> bool:
         """Whether an ad and all its parents are ACTIVE and started on ``day``."""
@@ -487,20 +502,36 @@ class Market:
             platform, ad_id, day
         ):
             return Decimal("0.00")
-        s, o = self.seed, day.toordinal()
-        if _rng.uniform(s, ad_id, o, "dark") < 0.02:
+        o = day.toordinal()
+        dark, u1, u2 = _rng.uniforms(self.seed, 3, ad_id, o, "spend")
+        if dark < 0.02:
             return Decimal("0.00")  # no delivery that day (auction lost, review...)
         campaign = self._entities[(platform, ad.campaign_id)]
         assert isinstance(campaign, Campaign)
         holder = ad.campaign_id if campaign.budget_level == "campaign" else ad.ad_group_id
-        siblings = [x for x in self.ads(platform, holder) if self.delivering(platform, x.id, day)]
-        weights = {x.id: self._ad_curves[(platform, x.id)].weight for x in siblings}
-        share = weights[ad_id] / sum(weights.values())
+        share, pacing = self._holder_day(platform, holder, day)[ad_id]
         budget = self.budget(platform, holder, day) or 0
-        weekday = 0.93 if day.weekday() >= 5 else 1.0
-        pacing = min(1.2, max(0.6, 0.95 + 0.07 * _rng.normal(s, holder, o, "pace"))) * weekday
-        jitter = math.exp(0.05 * _rng.normal(s, ad_id, o, "share"))
+        jitter = math.exp(0.05 * _rng.gauss(u1, u2))
         return curves.money(budget / 100.0 * share * pacing * jitter)
+
+    def _holder_day(
+        self, platform: str, holder: str, day: date
+    ) -> dict[str, tuple[float, float]]:
+        # Shares of the budget among the ads delivering under one budget holder that day,
+        # and the holder's pacing; shared by all its ads, so computed once per day.
+        key = (platform, holder, day)
+        cached = self._share_cache.get(key)
+        if cached is None:
+            siblings = [x for x in self.ads(platform, holder)
+                        if self.delivering(platform, x.id, day)]
+            weights = {x.id: self._ad_curves[(platform, x.id)].weight for x in siblings}
+            total = sum(weights.values())
+            u1, u2 = _rng.uniforms(self.seed, 2, holder, day.toordinal(), "pace")
+            weekday = 0.93 if day.weekday() >= 5 else 1.0
+            pacing = min(1.2, max(0.6, 0.95 + 0.07 * _rng.gauss(u1, u2))) * weekday
+            cached = {ad_id: (w / total, pacing) for ad_id, w in weights.items()}
+            self._share_cache[key] = cached
+        return cached
 
     def delivery(self, platform: str, ad_id: str, day: date) -> Delivery:
         """Complete outcome of an ad-day (what it will look like after ``LAG_DAYS``)."""
@@ -547,25 +578,29 @@ class Market:
             e for e in full.events
             if e.observed_lag <= lag and (fraction >= 1 or e.intraday <= fraction)
         ]
-        by_window = {w: [e for e in seen if curves.in_window(e, w)] for w in _all_windows()}
-        credited = [e for e in seen if curves.in_any_window(e, tuple(windows))]
+        counts = dict.fromkeys(_ALL_WINDOWS, 0)
+        values = dict.fromkeys(_ALL_WINDOWS, Decimal("0.00"))
+        conversions, value = 0, Decimal("0.00")
+        wanted = tuple(windows)
+        for e in seen:
+            for w in _ALL_WINDOWS:
+                if curves.in_window(e, w):
+                    counts[w] += 1
+                    values[w] += e.value
+            if curves.in_any_window(e, wanted):
+                conversions += 1
+                value += e.value
         return DayTruth(
             platform=platform, account_id=ad.account_id, campaign_id=ad.campaign_id,
             ad_group_id=ad.ad_group_id, ad_id=ad_id, day=day, as_of=as_of,
             currency=acc.currency, spend=spend, impressions=impressions, clicks=clicks,
-            conversions=len(credited), value=_total(credited),
-            conversions_by_window={w: len(v) for w, v in by_window.items()},
-            value_by_window={w: _total(v) for w, v in by_window.items()},
+            conversions=conversions, value=value,
+            conversions_by_window=counts, value_by_window=values,
             complete=lag >= curves.LAG_DAYS,
         )
 
 
-def _all_windows() -> tuple[str, ...]:
-    return (*curves.CLICK_WINDOWS, *curves.VIEW_WINDOWS)
-
-
-def _total(events: Iterable[curves.ConversionEvent]) -> Decimal:
-    return sum((e.value for e in events), Decimal("0.00"))
+_ALL_WINDOWS: tuple[str, ...] = (*curves.CLICK_WINDOWS, *curves.VIEW_WINDOWS)
 
 
 _deliver_cache: dict[tuple[object, ...], Delivery] = {}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -23,7 +24,7 @@ from emulators.market import Account, Ad, AdGroup, Campaign, Market
 from emulators.meta_ads import errors
 from emulators.meta_ads.auth import TokenStore
 from emulators.meta_ads.errors import GraphError
-from emulators.meta_ads.insights import build_rows, parse_query
+from emulators.meta_ads.insights import InsightsQuery, build_rows, parse_query
 from emulators.meta_ads.nodes import NODE_TYPES, PLATFORM, graph_time, parse_fields, select
 from emulators.meta_ads.paging import page_of
 from emulators.meta_ads.reports import ReportRun, ReportRuns
@@ -83,6 +84,8 @@ class MetaAdsEmulator(Emulator):
         self.tokens = tokens or TokenStore()
         self.reports = ReportRuns(steps=report_steps)
         self.usage = MetaUsage(self.quota)
+        self._rows_cache: dict[tuple[object, ...], list[dict[str, Any]]] = {}
+        self._rows_lock = threading.Lock()
         self.router: Router[Handler] = Router()
         r = self.router.add
         r("GET", r"/me", self._me)
@@ -280,11 +283,27 @@ class MetaAdsEmulator(Emulator):
     def _today(self, account: str) -> Any:
         return self.market.local_today(PLATFORM, account)
 
+    def _rows(self, scope: str, query: InsightsQuery) -> list[dict[str, Any]]:
+        # Paging a sync query re-asks for the same rows; compute them once per minute of
+        # market time and state version (today's partial row still moves with the clock).
+        minute = self.market.now().replace(second=0, microsecond=0)
+        key = (scope, query, self.market.version, minute)
+        with self._rows_lock:
+            rows = self._rows_cache.get(key)
+        if rows is None:
+            entity = self.market.entity(PLATFORM, scope)
+            ads = [entity] if isinstance(entity, Ad) else self.market.ads(PLATFORM, scope)
+            rows = build_rows(self.market, ads, query)
+            with self._rows_lock:
+                if len(self._rows_cache) >= 32:
+                    self._rows_cache.pop(next(iter(self._rows_cache)))
+                self._rows_cache[key] = rows
+        return rows
+
     def _insights_sync(self, call: Call) -> dict[str, Any]:
         assert call.account is not None
         query = parse_query(call.params, "account", self._today(call.account))
-        rows = build_rows(self.market, self.market.ads(PLATFORM, call.account), query)
-        return self._listing(call, rows)
+        return self._listing(call, self._rows(call.account, query))
 
     def _insights_start(self, call: Call) -> dict[str, Any]:
         assert call.account is not None
@@ -333,8 +352,7 @@ class MetaAdsEmulator(Emulator):
         assert entity is not None and not isinstance(entity, Account)
         default_level = {Campaign: "campaign", AdGroup: "adset", Ad: "ad"}[type(entity)]
         query = parse_query(call.params, default_level, self._today(entity.account_id))
-        ads = self.market.ads(PLATFORM, node_id) if not isinstance(entity, Ad) else [entity]
-        return self._listing(call, build_rows(self.market, ads, query))
+        return self._listing(call, self._rows(node_id, query))
 
     def _write(self, call: Call) -> dict[str, Any]:
         node_id = call.groups["id"]
