@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -237,3 +237,33 @@ def test_report_run_fields_json_list_as_the_sdk_sends_them(client):
         client.get(f"{V}/{run_id}")
     rows = client.get(f"{V}/{run_id}/insights").json()["data"]
     assert rows and set(rows[0]) == {"spend", "ad_id", "date_start", "date_stop"}
+
+
+CONTRACT_FIELDS = {  # docs/contracts.md: fields the Meta connector requests
+    "me/adaccounts": "id,account_id,name,currency,timezone_name,account_status",
+    "act_1002/campaigns": "id,account_id,name,status,effective_status,objective,daily_budget,"
+                          "lifetime_budget,created_time,updated_time",
+    "act_1002/adsets": "id,account_id,campaign_id,name,status,effective_status,daily_budget,"
+                       "created_time,updated_time",
+    "act_1002/ads": "id,account_id,campaign_id,adset_id,name,status,effective_status,creative,"
+                    "created_time,updated_time",
+}
+
+
+@pytest.mark.parametrize("edge", sorted(CONTRACT_FIELDS))
+def test_contract_fields_are_served(client, edge):
+    fields = CONTRACT_FIELDS[edge].split(",")
+    r = client.get(f"{V}/{edge}", params={"fields": ",".join(fields), "limit": "100"})
+    assert r.status_code == 200, r.text
+    for row in r.json()["data"]:
+        assert set(row) <= set(fields)
+        required = set(fields) - {"daily_budget", "lifetime_budget"}
+        assert required <= set(row), required - set(row)
+        assert "account_id" not in row or row["account_id"].isdigit()
+        for stamp in ("created_time", "updated_time"):
+            if stamp in row:
+                assert datetime.strptime(row[stamp], "%Y-%m-%dT%H:%M:%S%z")
+        if "lifetime_budget" in row:
+            assert row["lifetime_budget"] == "0"
+        if "creative" in row:
+            assert row["creative"]["id"].isdigit()
