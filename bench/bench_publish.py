@@ -1,0 +1,173 @@
+"""Publish (merge) throughput and peak memory vs a plain INSERT ... SELECT.
+
+Generates N insight rows (default 5,000,000) as landing Parquet, stages them, then measures:
+
+* ``publish`` into an empty table (all inserts), and a re-publish of a re-pulled batch where
+  every row matches and 20% changed (the lookback case: updates), each including the core
+  refresh (ASOF FX join), ops rows, cursor and CHECKPOINT, in one transaction;
+* the MERGE statement alone (same transaction shape, no core refresh/checkpoint);
+* the baseline: ``INSERT INTO <table> SELECT * FROM <staging>`` into an empty table (+ CHECKPOINT).
+
+Peak memory is process RSS sampled every 5 ms with psutil (DuckDB works inside this process).
+
+    .venv/bin/python bench/bench_publish.py [--rows 5000000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import warehouse
+from warehouse.landing import LandingFile, landing_path
+from warehouse.publish import _merge
+
+DAY0 = date(2024, 1, 1)
+DAYS = 365
+MB = 1024 * 1024
+
+
+def generate(wh: warehouse.Warehouse, rows: int, run_id: str, changed_pct: int) -> LandingFile:
+    path = landing_path(wh.landing_root, "meta_ads", "ad_insights_daily", "act_1001", run_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    bump = f"CASE WHEN i % 100 < {changed_pct} THEN 1 ELSE 0 END"
+    wh.execute(f"""
+        COPY (
+            SELECT '1001' AS account_id,
+                   CAST(100 + (i // {DAYS}) // 200 AS VARCHAR) AS campaign_id,
+                   CAST(1000 + (i // {DAYS}) // 20 AS VARCHAR) AS ad_set_id,
+                   CAST(100000 + i // {DAYS} AS VARCHAR) AS ad_id,
+                   DATE '{DAY0}' + CAST(i % {DAYS} AS INTEGER) AS date,
+                   'EUR' AS currency,
+                   CAST((i % 9973) / 100.0 AS DECIMAL(18, 4)) AS spend,
+                   CAST(1000 + i % 5000 AS BIGINT) AS impressions,
+                   CAST(i % 50 AS BIGINT) AS clicks,
+                   CAST(i % 7 + {bump} AS DECIMAL(18, 4)) AS conversions,
+                   CAST((i % 7 + {bump}) * 12.5 AS DECIMAL(18, 4)) AS conversion_value,
+                   '7d_click_1d_view' AS attribution_setting
+            FROM range({rows}) AS t(i)
+        ) TO '{path}' (FORMAT parquet)
+    """)
+    return LandingFile(
+        "meta_ads",
+        "ad_insights_daily",
+        "meta_ads.ad_insights_daily",
+        "act_1001",
+        run_id,
+        path,
+        None,
+        rows,
+        0,
+    )
+
+
+@contextmanager
+def peak_rss() -> Iterator[dict[str, float]]:
+    proc = psutil.Process()
+    out = {"start": proc.memory_info().rss / MB, "peak": 0.0}
+    stop = threading.Event()
+
+    def sample() -> None:
+        while not stop.is_set():
+            out["peak"] = max(out["peak"], proc.memory_info().rss / MB)
+            time.sleep(0.005)
+
+    thread = threading.Thread(target=sample, daemon=True)
+    thread.start()
+    try:
+        yield out
+    finally:
+        stop.set()
+        thread.join()
+        out["peak"] = max(out["peak"], proc.memory_info().rss / MB)
+
+
+def measure(label: str, rows: int, fn: Callable[[], Any]) -> float:
+    with peak_rss() as mem:
+        t = time.perf_counter()
+        fn()
+        seconds = time.perf_counter() - t
+    print(
+        f"{label:46s} {seconds:7.2f} s {rows / seconds:12,.0f} rows/s "
+        f"peak RSS {mem['peak']:7.0f} MB (+{mem['peak'] - mem['start']:.0f})"
+    )
+    return seconds
+
+
+def staged_batch(wh: warehouse.Warehouse, lf: LandingFile) -> warehouse.StagedBatch:
+    batch = warehouse.LoadBatch(
+        "meta_ads", "act_1001", lf.run_id, (lf,), window_end=DAY0 + timedelta(days=DAYS)
+    )
+    return warehouse.stage_batch(wh, batch)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=5_000_000)
+    args = parser.parse_args()
+    n = args.rows
+    table = "meta_ads.ad_insights_daily"
+    ctx = warehouse.QualityContext(engine="duckdb")
+
+    with tempfile.TemporaryDirectory() as tmp:
+        wh = warehouse.connect(Path(tmp) / "bench.duckdb")
+        first = staged_batch(wh, generate(wh, n, "first", 0))
+        second = staged_batch(wh, generate(wh, n, "second", 20))
+        third = staged_batch(wh, generate(wh, n, "third", 40))
+        wh.checkpoint()
+        print(f"rows={n:,} (staged; quality not timed here)")
+
+        # baseline: plain INSERT ... SELECT into an empty copy of the table
+        wh.execute(f"CREATE TABLE main.baseline AS SELECT * FROM {table} LIMIT 0")
+
+        def insert_select() -> None:
+            with wh.transaction() as con:
+                con.execute(
+                    f"INSERT INTO main.baseline SELECT * FROM {first.tables[0].staging_table}"
+                )
+            wh.checkpoint()
+
+        base_s = measure("INSERT ... SELECT (+ CHECKPOINT), empty table", n, insert_select)
+
+        def publish(staged: warehouse.StagedBatch) -> Callable[[], Any]:
+            report = warehouse.run_quality(wh, staged, ctx)
+            return lambda: warehouse.publish(wh, staged, report)
+
+        t_quality = time.perf_counter()
+        warehouse.run_quality(wh, first, ctx)
+        q_s = time.perf_counter() - t_quality
+        pub_s = measure("publish, empty table (inserts)", n, publish(first))
+        loads = wh.fetchall('SELECT run_id, inserted, updated FROM ops.loads ORDER BY "at"')
+        upd_s = measure("publish, re-pull: all match, 20% changed", n, publish(second))
+        loads = wh.fetchall('SELECT run_id, inserted, updated FROM ops.loads ORDER BY "at"')
+
+        def merge_only() -> None:
+            with wh.transaction() as con:
+                _merge(con, third.tables[0])
+
+        merge_s = measure("MERGE statement only, 40% changed", n, merge_only)
+        wh.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    print(f"loads: {loads}")
+    print(f"(quality on the native engine, outside the timings above: {q_s:.2f} s)")
+    print(f"ratio publish(inserts) / INSERT...SELECT   {pub_s / base_s:6.2f}x")
+    print(f"ratio publish(re-pull) / INSERT...SELECT   {upd_s / base_s:6.2f}x")
+    print(f"ratio MERGE only / INSERT...SELECT         {merge_s / base_s:6.2f}x")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+"""Quality gate cost: the GX route (SQL + DuckDB shim) vs the same checks as one DuckDB query.
+
+Generates N insight rows (default 5,000,000) as a landing Parquet file, stages them into a
+temporary warehouse, then times:
+
+* ``import great_expectations`` (paid once per process, in the quality task only);
+* the gate through GX (``run_quality(engine="gx")``; warm, best of ``--repeat``);
+* the same planned checks as one native DuckDB query (``native_query``), best of ``--repeat``;
+* ``run_quality(engine="duckdb")`` (native query + report building).
+
+and prints the ratio GX / native. Both routes must agree on every check's outcome.
+
+    .venv/bin/python bench/bench_quality_gate.py [--rows 5000000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import warehouse
+from warehouse.landing import LandingFile, landing_path
+from warehouse.quality.native import native_query
+from warehouse.quality.plan import plan_checks
+
+DAY0 = date(2024, 1, 1)
+DAYS = 365
+
+
+def generate(wh: warehouse.Warehouse, rows: int, run_id: str) -> LandingFile:
+    path = landing_path(wh.landing_root, "meta_ads", "ad_insights_daily", "act_1001", run_id)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wh.execute(f"""
+        COPY (
+            SELECT '1001' AS account_id,
+                   CAST(100 + (i // {DAYS}) // 200 AS VARCHAR) AS campaign_id,
+                   CAST(1000 + (i // {DAYS}) // 20 AS VARCHAR) AS ad_set_id,
+                   CAST(100000 + i // {DAYS} AS VARCHAR) AS ad_id,
+                   DATE '{DAY0}' + CAST(i % {DAYS} AS INTEGER) AS date,
+                   'EUR' AS currency,
+                   CAST((i % 9973) / 100.0 AS DECIMAL(18, 4)) AS spend,
+                   CAST(1000 + i % 5000 AS BIGINT) AS impressions,
+                   CAST(i % 50 AS BIGINT) AS clicks,
+                   CAST(i % 7 AS DECIMAL(18, 4)) AS conversions,
+                   CAST((i % 7) * 12.5 AS DECIMAL(18, 4)) AS conversion_value,
+                   '7d_click_1d_view' AS attribution_setting
+            FROM range({rows}) AS t(i)
+        ) TO '{path}' (FORMAT parquet)
+    """)
+    return LandingFile(
+        "meta_ads",
+        "ad_insights_daily",
+        "meta_ads.ad_insights_daily",
+        "act_1001",
+        run_id,
+        path,
+        None,
+        rows,
+        0,
+    )
+
+
+def best(fn, repeat: int) -> tuple[float, object]:  # type: ignore[no-untyped-def]
+    times, result = [], None
+    for _ in range(repeat):
+        t = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t)
+    return min(times), result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=5_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        wh = warehouse.connect(Path(tmp) / "bench.duckdb")
+        t = time.perf_counter()
+        lf = generate(wh, args.rows, "bench")
+        gen_s = time.perf_counter() - t
+        t = time.perf_counter()
+        batch = warehouse.LoadBatch(
+            "meta_ads", "act_1001", "bench", (lf,), window_end=DAY0 + timedelta(days=DAYS)
+        )
+        staged = warehouse.stage_batch(wh, batch)
+        stage_s = time.perf_counter() - t
+
+        t = time.perf_counter()
+        import great_expectations  # noqa: F401
+
+        import_s = time.perf_counter() - t
+        ctx_gx = warehouse.QualityContext(engine="gx")
+        ctx_native = warehouse.QualityContext(engine="duckdb")
+        warehouse.run_quality(wh, staged, ctx_gx)  # warm-up: GX context, SQLAlchemy dialect
+        gx_s, gx_report = best(lambda: warehouse.run_quality(wh, staged, ctx_gx), args.repeat)
+        planned = plan_checks(wh.con.cursor(), staged, batch.window_end)
+        sql, _ = native_query(planned)
+        query_s, _ = best(lambda: wh.con.cursor().execute(sql).fetchall(), args.repeat)
+        native_s, native_report = best(
+            lambda: warehouse.run_quality(wh, staged, ctx_native), args.repeat
+        )
+        agree = [(r.check, r.passed, r.observed) for r in gx_report.results] == [  # type: ignore[attr-defined]
+            (r.check, r.passed, r.observed)
+            for r in native_report.results  # type: ignore[attr-defined]
+        ]
+        wh.close()
+
+    n_exp = sum(len(p.measures) for p in planned if p.note is None)
+    print(
+        f"rows={args.rows:,} checks={len(planned)} expectations={n_exp} "
+        f"generate={gen_s:.2f}s stage={stage_s:.2f}s"
+    )
+    print(f"import great_expectations      {import_s:8.2f} s (once per process)")
+    print(f"gate via GX (SQL route + shim) {gx_s:8.2f} s")
+    print(f"same checks, one DuckDB query  {query_s:8.2f} s")
+    print(f"gate via native engine         {native_s:8.2f} s (query + report)")
+    print(f"ratio GX / one DuckDB query    {gx_s / query_s:8.1f}x")
+    print(f"ratio (import + GX) / query    {(import_s + gx_s) / query_s:8.1f}x (cold task)")
+    print(f"GX and native agree on every check: {agree}")
+    if not agree:
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
