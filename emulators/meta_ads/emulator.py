@@ -27,7 +27,7 @@ from emulators.meta_ads.errors import GraphError
 from emulators.meta_ads.insights import InsightsQuery, build_rows, parse_query
 from emulators.meta_ads.nodes import NODE_TYPES, PLATFORM, graph_time, parse_fields, select
 from emulators.meta_ads.paging import page_of
-from emulators.meta_ads.reports import ReportRun, ReportRuns
+from emulators.meta_ads.reports import COMPLETED, FAILED, ReportRun, ReportRuns
 from emulators.meta_ads.usage import INSIGHTS, MANAGEMENT, MetaUsage
 from emulators.quota import QuotaConfig
 
@@ -62,6 +62,7 @@ class MetaAdsEmulator(Emulator):
         versions: API versions served; older ones answer 2635, others 2500.
         tokens: accepted tokens (default: the sandbox token, app id and secret).
         report_steps: polls a report run needs before it completes.
+        failing_reports: the first N report runs end in ``Job Failed``.
         quota_clock: monotonic clock for the quota window (tests).
 
     """
@@ -77,12 +78,13 @@ class MetaAdsEmulator(Emulator):
         versions: tuple[str, ...] = SERVED_VERSIONS,
         tokens: TokenStore | None = None,
         report_steps: int = 3,
+        failing_reports: int = 0,
         quota_clock: Callable[[], float] | None = None,
     ) -> None:
         super().__init__(market, faults, quota, quota_clock=quota_clock)
         self.versions = versions
         self.tokens = tokens or TokenStore()
-        self.reports = ReportRuns(steps=report_steps)
+        self.reports = ReportRuns(steps=report_steps, failing=failing_reports)
         self.usage = MetaUsage(self.quota)
         self._rows_cache: dict[tuple[object, ...], list[dict[str, Any]]] = {}
         self._rows_lock = threading.Lock()
@@ -270,6 +272,7 @@ class MetaAdsEmulator(Emulator):
 
     def _edge(self, call: Call) -> dict[str, Any]:
         fields = parse_fields(call.params.get("fields"))
+        wanted = _status_filter(call.params.get("effective_status"))
         act, edge = call.groups["act"], call.groups["edge"]
         entities: list[Campaign] | list[AdGroup] | list[Ad]
         if edge == "campaigns":
@@ -278,7 +281,13 @@ class MetaAdsEmulator(Emulator):
             entities = self.market.ad_groups(PLATFORM, act)
         else:
             entities = self.market.ads(PLATFORM, act)
-        return self._listing(call, [self._render(e, fields) for e in entities])
+        if wanted is None:
+            return self._listing(call, [self._render(e, fields) for e in entities])
+        kept = [
+            self._render(e, fields) for e in entities
+            if NODE_TYPES[type(e)][1](self.market, e)["effective_status"] in wanted
+        ]
+        return self._listing(call, kept)
 
     def _today(self, account: str) -> Any:
         return self.market.local_today(PLATFORM, account)
@@ -322,7 +331,7 @@ class MetaAdsEmulator(Emulator):
 
     def _poll(self, run: ReportRun, fields: list[str]) -> dict[str, Any]:
         status, pct = self.reports.poll(run)
-        if status == "Job Completed" and run.rows is None:
+        if status == COMPLETED and run.rows is None:
             ads = self.market.ads(PLATFORM, run.account_id)
             run.rows = build_rows(self.market, ads, run.query)
             run.completed = self.market.now()
@@ -332,7 +341,7 @@ class MetaAdsEmulator(Emulator):
             "date_start": run.query.since.isoformat(), "date_stop": run.query.until.isoformat(),
             "time_ref": int(run.created.timestamp()),
             "time_completed": int(run.completed.timestamp()) if run.completed else None,
-            "is_running": status != "Job Completed", "report_run_id": run.id,
+            "is_running": status not in (COMPLETED, FAILED), "report_run_id": run.id,
         }
         wanted = fields or ["id", "account_id", "async_status", "async_percent_completion",
                             "date_start", "date_stop", "time_ref", "time_completed",
@@ -343,6 +352,9 @@ class MetaAdsEmulator(Emulator):
         node_id = call.groups["id"]
         run = self.reports.get(node_id)
         if run is not None:
+            if run.failed:
+                raise GraphError(2601, f"Report run {run.id} failed; start a new one",
+                                 transient=True)
             if run.rows is None:
                 raise errors.invalid_parameter(
                     f"Report run {run.id} is not completed yet; poll it until Job Completed"
@@ -394,6 +406,19 @@ class MetaAdsEmulator(Emulator):
         if int(raw) < 100:
             raise errors.invalid_parameter("daily_budget must be at least 100 (minor units)")
         return int(raw)
+
+
+def _status_filter(raw: str | None) -> set[str] | None:
+    """Parse the ``effective_status`` edge filter (a JSON list or a comma list)."""
+    if not raw:
+        return None
+    try:
+        loaded = json.loads(raw)
+    except ValueError:
+        loaded = raw.split(",")
+    if not isinstance(loaded, list) or not all(isinstance(x, str) for x in loaded):
+        raise errors.invalid_parameter("effective_status must be a list of statuses")
+    return {x.strip() for x in loaded}
 
 
 def _corrupt(body: dict[str, Any]) -> None:

@@ -1,7 +1,8 @@
 """Async insights report runs: created by POST act_X/insights, advanced by polling.
 
 Each poll of ``GET /{report_run_id}`` moves the job one step: Job Not Started ->
-Job Started -> Job Running (percent rising) -> Job Completed. The rows are computed when
+Job Started -> Job Running (percent rising) -> Job Completed (or Job Failed, for the first
+``failing`` runs when asked). The rows are computed when
 the job completes, as of that moment, and paged by ``GET /{report_run_id}/insights``.
 """
 
@@ -18,6 +19,7 @@ NOT_STARTED = "Job Not Started"
 STARTED = "Job Started"
 RUNNING = "Job Running"
 COMPLETED = "Job Completed"
+FAILED = "Job Failed"
 
 
 @dataclass
@@ -32,11 +34,12 @@ class ReportRun:
     polls: int = 0
     rows: list[dict[str, Any]] | None = None
     completed: datetime | None = None
+    failed: bool = False
 
     def status(self) -> tuple[str, int]:
         """(async_status, async_percent_completion) after ``polls`` polls."""
         if self.polls > self.steps:
-            return COMPLETED, 100
+            return (FAILED, 0) if self.failed else (COMPLETED, 100)
         if self.polls <= 1:
             return NOT_STARTED, 0
         if self.polls == 2:
@@ -54,6 +57,7 @@ class ReportRuns:
     """Thread-safe registry of report runs with decimal-string ids."""
 
     steps: int = 3
+    failing: int = 0  # the first ``failing`` runs end in Job Failed
     _runs: dict[str, ReportRun] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _next: int = 6_120_000_000_001
@@ -61,7 +65,8 @@ class ReportRuns:
     def create(self, account_id: str, query: InsightsQuery, now: datetime) -> ReportRun:
         """Start a job."""
         with self._lock:
-            run = ReportRun(str(self._next), account_id, query, now, self.steps)
+            run = ReportRun(str(self._next), account_id, query, now, self.steps,
+                            failed=len(self._runs) < self.failing)
             self._next += 1
             self._runs[run.id] = run
             if self.steps <= 0:

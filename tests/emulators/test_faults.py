@@ -143,3 +143,18 @@ def test_faulty_pages_do_not_corrupt_state(market):
                 got = r.json()["data"]
                 break
     assert got == expected
+
+
+def test_failing_report_runs(market):
+    em = MetaAdsEmulator(market, failing_reports=1, report_steps=0)
+    with graph_client(em) as c:
+        first = c.post(f"{V}/act_1001/insights", data={"date_preset": "last_7d"}).json()
+        second = c.post(f"{V}/act_1001/insights", data={"date_preset": "last_7d"}).json()
+        job1 = c.get(f"{V}/{first['report_run_id']}").json()
+        job2 = c.get(f"{V}/{second['report_run_id']}").json()
+        rows1 = c.get(f"{V}/{first['report_run_id']}/insights")
+        rows2 = c.get(f"{V}/{second['report_run_id']}/insights")
+    assert (job1["async_status"], job1["async_percent_completion"]) == ("Job Failed", 0)
+    assert job2["async_status"] == "Job Completed"
+    assert rows1.status_code == 400 and rows1.json()["error"]["is_transient"] is True
+    assert rows2.status_code == 200 and rows2.json()["data"]

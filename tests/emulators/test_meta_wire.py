@@ -267,3 +267,12 @@ def test_contract_fields_are_served(client, edge):
             assert row["lifetime_budget"] == "0"
         if "creative" in row:
             assert row["creative"]["id"].isdigit()
+
+
+def test_effective_status_filter_on_edges(client, market):
+    ads = client.get(f"{V}/act_1002/ads", params={"fields": "effective_status",
+                                                   "limit": "100"}).json()["data"]
+    active = client.get(f"{V}/act_1002/ads", params={
+        "effective_status": json.dumps(["ACTIVE"]), "limit": "100"}).json()["data"]
+    assert [a["id"] for a in active] == [a["id"] for a in ads if a["effective_status"] == "ACTIVE"]
+    assert 0 < len(active) < len(ads)
