@@ -7,6 +7,7 @@ the usage headers for the account it touched.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import threading
@@ -88,6 +89,7 @@ class MetaAdsEmulator(Emulator):
         self.usage = MetaUsage(self.quota)
         self._rows_cache: dict[tuple[object, ...], list[dict[str, Any]]] = {}
         self._rows_lock = threading.Lock()
+        self._sequence = itertools.count()
         self.router: Router[Handler] = Router()
         r = self.router.add
         r("GET", r"/me", self._me)
@@ -105,26 +107,27 @@ class MetaAdsEmulator(Emulator):
         """Answer one Graph request (see the module docstring for the order of checks)."""
         path = request.url.path.rstrip("/") or "/"
         params = request_params(request)
-        trace = f"{request.method}{request.url}{len(self.request_log)}"
+        trace = f"{request.method}{request.url}{next(self._sequence)}"
+        anonymous = self.usage.headers(None, MANAGEMENT, "-")
         try:
             rest = self._check_version(path)
             if rest == "/oauth/access_token" and request.method == "GET":
-                return self._json(200, self._exchange(params), {})
+                return self._json(200, self._exchange(params), anonymous)
             token = self._token(request, params)
             self.tokens.check(token, self.market.now(), params.get("appsecret_proof"))
         except GraphError as err:
-            return self._json(err.status, err.body(trace), {})
+            return self._error(err, trace, anonymous)
         who = self.tokens.who(token)
         found = self.router.match(request.method, rest)
         if found is None:
             missing = errors.unknown_path(rest)
-            return Reply(self._error(missing, trace, {}).response, who=who)
+            return Reply(self._error(missing, trace, anonymous).response, who=who)
         handler, groups = found
         call = Call(request, params, groups, who)
         try:
             call.account = self._account_of(groups)
         except GraphError as err:
-            return Reply(self._error(err, trace, {}).response, who=who)
+            return Reply(self._error(err, trace, anonymous).response, who=who)
         use_case = INSIGHTS if "insights" in rest else MANAGEMENT
         return self._serve(handler, call, use_case, rest, trace)
 

@@ -95,3 +95,9 @@ def test_tracker_regain_time():
     assert usage is not None and usage.exhausted and usage.pct == 100
     assert usage.regain_seconds == 30  # the oldest call leaves the window in 30 s
     assert tracker.usage("s", None) is None
+
+
+def test_usage_headers_on_errors_too(emulator):
+    with graph_client(emulator, token="bogus") as c:
+        for path in ("/v26.0/me", "/v20.0/me", "/v26.0/act_1001/nothing"):
+            assert "X-App-Usage" in c.get(path).headers
