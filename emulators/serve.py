@@ -173,8 +173,15 @@ def serve_forever(
     quota: QuotaConfig | None = None,
     today: date | None = None,
     accounts: int = 3,
+    fault_rate: float = 0.0,
 ) -> None:
-    """Serve one platform's emulator until interrupted (the CLI ``sandbox serve``)."""
+    """Serve one platform's emulator until interrupted (the CLI ``sandbox serve``).
+
+    ``fault_rate`` is a shortcut for ``FaultConfig(rate=fault_rate, seed=seed)`` (all kinds);
+    ``faults`` (a ``FaultConfig`` or its CLI string) wins when both are given.
+    """
+    if faults is None and fault_rate > 0:
+        faults = FaultConfig(rate=fault_rate, seed=seed)
     emulator = build(platform, seed=seed, faults=faults, quota=quota, today=today,
                      accounts=accounts)
     uvicorn.run(EmulatorApp(emulator), host=host, port=port, log_level="info", lifespan="off")

@@ -36,3 +36,32 @@ def test_async_clients_work_in_process():
             return await c.get("/v26.0/act_1001")
 
     assert asyncio.run(fetch()).json() == {"id": "act_1001"}
+
+
+def test_serve_forever_as_the_cli_runs_it(tmp_path):
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    code = ("from emulators.serve import serve_forever; "
+            f"serve_forever('meta_ads', port={port}, seed=7, fault_rate=0.0)")
+    proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        url = f"http://127.0.0.1:{port}/v26.0/me/adaccounts"
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                r = httpx.get(url, params={"access_token": SANDBOX_TOKEN}, timeout=1)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.1)
+        assert [a["id"] for a in r.json()["data"]] == ["act_1001", "act_1002", "act_1003"]
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
