@@ -30,29 +30,6 @@ def integer(seed: int, low: int, high: int, *keys: object) -> int:
     return low + int(uniform(seed, *keys) * (high - low + 1))
 
 
-def normal(seed: int, *keys: object) -> float:
-    """Return a standard normal variate (Box-Muller on two hashed uniforms)."""
-    u1 = max(uniform(seed, *keys, "n1"), 1e-12)
-    u2 = uniform(seed, *keys, "n2")
-    return math.sqrt(-2.0 * math.log(u1)) * math.cos(2.0 * math.pi * u2)
-
-
-def poisson(seed: int, lam: float, *keys: object) -> int:
-    """Return a Poisson variate with mean ``lam`` (inverse CDF; normal above 30)."""
-    if lam <= 0:
-        return 0
-    if lam > 30:
-        return max(0, round(lam + math.sqrt(lam) * normal(seed, *keys, "pz")))
-    u = uniform(seed, *keys, "pu")
-    k, p = 0, math.exp(-lam)
-    cdf = p
-    while u > cdf and k < 200:
-        k += 1
-        p *= lam / k
-        cdf += p
-    return k
-
-
 def uniforms(seed: int, count: int, *keys: object) -> list[float]:
     """Return ``count`` (at most 8) independent floats in [0, 1) from one hash."""
     if not 1 <= count <= 8:
