@@ -276,3 +276,20 @@ def test_effective_status_filter_on_edges(client, market):
         "effective_status": json.dumps(["ACTIVE"]), "limit": "100"}).json()["data"]
     assert [a["id"] for a in active] == [a["id"] for a in ads if a["effective_status"] == "ACTIVE"]
     assert 0 < len(active) < len(ads)
+
+
+def test_insights_restate_past_days_as_late_conversions_arrive(client, clock, emulator):
+    since, until = TODAY - timedelta(days=7), TODAY - timedelta(days=1)
+    params = insights_params(since, until, level="account", time_increment="all_days",
+                             fields="spend,actions")
+
+    def purchases() -> tuple[str, int]:
+        (row,) = client.get(f"{V}/act_1002/insights", params=params).json()["data"]
+        found = [a for a in row.get("actions", []) if a["action_type"] == "purchase"]
+        return row["spend"], int(found[0]["value"]) if found else 0
+
+    spend_now, now = purchases()
+    clock.now += timedelta(days=20)
+    spend_later, later = purchases()
+    assert spend_later == spend_now  # delivery is final, conversions are not
+    assert later > now
