@@ -1,10 +1,13 @@
 """Client-side throttling: an adaptive token bucket per account and a circuit breaker.
 
 The bucket keeps us under the platform's limit *before* it says stop: every response's usage
-headers give a headroom (1.0 = quota untouched, 0.0 = exhausted); below ``threshold`` the
-bucket cuts its rate in proportion, and above it the rate climbs back slowly (additive
-increase, proportional decrease). A platform's explicit "come back in N seconds" pauses the
-whole bucket, so sibling threads of the same account wait too.
+headers give a headroom (1.0 = quota untouched, 0.0 = exhausted). Below ``threshold`` the
+bucket cuts its rate multiplicatively while the headroom keeps shrinking, and above it the
+rate climbs back slowly (additive increase, multiplicative decrease). Holding the rate while
+the headroom is low but stable lets a client paced just under a known quota use it fully,
+while a quota that someone else is also spending still makes us back off. A platform's
+explicit "come back in N seconds" pauses the whole bucket, so sibling threads of the same
+account wait too.
 
 The breaker sits *outside* the retry loop: one request whose retries are exhausted counts as
 one failure; fatal (4xx) errors are excluded, since they say nothing about the platform's
@@ -39,6 +42,8 @@ class TokenBucket:
         threshold: headroom below which the rate is reduced (0..1).
         min_fraction: the rate never falls below ``rate * min_fraction``.
         recovery_step: fraction of ``rate`` regained per response with enough headroom.
+        decrease_factor: multiplier applied per response while the headroom is low and
+            shrinking.
         clock: monotonic seconds.
         sleep: blocking wait.
 
@@ -52,6 +57,7 @@ class TokenBucket:
         threshold: float = 0.2,
         min_fraction: float = 0.05,
         recovery_step: float = 0.02,
+        decrease_factor: float = 0.85,
         clock: Clock = time.monotonic,
         sleep: Sleep = time.sleep,
     ) -> None:
@@ -66,6 +72,8 @@ class TokenBucket:
         self.threshold = threshold
         self.min_rate = self.max_rate * min_fraction
         self.recovery_step = recovery_step
+        self.decrease_factor = decrease_factor
+        self._last_headroom: float | None = None
         self._rate = self.max_rate
         self._clock = clock
         self._sleep = sleep
@@ -102,15 +110,25 @@ class TokenBucket:
     def observe_headroom(self, headroom: float) -> None:
         """Adapt the rate to the remaining quota the platform reported.
 
+        Below ``threshold`` the rate is cut by ``decrease_factor`` while the headroom keeps
+        shrinking (our own steady use at the limit holds the rate; someone else spending the
+        same quota makes it shrink), and always below half the threshold; at zero it drops
+        to the floor. At or above the threshold it climbs back by ``recovery_step``.
+
         Args:
             headroom: remaining share of the quota, 0..1 (values outside are clamped).
 
         """
         headroom = min(1.0, max(0.0, headroom))
         with self._lock:
-            if headroom < self.threshold:
-                target = self.max_rate * (headroom / self.threshold) if self.threshold else 0.0
-                self._rate = max(self.min_rate, min(self._rate, target))
+            previous = self._last_headroom
+            self._last_headroom = headroom
+            if headroom <= 0.0:
+                self._rate = self.min_rate
+            elif headroom < self.threshold:
+                shrinking = previous is None or headroom < previous
+                if shrinking or headroom < self.threshold / 2:
+                    self._rate = max(self.min_rate, self._rate * self.decrease_factor)
             else:
                 self._rate = min(self.max_rate, self._rate + self.max_rate * self.recovery_step)
 

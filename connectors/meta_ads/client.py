@@ -244,22 +244,27 @@ class MetaAdsConnector(BaseConnector):
         return max(0.0, 1.0 - max(used) / 100.0)
 
     def retry_after(self, response: httpx.Response, error: Any) -> float | None:
-        """Return ``Retry-After``, else the largest BUC ``estimated_time_to_regain_access``.
+        """Return how long Graph asked us to wait, in seconds, if it said.
 
-        The BUC value is in minutes.
+        ``Retry-After`` first; else the shortest positive hint among the BUC
+        ``estimated_time_to_regain_access`` (minutes) and ``X-Ad-Account-Usage``
+        ``reset_time_duration`` (seconds, finer grained).
         """
         header = super().retry_after(response, error)
         if header is not None:
             return header
+        hints: list[float] = []
         buc = _json_header(response, C.BUC_USAGE_HEADER)
-        minutes: list[float] = []
         if isinstance(buc, dict):
             for entries in buc.values():
                 for entry in entries if isinstance(entries, list) else []:
                     if isinstance(entry, dict):
-                        minutes += _pcts([entry.get("estimated_time_to_regain_access")])
-        longest = max(minutes, default=0.0)
-        return longest * 60.0 if longest > 0 else None
+                        minutes = _pcts([entry.get("estimated_time_to_regain_access")])
+                        hints += [m * 60.0 for m in minutes if m > 0]
+        acc = _json_header(response, C.AD_ACCOUNT_USAGE_HEADER)
+        if isinstance(acc, dict):
+            hints += [s for s in _pcts([acc.get("reset_time_duration")]) if s > 0]
+        return min(hints) if hints else None
 
     # ------------------------------------------------------------------ public API
 

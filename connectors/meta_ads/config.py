@@ -55,7 +55,8 @@ class MetaAdsSettings(BaseModel):
     conversion_action_types: tuple[str, ...] = C.DEFAULT_CONVERSION_ACTION_TYPES
     requests_per_second: float = Field(default=C.DEFAULT_REQUESTS_PER_SECOND, gt=0)
     burst: int = Field(default=1, ge=1)
-    headroom_threshold: float = Field(default=0.25, ge=0, le=1)
+    # Slow down above 95% usage (Airbyte pauses Meta extraction at 95% too).
+    headroom_threshold: float = Field(default=0.05, ge=0, le=1)
     timeout_seconds: float = Field(default=60.0, gt=0)
     connect_timeout_seconds: float = Field(default=10.0, gt=0)
     retry: RetryPolicy = RetryPolicy()

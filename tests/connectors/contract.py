@@ -195,7 +195,7 @@ class ConnectorContract:
                 assert result.rows, f"{spec.name} {account.id}: no rows"
                 assert result.window is not None and result.window.end <= yesterday
                 for row in result.rows:
-                    day = row[spec.cursor_field]
+                    day = row[str(spec.cursor_field)]
                     assert isinstance(day, date)
                     assert asked.start <= day <= yesterday, f"{spec.name}: {day} outside"
 

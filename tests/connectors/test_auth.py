@@ -29,10 +29,23 @@ def sent(auth: httpx.Auth, handler) -> list[httpx.Request]:
 
     def record(request: httpx.Request) -> httpx.Response:
         seen.append(request)
-        return handler(request)
+        response: httpx.Response = handler(request)
+        return response
 
     with httpx.Client(transport=httpx.MockTransport(record), auth=auth) as client:
         client.get("https://api.example.com/v1/things?x=1")
+    return seen
+
+
+def sent_to(auth: httpx.Auth, url: str) -> list[httpx.Request]:
+    seen: list[httpx.Request] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return ok(request)
+
+    with httpx.Client(transport=httpx.MockTransport(record), auth=auth) as client:
+        client.get(url)
     return seen
 
 
@@ -55,12 +68,8 @@ def test_bearer_and_query_token():
 
 
 def test_query_token_replaces_a_token_already_in_the_url():
-    seen = []
     auth = QueryTokenAuth("new-token-123")
-    with httpx.Client(
-        transport=httpx.MockTransport(lambda r: seen.append(r) or ok(r)), auth=auth
-    ) as c:
-        c.get("https://graph.example.com/v26.0/act_1/ads?access_token=old-token-456&after=X")
+    seen = sent_to(auth, "https://graph.example.com/v26.0/act_1/ads?access_token=old-4567&after=X")
     assert seen[0].url.params.get_list("access_token") == ["new-token-123"]
 
 
@@ -92,7 +101,7 @@ class TokenServer:
         self.issued = 0
         self.expires_in = expires_in
         self.current: str | None = None
-        self.token_requests: list[dict] = []
+        self.token_requests: list[dict[str, str]] = []
         self.api_tokens: list[str] = []
         self.lock = threading.Lock()
 

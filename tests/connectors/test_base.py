@@ -110,7 +110,7 @@ def test_timeouts_and_connection_errors_are_translated_and_retried():
     )
     a, _ = api(script)
     assert a.request("GET", "/x").payload == {"data": [1]}
-    errors = [c.error for c in a.recorder.calls]
+    errors = [c.error or "" for c in a.recorder.calls]
     assert errors[0].startswith("RequestTimeoutError") and errors[1].startswith("TransportError")
     assert CANARY not in "".join(e or "" for e in errors)
 
@@ -175,7 +175,7 @@ def test_headroom_feeds_the_rate_limiter():
     low = json_response(200, {"data": []}, {"x-headroom": "0.05"})
     a, _ = api(Script([low]))
     a.request("GET", "/x", account="acc1")
-    assert a.rate_limiters.get("acc1").rate < 1000 * 0.5
+    assert a.rate_limiters.get("acc1").rate == pytest.approx(1000 * 0.85)
     assert a.recorder.calls[0].throttle_headroom == pytest.approx(0.05)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 import pytest
+from pydantic import SecretStr
 
 from connectors.calllog import CallRecorder
 from connectors.meta_ads import MetaAdsConnector, MetaAdsSettings
@@ -43,9 +44,9 @@ def meta_emulator(faults: FaultConfig | None):
 def meta_connector(emulator, clock: FakeClock, recorder: CallRecorder, base_url: str | None):
     settings = MetaAdsSettings(
         base_url=base_url or "https://graph.facebook.com",
-        access_token=META_TOKEN,
+        access_token=SecretStr(META_TOKEN),
         app_id=META_APP_ID,
-        app_secret=META_APP_SECRET,
+        app_secret=SecretStr(META_APP_SECRET),
         object_page_size=PAGE_SIZE,
         insights_page_size=25,
         requests_per_second=1000,

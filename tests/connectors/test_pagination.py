@@ -1,3 +1,5 @@
+from typing import Any
+
 import httpx
 import pytest
 
@@ -14,8 +16,8 @@ from connectors.pagination import (
 NEXT = "https://graph.facebook.com/v26.0/act_1/ads?access_token=SECRET-TOKEN-1&limit=2&after={}"
 
 
-def graph_page(after: str | None, *, rows: int = 2) -> dict:
-    body: dict = {"data": [{"id": str(i)} for i in range(rows)]}
+def graph_page(after: str | None, *, rows: int = 2) -> dict[str, Any]:
+    body: dict[str, Any] = {"data": [{"id": str(i)} for i in range(rows)]}
     if after is not None:
         body["paging"] = {"cursors": {"before": "B", "after": after}, "next": NEXT.format(after)}
     return body

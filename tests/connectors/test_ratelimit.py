@@ -7,6 +7,11 @@ from connectors.ratelimit import BreakerState, CircuitBreaker, KeyedPool, TokenB
 from tests.connectors.fakes import FakeClock
 
 
+def state(breaker: CircuitBreaker) -> BreakerState:
+    # A function call, so that mypy does not narrow the property between assertions.
+    return breaker.state
+
+
 def bucket(clock: FakeClock, rate: float = 10.0, **kw) -> TokenBucket:
     return TokenBucket(rate, clock=clock.monotonic, sleep=clock.sleep, **kw)
 
@@ -30,11 +35,18 @@ def test_burst_allows_back_to_back_after_idle():
     assert waits[3] > 0
 
 
-def test_low_headroom_slows_down_and_recovers_slowly():
+def test_low_shrinking_headroom_slows_down_and_recovers_slowly():
     clock = FakeClock()
-    b = bucket(clock, rate=10.0, threshold=0.2, recovery_step=0.1)
-    b.observe_headroom(0.1)  # half the threshold -> half the rate
+    b = bucket(clock, rate=10.0, threshold=0.2, recovery_step=0.1, decrease_factor=0.5)
+    b.observe_headroom(0.15)  # first low reading: cut
     assert b.rate == pytest.approx(5.0)
+    b.observe_headroom(0.15)  # low but stable (our own use at the limit): hold
+    assert b.rate == pytest.approx(5.0)
+    b.observe_headroom(0.12)  # shrinking: someone else spends the quota too
+    assert b.rate == pytest.approx(2.5)
+    b.observe_headroom(0.05)  # below half the threshold: always cut
+    b.observe_headroom(0.05)
+    assert b.rate == pytest.approx(0.625)
     b.observe_headroom(0.0)
     assert b.rate == pytest.approx(10.0 * 0.05)  # floor
     for _ in range(3):
@@ -47,7 +59,7 @@ def test_low_headroom_slows_down_and_recovers_slowly():
 
 def test_slower_rate_spaces_requests_further():
     clock = FakeClock()
-    b = bucket(clock, rate=10.0)
+    b = bucket(clock, rate=10.0, decrease_factor=0.25)
     b.acquire()
     b.observe_headroom(0.05)
     b.acquire()
@@ -90,25 +102,25 @@ def test_breaker_opens_after_consecutive_failures_and_half_opens():
     for _ in range(2):
         br.before_call()
         br.record_failure(ServerError("boom"))
-    assert br.state is BreakerState.CLOSED
+    assert state(br) is BreakerState.CLOSED
     br.before_call()
     br.record_failure(ServerError("boom"))
-    assert br.state is BreakerState.OPEN
+    assert state(br) is BreakerState.OPEN
     with pytest.raises(CircuitOpenError) as info:
         br.before_call()
     assert "meta_ads:act_1" in str(info.value)
     assert info.value.retryable
     clock.advance(61)
-    assert br.state is BreakerState.HALF_OPEN
+    assert state(br) is BreakerState.HALF_OPEN
     br.before_call()  # the trial call
     with pytest.raises(CircuitOpenError):
         br.before_call()  # only one trial at a time
     br.record_failure(ServerError("still down"))
-    assert br.state is BreakerState.OPEN
+    assert state(br) is BreakerState.OPEN
     clock.advance(61)
     br.before_call()
     br.record_success()
-    assert br.state is BreakerState.CLOSED
+    assert state(br) is BreakerState.CLOSED
     assert br.consecutive_failures == 0
 
 
@@ -118,14 +130,19 @@ def test_breaker_ignores_client_errors_and_successes_reset_the_count():
     br.record_failure(ServerError("a"))
     br.record_failure(BadRequestError("4xx says nothing about health"))
     br.record_failure(ServerError("b"))
-    assert br.state is BreakerState.CLOSED
+    assert state(br) is BreakerState.CLOSED
     br.record_failure(ServerError("c"))
-    assert br.state is BreakerState.OPEN
+    assert state(br) is BreakerState.OPEN
 
 
 def test_keyed_pool_builds_once_per_key():
-    built = []
-    pool: KeyedPool[str, list[str]] = KeyedPool(lambda k: built.append(k) or [k])
+    built: list[str] = []
+
+    def build(key: str) -> list[str]:
+        built.append(key)
+        return [key]
+
+    pool: KeyedPool[str, list[str]] = KeyedPool(build)
     assert pool.get("a") is pool.get("a")
     pool.get("b")
     assert built == ["a", "b"]

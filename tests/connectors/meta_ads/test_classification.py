@@ -2,6 +2,7 @@ import json
 
 import httpx
 import pytest
+from pydantic import SecretStr
 
 from connectors.errors import (
     AuthenticationError,
@@ -20,7 +21,7 @@ from tests.connectors.fakes import FakeClock, graph_error, json_response
 def connector(handler=None) -> MetaAdsConnector:
     clock = FakeClock()
     return MetaAdsConnector(
-        MetaAdsSettings(access_token="tok-classify-1"),
+        MetaAdsSettings(access_token=SecretStr("tok-classify-1")),
         transport=httpx.MockTransport(handler or (lambda r: json_response(200, {}))),
         sleep=clock.sleep,
         clock=clock,

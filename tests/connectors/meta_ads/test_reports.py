@@ -1,11 +1,14 @@
 """Async insights reports against a tiny scripted Graph (the emulator covers the happy path)."""
 
 import json
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from urllib.parse import parse_qs
 
 import httpx
 import pytest
+from pydantic import SecretStr
 
 from connectors.errors import ReportJobError
 from connectors.meta_ads import MetaAdsConnector, MetaAdsSettings
@@ -15,7 +18,7 @@ from tests.connectors.fakes import FakeClock, json_response
 ACCOUNT = AccountInfo("act_1001", "A", "EUR", "Europe/Berlin")
 
 
-def insight(day: date, ad: str = "3", **over) -> dict:
+def insight(day: date, ad: str = "3", **over: Any) -> dict[str, Any]:
     row = {
         "account_id": "1001",
         "account_currency": "EUR",
@@ -37,10 +40,15 @@ def insight(day: date, ad: str = "3", **over) -> dict:
 class FakeReports:
     """POST insights -> run id; polls advance; ``fail`` decides which runs fail."""
 
-    def __init__(self, fail=lambda since, until, n: False, polls_needed=2, extra_rows=()):
+    def __init__(
+        self,
+        fail: Callable[[date, date, int], bool] = lambda since, until, n: False,
+        polls_needed: int = 2,
+        extra_rows: Sequence[dict[str, Any]] = (),
+    ) -> None:
         self.fail = fail
         self.polls_needed = polls_needed
-        self.runs: dict[str, dict] = {}
+        self.runs: dict[str, dict[str, Any]] = {}
         self.started: list[tuple[date, date]] = []
         self.extra_rows = list(extra_rows)
 
@@ -81,7 +89,9 @@ class FakeReports:
 def connector(handler, clock=None, **settings) -> tuple[MetaAdsConnector, FakeClock]:
     clock = clock or FakeClock(datetime(2026, 11, 20, 12, tzinfo=UTC))
     c = MetaAdsConnector(
-        MetaAdsSettings(access_token="tok-reports-1", requests_per_second=1000, **settings),
+        MetaAdsSettings(
+            access_token=SecretStr("tok-reports-1"), requests_per_second=1000, **settings
+        ),
         transport=httpx.MockTransport(handler),
         sleep=clock.sleep,
         clock=clock,
