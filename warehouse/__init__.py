@@ -9,6 +9,8 @@ Typical use from tasks (no Prefect here)::
     staged = warehouse.stage_batch(wh, warehouse.LoadBatch("meta_ads", "act_1001", run_id, (lf,)))
     report = warehouse.run_quality(wh, staged)                 # Great Expectations
     warehouse.publish(wh, staged, report, [warehouse.CursorUpdate("ad_insights_daily", day)])
+
+or ``warehouse.load_batch(wh, batch, cursor_updates)`` for stage + gate + publish in one call.
 """
 
 from warehouse.connection import Warehouse, connect
@@ -24,6 +26,7 @@ from warehouse.errors import (
     WarehouseLockedError,
 )
 from warehouse.landing import LandingFile, write_landing
+from warehouse.pipeline import load_batch
 from warehouse.publish import (
     CursorUpdate,
     PublishResult,
@@ -64,6 +67,7 @@ __all__ = [
     "WarehouseLockedError",
     "connect",
     "get_cursor",
+    "load_batch",
     "publish",
     "quarantine",
     "record_api_calls",

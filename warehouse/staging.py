@@ -108,7 +108,10 @@ def _sql_path(path: Path) -> str:
 
 
 def _stage_table(con: duckdb.DuckDBPyConnection, batch: LoadBatch, lf: LandingFile) -> StagedTable:
-    spec = table_spec(lf.table)
+    try:
+        spec = table_spec(lf.table)
+    except WarehouseError as exc:
+        raise StagingError(str(exc)) from None
     target = table_columns(con, spec.table)
     if not target:
         raise StagingError(f"target table {spec.table} does not exist (migrations not applied?)")
@@ -206,12 +209,9 @@ def stage_batch(wh: Warehouse, batch: LoadBatch) -> StagedBatch:
         ):
             raise StagingError(f"landing file {lf.path} does not belong to batch {batch}")
     tables: list[StagedTable] = []
-    try:
-        with wh.transaction(StagingError, f"stage {batch.platform}/{batch.account_id}") as con:
-            for lf in batch.files:
-                tables.append(_stage_table(con, batch, lf))
-    except WarehouseError:
-        raise
+    with wh.transaction(StagingError, f"stage {batch.platform}/{batch.account_id}") as con:
+        for lf in batch.files:
+            tables.append(_stage_table(con, batch, lf))
     return StagedBatch(batch=batch, tables=tuple(tables))
 
 

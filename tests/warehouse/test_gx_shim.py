@@ -96,3 +96,13 @@ def test_a_broken_expectation_is_a_run_error_not_bad_data(wh: warehouse.Warehous
 def test_importing_warehouse_does_not_import_gx() -> None:
     code = "import sys, warehouse; sys.exit(int('great_expectations' in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
+
+
+def test_gx_run_releases_the_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "wh.duckdb"
+    wh = warehouse.connect(path)
+    staged = warehouse.stage_batch(wh, land(wh, "r1", {"ad_insights_daily": insight_rows()}))
+    warehouse.run_quality(wh, staged, warehouse.QualityContext(engine="gx"))
+    wh.close()
+    code = "import duckdb, sys; duckdb.connect(sys.argv[1]).close()"
+    assert subprocess.run([sys.executable, "-c", code, str(path)]).returncode == 0

@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -236,3 +237,37 @@ def test_merge_equals_last_write_wins(batches: list[list[tuple[str, int, int]]])
             }
             assert core == model
         wh.close()
+
+
+def test_load_batch_runs_the_whole_path(wh: warehouse.Warehouse) -> None:
+    from tests.warehouse.conftest import land
+
+    batch = land(wh, "r1", {"ad_insights_daily": insight_rows()})
+    res = warehouse.load_batch(
+        wh,
+        batch,
+        [warehouse.CursorUpdate("ad_insights_daily", DAY0)],
+        warehouse.QualityContext(engine="duckdb"),
+    )
+    assert res.table(INSIGHTS).inserted == 9
+    bad = insight_rows()
+    bad[0]["currency"] = "EURO"
+    with pytest.raises(warehouse.DataQualityError, match="currency_known"):
+        warehouse.load_batch(
+            wh,
+            land(wh, "r2", {"ad_insights_daily": bad}),
+            ctx=warehouse.QualityContext(engine="duckdb"),
+        )
+
+
+def test_unknown_table_is_a_staging_error(wh: warehouse.Warehouse) -> None:
+    lf = warehouse.write_landing(
+        wh.landing_root,
+        platform="meta_ads",
+        stream="pixels",
+        account_id="act_1",
+        run_id="r",
+        rows=[{"x": 1}],
+    )
+    with pytest.raises(warehouse.StagingError, match="unknown warehouse table"):
+        warehouse.stage_batch(wh, warehouse.LoadBatch("meta_ads", "act_1", "r", (lf,)))

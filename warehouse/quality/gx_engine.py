@@ -16,6 +16,7 @@ one configuration per file within a process).
 
 from __future__ import annotations
 
+import gc
 import re
 from collections import defaultdict
 from datetime import date, datetime
@@ -89,6 +90,25 @@ def _raised(info: Any) -> list[str]:
     return found
 
 
+def _release(source: Any) -> None:
+    """Dispose GX's engines so no pooled DuckDB cursor outlives the run.
+
+    A pooled cursor keeps the database instance open after the warehouse is closed.
+    """
+    engines = [getattr(source, "_engine", None)]
+    execution_engine = getattr(source, "_execution_engine", None)
+    if execution_engine is not None:
+        engines.append(getattr(execution_engine, "engine", None))
+    for engine in engines:
+        dispose = getattr(engine, "dispose", None)
+        if callable(dispose):
+            dispose()
+        cache = getattr(engine, "_compiled_cache", None)
+        if cache is not None:
+            cache.clear()
+    gc.collect()
+
+
 def _name(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", text)[-100:]
 
@@ -130,54 +150,62 @@ def run_with_gx(wh: Warehouse, planned: list[PlannedCheck]) -> dict[int, tuple[b
             by_relation[pc.relation].append(i)
 
     broken: list[str] = []
-    for n, (relation, indexes) in enumerate(by_relation.items()):
-        asset = source.add_query_asset(
-            name=f"a{n}_{_name(relation)}", query=f"SELECT * FROM {quote(relation)}"
-        )
-        batch_def = asset.add_batch_definition_whole_table("whole")
-        suite = context.suites.add(gx.ExpectationSuite(name=f"s{n}_{_name(relation)}"))
-        for i in indexes:
-            for m in planned[i].measures:
-                cls = getattr(gxe, m.expectation)
-                suite.add_expectation(cls(**m.kwargs, meta={"index": i, "label": m.label}))
-        validation = context.validation_definitions.add(
-            gx.ValidationDefinition(name=f"v{n}_{_name(relation)}", data=batch_def, suite=suite)
-        )
-        result = validation.run(result_format="SUMMARY")
-        per_check: dict[int, list[tuple[str, bool, Any]]] = defaultdict(list)
-        for er in result.results:
-            meta = er.expectation_config.meta or {} if er.expectation_config else {}
-            i = int(meta["index"])
-            pc = planned[i]
-            label = str(meta["label"])
-            where = f"{pc.staged.table} {pc.spec.name} [{label}]"
-            errors = _raised(er.exception_info)
-            if errors:
-                broken.append(f"{where}: GX raised: {errors[0]}")
-                continue
-            measure = next(m for m in pc.measures if m.label == label)
-            res = er.result or {}
-            if measure.observed_key not in res:
-                broken.append(f"{where}: GX returned no {measure.observed_key} ({res!r})")
-                continue
-            counted = res.get("element_count")
-            if measure.label == "rows":
-                counted = res.get("observed_value")
-            if counted is not None and int(counted) != pc.expected_rows and measure.label != "max":
-                broken.append(
-                    f"{where}: GX counted {counted} rows but {pc.relation} has {pc.expected_rows}"
-                )
-                continue
-            per_check[i].append((label, bool(er.success), res[measure.observed_key]))
-        for i, parts in per_check.items():
-            if len(parts) != len(planned[i].measures):
-                continue  # a part was broken and is reported above
-            passed = all(ok for _, ok, _ in parts)
-            if planned[i].measures[0].observed_key == "observed_value":
-                observed = jsonable(parts[0][2])
-            else:
-                observed = {label: jsonable(v) for label, _, v in parts}
-            outcome[i] = (passed, observed)
+    try:
+        for n, (relation, indexes) in enumerate(by_relation.items()):
+            asset = source.add_query_asset(
+                name=f"a{n}_{_name(relation)}", query=f"SELECT * FROM {quote(relation)}"
+            )
+            batch_def = asset.add_batch_definition_whole_table("whole")
+            suite = context.suites.add(gx.ExpectationSuite(name=f"s{n}_{_name(relation)}"))
+            for i in indexes:
+                for m in planned[i].measures:
+                    cls = getattr(gxe, m.expectation)
+                    suite.add_expectation(cls(**m.kwargs, meta={"index": i, "label": m.label}))
+            validation = context.validation_definitions.add(
+                gx.ValidationDefinition(name=f"v{n}_{_name(relation)}", data=batch_def, suite=suite)
+            )
+            result = validation.run(result_format="SUMMARY")
+            per_check: dict[int, list[tuple[str, bool, Any]]] = defaultdict(list)
+            for er in result.results:
+                meta = er.expectation_config.meta or {} if er.expectation_config else {}
+                i = int(meta["index"])
+                pc = planned[i]
+                label = str(meta["label"])
+                where = f"{pc.staged.table} {pc.spec.name} [{label}]"
+                errors = _raised(er.exception_info)
+                if errors:
+                    broken.append(f"{where}: GX raised: {errors[0]}")
+                    continue
+                measure = next(m for m in pc.measures if m.label == label)
+                res = er.result or {}
+                if measure.observed_key not in res:
+                    broken.append(f"{where}: GX returned no {measure.observed_key} ({res!r})")
+                    continue
+                counted = res.get("element_count")
+                if measure.label == "rows":
+                    counted = res.get("observed_value")
+                if (
+                    counted is not None
+                    and int(counted) != pc.expected_rows
+                    and measure.label != "max"
+                ):
+                    broken.append(
+                        f"{where}: GX counted {counted} rows "
+                        f"but {pc.relation} has {pc.expected_rows}"
+                    )
+                    continue
+                per_check[i].append((label, bool(er.success), res[measure.observed_key]))
+            for i, parts in per_check.items():
+                if len(parts) != len(planned[i].measures):
+                    continue  # a part was broken and is reported above
+                passed = all(ok for _, ok, _ in parts)
+                if planned[i].measures[0].observed_key == "observed_value":
+                    observed = jsonable(parts[0][2])
+                else:
+                    observed = {label: jsonable(v) for label, _, v in parts}
+                outcome[i] = (passed, observed)
+    finally:
+        _release(source)
     missing = [i for i in range(len(planned)) if i not in outcome]
     if broken or missing:
         names = [f"{planned[i].staged.table} {planned[i].spec.name}" for i in missing]
