@@ -30,6 +30,7 @@ class MetaTokenAuth(RefreshableAuth):
         app_id: the app id (needed for the exchange).
         app_secret: the app secret (exchange and ``appsecret_proof``).
         appsecret_proof: add ``appsecret_proof`` to calls when the secret is known.
+        expires_at: epoch seconds at which ``access_token`` expires, if known.
         skew_seconds: refresh this long before a known expiry.
         clock: epoch seconds.
 
@@ -43,10 +44,13 @@ class MetaTokenAuth(RefreshableAuth):
         app_id: str | None = None,
         app_secret: SecretStr | None = None,
         appsecret_proof: bool = True,
+        expires_at: float | None = None,
         skew_seconds: float = 300.0,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        super().__init__(access_token=access_token, skew_seconds=skew_seconds, clock=clock)
+        super().__init__(
+            access_token=access_token, expires_at=expires_at, skew_seconds=skew_seconds, clock=clock
+        )
         self.token_url = token_url
         self.app_id = app_id
         self._app_secret = app_secret
@@ -56,6 +60,10 @@ class MetaTokenAuth(RefreshableAuth):
     def can_refresh(self) -> bool:
         """True when an app id and secret allow a token exchange."""
         return self.app_id is not None and self._app_secret is not None
+
+    def needs_refresh(self) -> bool:
+        """Refresh only when an exchange is possible (else use the token until it fails)."""
+        return self.can_refresh and super().needs_refresh()
 
     def build_refresh_request(self) -> httpx.Request:
         """Build the ``fb_exchange_token`` request for the current token."""

@@ -123,6 +123,12 @@ class MetaAdsConnector(BaseConnector):
             token_url=f"{settings.base_url}/{settings.api_version}/oauth/access_token",
             app_id=settings.app_id,
             app_secret=settings.app_secret,
+            expires_at=(
+                settings.access_token_expires_at.timestamp()
+                if settings.access_token_expires_at is not None
+                else None
+            ),
+            skew_seconds=settings.token_refresh_skew_seconds,
             clock=lambda: clock().timestamp(),
         )
         super().__init__(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from connectors.meta_ads import settings as C
@@ -17,6 +19,9 @@ class MetaAdsSettings(BaseModel):
         base_url: Graph host (emulator: any loopback URL).
         api_version: pinned Graph version, e.g. ``v26.0``.
         access_token: system-user or long-lived user token.
+        access_token_expires_at: when the token expires, if known (e.g. a 60-day user
+            token); with app credentials it is exchanged ``token_refresh_skew_seconds`` before.
+        token_refresh_skew_seconds: how long before a known expiry the token is exchanged.
         app_id: app id, needed with ``app_secret`` for the token exchange.
         app_secret: app secret; enables ``fb_exchange_token`` refresh of an expired token.
         account_ids: read only these accounts (``act_`` prefix optional); None = all.
@@ -46,6 +51,8 @@ class MetaAdsSettings(BaseModel):
     base_url: str = C.BASE_URL
     api_version: str = Field(default=C.API_VERSION, pattern=r"^v\d+\.\d+$")
     access_token: SecretStr
+    access_token_expires_at: datetime | None = None
+    token_refresh_skew_seconds: float = Field(default=3600.0, ge=0)
     app_id: str | None = None
     app_secret: SecretStr | None = None
     account_ids: tuple[str, ...] | None = None
@@ -75,6 +82,13 @@ class MetaAdsSettings(BaseModel):
         if value is None:
             return None
         return tuple(v if v.startswith("act_") else f"act_{v}" for v in value)
+
+    @field_validator("access_token_expires_at")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.utcoffset() is None:
+            raise ValueError("access_token_expires_at must be timezone-aware")
+        return value
 
     @field_validator("base_url")
     @classmethod
