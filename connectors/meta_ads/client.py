@@ -51,11 +51,10 @@ from connectors.meta_ads.models import (
 from connectors.meta_ads.streams import ENTITY_ENDPOINTS, STREAMS, stream_spec
 from connectors.pagination import NextUrlPaginator, PageRequest
 from connectors.ratelimit import CircuitBreaker, KeyedPool, TokenBucket
+from connectors.records import RecordCollector, validation_message
 from connectors.streams import (
     AccountInfo,
     DateWindow,
-    RecordLocation,
-    RejectedRecord,
     StreamResult,
     StreamSpec,
 )
@@ -78,14 +77,6 @@ def _json_header(response: httpx.Response, name: str) -> Any:
 
 def _pcts(values: Iterable[Any]) -> list[float]:
     return [float(v) for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
-
-
-def _validation_message(exc: ValidationError) -> str:
-    parts = []
-    for error in exc.errors(include_url=False, include_input=False):
-        where = ".".join(str(p) for p in error.get("loc", ())) or "record"
-        parts.append(f"{where}: {error.get('msg', 'invalid')}")
-    return "; ".join(parts)
 
 
 class MetaAdsConnector(BaseConnector):
@@ -297,7 +288,7 @@ class MetaAdsConnector(BaseConnector):
                         "skipping an invalid ad account (page %d, index %d): %s",
                         page.number,
                         index,
-                        _validation_message(exc),
+                        validation_message(exc),
                     )
                     continue
                 if self.settings.account_ids is None or acc.id in self.settings.account_ids:
@@ -337,17 +328,18 @@ class MetaAdsConnector(BaseConnector):
         if spec is None:
             known = ", ".join(s.name for s in STREAMS)
             raise ConfigurationError(f"unknown meta_ads stream {stream!r} (known: {known})")
-        result = StreamResult(stream=stream, account_id=account.id)
         if stream == "accounts":
-            self._read_accounts(account, result)
+            rows = RecordCollector(spec, account.id)
+            self._read_accounts(account, rows)
         elif stream in ENTITY_ENDPOINTS:
-            self._read_entities(stream, account, result)
+            rows = RecordCollector(spec, account.id)
+            self._read_entities(stream, account, rows)
         else:
             clamped = self._clamp_window(account, window)
-            result.window = clamped
+            rows = RecordCollector(spec, account.id, clamped)
             if clamped is not None:
-                self._run_report(account, clamped, result, depth=0)
-        return _dedupe(spec, result)
+                self._run_report(account, clamped, rows, depth=0)
+        return rows.result
 
     # ------------------------------------------------------------------ reads
 
@@ -358,7 +350,7 @@ class MetaAdsConnector(BaseConnector):
         request = PageRequest("GET", path, dict(params))
         return self.paginate(request, NextUrlPaginator(), account=account)
 
-    def _read_accounts(self, account: AccountInfo, result: StreamResult) -> None:
+    def _read_accounts(self, account: AccountInfo, rows: RecordCollector) -> None:
         for page in self._pages(
             self._path("me", "adaccounts"),
             {"fields": ",".join(C.ACCOUNT_FIELDS), "limit": C.ACCOUNT_PAGE_SIZE},
@@ -367,33 +359,15 @@ class MetaAdsConnector(BaseConnector):
             for index, raw in enumerate(page.records):
                 if not (isinstance(raw, dict) and raw.get("id") == account.id):
                     continue
-                where = RecordLocation("accounts", account.id, page.number, index)
-                self._convert(result, where, raw, lambda r: _account_row(r))
+                rows.add(rows.location(page.number, index), raw, _account_row)
 
-    def _read_entities(self, stream: str, account: AccountInfo, result: StreamResult) -> None:
+    def _read_entities(self, stream: str, account: AccountInfo, rows: RecordCollector) -> None:
         endpoint = ENTITY_ENDPOINTS[stream]
         params = {"fields": ",".join(endpoint.fields), "limit": self.settings.object_page_size}
+        to_row = _ENTITY_ROWS[stream](account.id)
         for page in self._pages(self._path(account.id, endpoint.edge), params, account=account.id):
             for index, raw in enumerate(page.records):
-                where = RecordLocation(stream, account.id, page.number, index)
-                self._convert(result, where, raw, _ENTITY_ROWS[stream](account.id))
-
-    def _convert(
-        self,
-        result: StreamResult,
-        where: RecordLocation,
-        raw: Any,
-        to_row: Callable[[Any], BaseModel],
-    ) -> None:
-        try:
-            row = to_row(raw)
-        except ValidationError as exc:
-            result.rejects.append(_reject(where, raw, _validation_message(exc)))
-            return
-        except ValueError as exc:
-            result.rejects.append(_reject(where, raw, str(exc)))
-            return
-        result.rows.append(row.model_dump())
+                rows.add(rows.location(page.number, index), raw, to_row)
 
     def _clamp_window(self, account: AccountInfo, window: DateWindow | None) -> DateWindow | None:
         now = self._clock()
@@ -412,7 +386,7 @@ class MetaAdsConnector(BaseConnector):
     # ------------------------------------------------------------------ async reports
 
     def _run_report(
-        self, account: AccountInfo, window: DateWindow, result: StreamResult, *, depth: int
+        self, account: AccountInfo, window: DateWindow, rows: RecordCollector, *, depth: int
     ) -> None:
         """Run one async report; on failure retry once, then split the range in halves."""
         status = ""
@@ -420,7 +394,7 @@ class MetaAdsConnector(BaseConnector):
             run_id = self._start_report(account, window)
             status = self._wait_report(account, run_id)
             if status == C.JOB_COMPLETED:
-                self._read_report(account, run_id, window, result)
+                self._read_report(account, run_id, rows)
                 return
             logger.warning(
                 "meta_ads report %s for %s %s ended as %r (attempt %d)",
@@ -439,7 +413,7 @@ class MetaAdsConnector(BaseConnector):
                 endpoint=self._path(account.id, "insights"),
             )
         for half in window.split():
-            self._run_report(account, half, result, depth=depth + 1)
+            self._run_report(account, half, rows, depth=depth + 1)
 
     def _start_report(self, account: AccountInfo, window: DateWindow) -> str:
         form = {
@@ -482,34 +456,17 @@ class MetaAdsConnector(BaseConnector):
             self._sleep(wait)
             wait = min(wait * 2, self.settings.report_poll_max_seconds)
 
-    def _read_report(
-        self, account: AccountInfo, run_id: str, window: DateWindow, result: StreamResult
-    ) -> None:
+    def _read_report(self, account: AccountInfo, run_id: str, rows: RecordCollector) -> None:
         params = {"limit": self.settings.insights_page_size}
         to_row = _insight_row(
             account, self.settings.conversion_action_types, self.settings.attribution_windows
         )
         for page in self._pages(self._path(run_id, "insights"), params, account=account.id):
             for index, raw in enumerate(page.records):
-                where = RecordLocation("ad_insights_daily", account.id, page.number, index)
-                before = len(result.rows)
-                self._convert(result, where, raw, to_row)
-                if len(result.rows) > before and result.rows[-1]["date"] not in window:
-                    row = result.rows.pop()
-                    result.rejects.append(
-                        _reject(where, raw, f"date {row['date']} is outside the window {window}")
-                    )
+                rows.add(rows.location(page.number, index), raw, to_row)
 
 
 # ---------------------------------------------------------------------- row builders
-
-
-def _reject(where: RecordLocation, raw: Any, error: str) -> RejectedRecord:
-    try:
-        text = json.dumps(raw, sort_keys=True, default=str)
-    except (TypeError, ValueError):
-        text = repr(raw)
-    return RejectedRecord(stream=where.stream, raw_json=text, error=error, location=where)
 
 
 def _account_row(raw: Any) -> AccountRow:
@@ -612,27 +569,3 @@ def _insight_row(
         )
 
     return build
-
-
-def _dedupe(spec: StreamSpec, result: StreamResult) -> StreamResult:
-    """Drop exact duplicate rows; turn conflicting duplicates of a key into rejects."""
-    seen: dict[tuple[Any, ...], dict[str, Any]] = {}
-    rows: list[dict[str, Any]] = []
-    for row in result.rows:
-        key = tuple(row[k] for k in spec.primary_key)
-        previous = seen.get(key)
-        if previous is None:
-            seen[key] = row
-            rows.append(row)
-        elif previous != row:
-            result.rejects.append(
-                RejectedRecord(
-                    stream=spec.name,
-                    raw_json=json.dumps(row, sort_keys=True, default=str),
-                    error=f"duplicate primary key {dict(zip(spec.primary_key, key, strict=True))} "
-                    "with different values",
-                    location=RecordLocation(spec.name, result.account_id, 0, -1),
-                )
-            )
-    result.rows = rows
-    return result

@@ -196,3 +196,4 @@ def test_conflicting_duplicate_keys_become_rejects():
     result = c.read("ad_insights_daily", ACCOUNT, DateWindow(date(2026, 11, 1), date(2026, 11, 1)))
     assert len(result.rows) == 1 and len(result.rejects) == 1
     assert "duplicate primary key" in result.rejects[0].error
+    assert (result.rejects[0].location.page, result.rejects[0].location.index) == (1, 1)
