@@ -30,6 +30,7 @@ from connectors.errors import (
     VersionError,
     is_retryable,
 )
+from connectors.records import RecordCollector
 from connectors.retry import RetryPolicy
 from connectors.streams import (
     AccountInfo,
@@ -61,6 +62,7 @@ __all__ = [
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RecordCollector",
     "RecordLocation",
     "RejectedRecord",
     "ReportJobError",
