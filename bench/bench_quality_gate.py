@@ -66,6 +66,32 @@ def generate(wh: warehouse.Warehouse, rows: int, run_id: str) -> LandingFile:
     )
 
 
+def gx_pandas_route(wh: warehouse.Warehouse, staged: warehouse.StagedBatch, planned: list) -> float:  # type: ignore[type-arg]
+    """The same expectations through GX's pandas route (staging table -> DataFrame)."""
+    import great_expectations as gx
+    import great_expectations.expectations as gxe
+
+    t = time.perf_counter()
+    df = wh.con.cursor().execute(f"SELECT * FROM {staged.tables[0].staging_table}").df()
+    context = gx.get_context(mode="ephemeral")
+    bd = (
+        context.data_sources.add_pandas("p")
+        .add_dataframe_asset("a")
+        .add_batch_definition_whole_dataframe("b")
+    )
+    suite = context.suites.add(gx.ExpectationSuite("s"))
+    for pc in planned:
+        if pc.note is None and pc.relation == staged.tables[0].staging_table:
+            for m in pc.measures:
+                suite.add_expectation(getattr(gxe, m.expectation)(**m.kwargs))
+    vd = context.validation_definitions.add(gx.ValidationDefinition(name="v", data=bd, suite=suite))
+    result = vd.run(batch_parameters={"dataframe": df}, result_format="SUMMARY")
+    for r in result.results:
+        if (r.exception_info or {}).get("raised_exception"):
+            print("pandas route:", r.expectation_config.type, r.exception_info["exception_message"])
+    return time.perf_counter() - t
+
+
 def best(fn, repeat: int) -> tuple[float, object]:  # type: ignore[no-untyped-def]
     times, result = [], None
     for _ in range(repeat):
@@ -79,6 +105,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=5_000_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--pandas", action="store_true", help="also time GX's pandas route")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -107,6 +134,13 @@ def main() -> None:
         native_s, native_report = best(
             lambda: warehouse.run_quality(wh, staged, ctx_native), args.repeat
         )
+        pandas_s = None
+        if args.pandas:
+            import psutil
+
+            rss0 = psutil.Process().memory_info().rss
+            pandas_s = gx_pandas_route(wh, staged, planned)
+            pandas_rss = (psutil.Process().memory_info().rss - rss0) / 2**20
         agree = [(r.check, r.passed, r.observed) for r in gx_report.results] == [  # type: ignore[attr-defined]
             (r.check, r.passed, r.observed)
             for r in native_report.results  # type: ignore[attr-defined]
@@ -122,6 +156,8 @@ def main() -> None:
     print(f"gate via GX (SQL route + shim) {gx_s:8.2f} s")
     print(f"same checks, one DuckDB query  {query_s:8.2f} s")
     print(f"gate via native engine         {native_s:8.2f} s (query + report)")
+    if pandas_s is not None:
+        print(f"GX pandas route (incl. to-df)  {pandas_s:8.2f} s (+{pandas_rss:.0f} MB RSS after)")
     print(f"ratio GX / one DuckDB query    {gx_s / query_s:8.1f}x")
     print(f"ratio (import + GX) / query    {(import_s + gx_s) / query_s:8.1f}x (cold task)")
     print(f"GX and native agree on every check: {agree}")
