@@ -88,7 +88,8 @@ def gx_pandas_route(wh: warehouse.Warehouse, staged: warehouse.StagedBatch, plan
     result = vd.run(batch_parameters={"dataframe": df}, result_format="SUMMARY")
     for r in result.results:
         if (r.exception_info or {}).get("raised_exception"):
-            print("pandas route:", r.expectation_config.type, r.exception_info["exception_message"])
+            kind = r.expectation_config.type if r.expectation_config else "?"
+            print("pandas route:", kind, r.exception_info["exception_message"])
     return time.perf_counter() - t
 
 
