@@ -1,0 +1,181 @@
+"""The one place that chooses real or emulated platforms, and where the warehouse lives.
+
+`current()` reads the process environment once per flow run; everything below it receives the
+resulting `Environment` (functions don't read the environment themselves).
+
+| variable | default | meaning |
+|---|---|---|
+| `CAMPAIGN_OPS_ENV` | `sandbox` | `sandbox` (emulators) or `live` (platform APIs) |
+| `CAMPAIGN_OPS_WAREHOUSE` | `data/warehouse.duckdb` | the DuckDB file |
+| `CAMPAIGN_OPS_DATA_DIR` | `data` | landing and quarantine files |
+| `CAMPAIGN_OPS_REPORTING_CURRENCY` | `USD` | currency of `spend_reporting` |
+| `CAMPAIGN_OPS_SANDBOX_URL_<PLATFORM>` | unset | a loopback emulator (`campaign-ops up`); unset = in-process |
+| `CAMPAIGN_OPS_<PLATFORM>_BLOCK` | `<platform with dashes>` | live: name of the credentials block |
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import threading
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from connectors._base import BaseConnector
+    from connectors.calllog import CallRecorder
+    from emulators._base import Emulator
+
+EnvironmentName = Literal["sandbox", "live"]
+ENVIRONMENTS: tuple[EnvironmentName, ...] = ("sandbox", "live")
+
+
+class EnvironmentConfigError(ValueError):
+    """The environment variables describe no usable environment."""
+
+
+@dataclass(frozen=True)
+class Environment:
+    """Where one run reads from and writes to."""
+
+    name: EnvironmentName
+    warehouse_path: Path
+    data_dir: Path
+    reporting_currency: str = "USD"
+    sandbox_urls: Mapping[str, str] = field(default_factory=dict)
+    credential_blocks: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def landing_root(self) -> Path:
+        """Immutable landing files, one per run, account and stream."""
+        return self.data_dir / "landing"
+
+    @property
+    def quarantine_root(self) -> Path:
+        """Landing files of batches that failed an ERROR quality check."""
+        return self.data_dir / "quarantine"
+
+    def describe(self) -> str:
+        """One line for logs and artifacts (no secrets)."""
+        where = ", ".join(f"{p} at {u}" for p, u in self.sandbox_urls.items()) or "in-process"
+        detail = f"emulators {where}" if self.name == "sandbox" else "live platform APIs"
+        return f"{self.name} ({detail}); warehouse {self.warehouse_path}"
+
+    def now(self) -> dt.datetime:
+        """The current instant as the platforms see it (the in-process sandbox market's clock)."""
+        if self.name == "sandbox" and not self.sandbox_urls:
+            return sandbox_emulator("meta_ads").market.now()
+        return dt.datetime.now(dt.UTC)
+
+    def connector(self, platform: str, *, recorder: CallRecorder | None = None) -> BaseConnector:
+        """A connector for `platform`, wired to the emulator or the live API."""
+        if platform != "meta_ads":
+            raise EnvironmentConfigError(f"no connector for platform {platform!r}")
+        from connectors.meta_ads import MetaAdsConnector
+
+        if self.name == "live":
+            return MetaAdsConnector(self._live_meta_settings(), recorder=recorder)
+        url = self.sandbox_urls.get(platform)
+        if url:
+            return MetaAdsConnector(_sandbox_meta_settings(url), recorder=recorder)
+        emulator = sandbox_emulator(platform)
+        return MetaAdsConnector(
+            _sandbox_meta_settings("https://graph.facebook.com"),
+            transport=emulator.transport(),
+            recorder=recorder,
+        )
+
+    def _live_meta_settings(self) -> Any:
+        from connectors.blocks import MetaAdsCredentials
+        from connectors.meta_ads import MetaAdsSettings
+
+        block_name = self.credential_blocks.get("meta_ads", "meta-ads")
+        try:
+            credentials = MetaAdsCredentials.load(block_name)
+        except ValueError as exc:
+            raise EnvironmentConfigError(
+                f"live Meta Ads needs a MetaAdsCredentials block named {block_name!r}: {exc}"
+            ) from None
+        return MetaAdsSettings(
+            access_token=credentials.access_token,
+            app_id=credentials.app_id,
+            app_secret=credentials.app_secret,
+        )
+
+
+def _sandbox_meta_settings(base_url: str) -> Any:
+    from connectors.meta_ads import MetaAdsSettings
+    from emulators.meta_ads.auth import SANDBOX_TOKEN
+
+    # The sandbox answers in milliseconds: poll report runs fast, keep every other default.
+    return MetaAdsSettings(
+        base_url=base_url,
+        access_token=SANDBOX_TOKEN,
+        report_poll_initial_seconds=0.05,
+        report_poll_max_seconds=0.5,
+    )
+
+
+_emulators: dict[str, Emulator] = {}
+_emulators_lock = threading.Lock()
+
+
+def sandbox_emulator(platform: str) -> Emulator:
+    """The in-process emulator of `platform`, one per process (its state lives as long)."""
+    from emulators.registry import EMULATORS
+
+    with _emulators_lock:
+        if platform not in _emulators:
+            _emulators[platform] = EMULATORS[platform]()
+        return _emulators[platform]
+
+
+@contextlib.contextmanager
+def use_sandbox_emulator(platform: str, emulator: Emulator) -> Iterator[Emulator]:
+    """Make `emulator` the in-process sandbox of `platform` for a while (tests, demo faults)."""
+    with _emulators_lock:
+        previous = _emulators.get(platform)
+        _emulators[platform] = emulator
+    try:
+        yield emulator
+    finally:
+        with _emulators_lock:
+            if previous is None:
+                _emulators.pop(platform, None)
+            else:
+                _emulators[platform] = previous
+
+
+def current(environ: Mapping[str, str] | None = None) -> Environment:
+    """Build the `Environment` described by the process environment (see module docstring)."""
+    environ = os.environ if environ is None else environ
+    name = environ.get("CAMPAIGN_OPS_ENV", "sandbox").strip().lower()
+    if name not in ENVIRONMENTS:
+        raise EnvironmentConfigError(
+            f"CAMPAIGN_OPS_ENV={name!r} is not one of {', '.join(ENVIRONMENTS)}"
+        )
+    currency = environ.get("CAMPAIGN_OPS_REPORTING_CURRENCY", "USD").strip().upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise EnvironmentConfigError(f"CAMPAIGN_OPS_REPORTING_CURRENCY={currency!r} is not an ISO 4217 code")
+    prefix = "CAMPAIGN_OPS_SANDBOX_URL_"
+    sandbox_urls = {
+        key.removeprefix(prefix).lower(): value
+        for key, value in environ.items()
+        if key.startswith(prefix) and value
+    }
+    blocks = {
+        key.removeprefix("CAMPAIGN_OPS_").removesuffix("_BLOCK").lower(): value
+        for key, value in environ.items()
+        if key.startswith("CAMPAIGN_OPS_") and key.endswith("_BLOCK") and value
+    }
+    return Environment(
+        name=name,  # type: ignore[arg-type]
+        warehouse_path=Path(environ.get("CAMPAIGN_OPS_WAREHOUSE", "data/warehouse.duckdb")).resolve(),
+        data_dir=Path(environ.get("CAMPAIGN_OPS_DATA_DIR", "data")).resolve(),
+        reporting_currency=currency,
+        sandbox_urls=sandbox_urls if name == "sandbox" else {},
+        credential_blocks=blocks,
+    )

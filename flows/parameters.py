@@ -1,0 +1,84 @@
+"""Typed, validated flow parameters: a bad parameter is rejected before any API call."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+Platform = Literal["meta_ads"]
+"""Ad platforms the extract flow can read (connector package names)."""
+
+PLATFORMS: tuple[Platform, ...] = ("meta_ads",)
+
+MAX_LOOKBACK_DAYS = {"meta_ads": 28}
+"""The furthest back each platform restates data (Meta: 28-day attribution windows)."""
+
+
+class ParameterError(ValueError):
+    """A flow parameter is invalid; the message names the parameter and what was wrong."""
+
+
+class ExtractRequest(BaseModel):
+    """What one `extract_ads` run is asked to do."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    platforms: tuple[Platform, ...] = Field(default=PLATFORMS, min_length=1)
+    accounts: tuple[str, ...] | None = None
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    lookback_days: int | None = Field(default=None, ge=0)
+    full_refresh: bool = False
+
+    @field_validator("platforms")
+    @classmethod
+    def _unique_platforms(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        if len(set(value)) != len(value):
+            raise ValueError("each platform may be named once")
+        return value
+
+    @field_validator("accounts")
+    @classmethod
+    def _clean_accounts(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if value is None:
+            return None
+        cleaned = tuple(a.strip() for a in value)
+        if not cleaned or any(not a for a in cleaned):
+            raise ValueError("account ids must be non-empty (leave the list out for all accounts)")
+        return cleaned
+
+    @model_validator(mode="after")
+    def _coherent_dates(self) -> ExtractRequest:
+        today = dt.datetime.now(dt.UTC).date()
+        if self.start_date and self.end_date and self.start_date > self.end_date:
+            raise ValueError(f"start_date {self.start_date} is after end_date {self.end_date}")
+        if self.end_date and self.end_date > today:
+            raise ValueError(
+                f"end_date {self.end_date} is in the future; reports end at yesterday"
+            )
+        if self.start_date and self.start_date > today:
+            raise ValueError(f"start_date {self.start_date} is in the future")
+        if self.full_refresh and self.start_date is None:
+            raise ValueError("full_refresh needs start_date: the first day to reload")
+        if self.lookback_days is not None:
+            for platform in self.platforms:
+                limit = MAX_LOOKBACK_DAYS[platform]
+                if self.lookback_days > limit:
+                    raise ValueError(
+                        f"lookback_days {self.lookback_days} exceeds {platform}'s maximum of {limit}"
+                    )
+        return self
+
+
+def parse_extract_request(**parameters: object) -> ExtractRequest:
+    """Validate raw flow parameters into an `ExtractRequest`, or raise a readable ParameterError."""
+    try:
+        return ExtractRequest.model_validate(parameters)
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            where = ".".join(str(part) for part in error["loc"]) or "parameters"
+            problems.append(f"{where}: {error['msg'].removeprefix('Value error, ')}")
+        raise ParameterError("invalid extract_ads parameters: " + "; ".join(problems)) from None

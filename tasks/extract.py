@@ -1,0 +1,186 @@
+"""Extract tasks: list a platform's accounts, and read one account's streams into landing files.
+
+Extract tasks never open the warehouse: they write immutable landing files and return what the
+load step needs. Parallel accounts of one platform share a strict Prefect concurrency limit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NONE
+from prefect.concurrency.sync import concurrency
+from prefect.context import TaskRunContext
+
+from connectors.calllog import CallRecorder
+from connectors.errors import ConnectorError, RetryableAPIError
+from connectors.streams import AccountInfo, DateWindow
+from connectors.windows import extract_window
+from deployments.environments import Environment
+from deployments.limits import extract_limit_name
+from warehouse.landing import LandingFile, write_landing
+
+
+def retry_only_retryable(task: Any, task_run: Any, state: Any) -> bool:
+    """Prefect retry condition: retry a task only when the platform said 'try again later'."""
+    try:
+        state.result()
+    except RetryableAPIError:
+        return True
+    except Exception:
+        return False
+    return False
+
+
+@dataclass(frozen=True)
+class ExtractedAccount:
+    """One account's landed streams, the window read, and every API call made."""
+
+    platform: str
+    account: AccountInfo
+    run_id: str
+    files: tuple[LandingFile, ...]
+    window: DateWindow | None
+    rows: dict[str, int] = field(default_factory=dict)
+    rejects: int = 0
+    report_streams: tuple[str, ...] = ()
+    api_calls: tuple[dict[str, Any], ...] = ()
+
+
+@task(
+    name="list-accounts",
+    cache_policy=NONE,
+    retries=2,
+    retry_delay_seconds=5,
+    retry_condition_fn=retry_only_retryable,
+)
+def list_accounts(
+    platform: str, environment: Environment, only: tuple[str, ...] | None = None
+) -> list[AccountInfo]:
+    """Accounts the credentials can read on `platform`, optionally limited to `only`.
+
+    Raises:
+        ConnectorError: a requested account does not exist or is not readable.
+    """
+    connector = environment.connector(platform)
+    try:
+        accounts = connector.list_accounts()
+    finally:
+        connector.close()
+    if only is None:
+        return accounts
+    wanted = {_normal_account_id(platform, a) for a in only}
+    found = [a for a in accounts if a.id in wanted]
+    missing = sorted(wanted - {a.id for a in found})
+    if missing:
+        known = ", ".join(a.id for a in accounts) or "none"
+        raise ConnectorError(
+            f"{platform}: account(s) {', '.join(missing)} not readable with these credentials "
+            f"(readable: {known})"
+        )
+    return found
+
+
+def _normal_account_id(platform: str, account_id: str) -> str:
+    if platform == "meta_ads" and not account_id.startswith("act_"):
+        return f"act_{account_id}"
+    return account_id
+
+
+@task(
+    name="extract-account",
+    cache_policy=NONE,
+    retries=2,
+    retry_delay_seconds=10,
+    retry_condition_fn=retry_only_retryable,
+    task_run_name="extract-{platform}-{account.id}",
+)
+def extract_account(
+    platform: str,
+    account: AccountInfo,
+    environment: Environment,
+    run_id: str,
+    cursors: dict[str, dt.date | None],
+    start_date: dt.date | None = None,
+    end_date: dt.date | None = None,
+    lookback_days: int | None = None,
+    full_refresh: bool = False,
+) -> ExtractedAccount:
+    """Read every stream of one account and land it; report streams read their date window.
+
+    The window runs from the stream's cursor minus the lookback (late conversions restate past
+    days) to yesterday in the account's time zone; `start_date`/`end_date` override it.
+    """
+    logger = get_run_logger()
+    context = TaskRunContext.get()
+    attempt = context.task_run.run_count if context else 1
+    # Landing files are immutable: a retried attempt lands under its own name.
+    batch_id = run_id if attempt <= 1 else f"{run_id}-retry{attempt - 1}"
+    recorder = CallRecorder()
+    files: list[LandingFile] = []
+    rows: dict[str, int] = {}
+    rejects = 0
+    window: DateWindow | None = None
+    report_streams: list[str] = []
+    with concurrency(extract_limit_name(platform), occupy=1, strict=True):
+        connector = environment.connector(platform, recorder=recorder)
+        try:
+            for stream in connector.streams():
+                stream_window = None
+                if stream.is_report:
+                    stream_window = extract_window(
+                        timezone_name=account.timezone,
+                        now=environment.now(),
+                        cursor=cursors.get(stream.name),
+                        lookback_days=connector.settings.lookback_days
+                        if lookback_days is None
+                        else lookback_days,
+                        initial_days=connector.settings.initial_days,
+                        requested_start=start_date,
+                        requested_end=end_date,
+                        full_refresh=full_refresh,
+                    )
+                    window = stream_window
+                    report_streams.append(stream.name)
+                    if stream_window is None:
+                        logger.info("%s %s: nothing to read (already up to date)", account.id, stream.name)
+                        continue
+                result = connector.read(stream.name, account, stream_window)
+                files.append(
+                    write_landing(
+                        environment.landing_root,
+                        platform=platform,
+                        stream=stream.name,
+                        account_id=account.id,
+                        run_id=batch_id,
+                        rows=result.rows,
+                        rejects=result.rejects,
+                        table=stream.table,
+                    )
+                )
+                rows[stream.table] = len(result.rows)
+                rejects += len(result.rejects)
+        finally:
+            connector.close()
+    logger.info(
+        "%s %s: landed %s (%d rejected record(s)), %d API call(s)",
+        platform,
+        account.id,
+        ", ".join(f"{t}={n}" for t, n in rows.items()),
+        rejects,
+        len(recorder.calls),
+    )
+    return ExtractedAccount(
+        platform=platform,
+        account=account,
+        run_id=batch_id,
+        files=tuple(files),
+        window=window,
+        rows=rows,
+        rejects=rejects,
+        report_streams=tuple(report_streams),
+        api_calls=tuple(call.as_row() for call in recorder.calls),
+    )

@@ -1,0 +1,154 @@
+"""Warehouse tasks: read cursors, and stage → check → publish (or quarantine) one account.
+
+Every task here holds the `warehouse-writer` slot while the DuckDB file is open: DuckDB allows
+one writing process per file, and flows from several deployments may run at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NONE
+from prefect.concurrency.sync import concurrency
+
+from deployments.environments import Environment
+from deployments.limits import WAREHOUSE_WRITER
+from tasks.extract import ExtractedAccount
+from tasks.reporting import CheckOutcome, TableLoad
+from warehouse import connect
+from warehouse.connection import Warehouse
+from warehouse.errors import DataQualityError
+from warehouse.publish import CursorUpdate, get_cursor, publish, quarantine, record_api_calls
+from warehouse.quality.gate import run_quality
+from warehouse.quality.report import QualityContext, QualityReport
+from warehouse.staging import LoadBatch, drop_staging, stage_batch
+
+
+@contextmanager
+def open_warehouse(environment: Environment) -> Iterator[Warehouse]:
+    """Hold the writer slot and open (and migrate) the environment's warehouse."""
+    environment.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    with (
+        concurrency(WAREHOUSE_WRITER, occupy=1, strict=True),
+        connect(
+            environment.warehouse_path,
+            landing_root=environment.landing_root,
+            quarantine_root=environment.quarantine_root,
+            reporting_currency=environment.reporting_currency,
+        ) as wh,
+    ):
+        yield wh
+
+
+@task(name="read-cursors", cache_policy=NONE)
+def read_cursors(
+    environment: Environment, platform: str, account_ids: list[str], streams: list[str]
+) -> dict[str, dict[str, dt.date | None]]:
+    """The last published report day per account and stream (None before the first load)."""
+    with open_warehouse(environment) as wh:
+        return {
+            account: {stream: get_cursor(wh, platform, account, stream) for stream in streams}
+            for account in account_ids
+        }
+
+
+@dataclass(frozen=True)
+class LoadOutcome:
+    """What loading one account did: tables written (or quarantined) and check results."""
+
+    platform: str
+    account_id: str
+    loads: tuple[TableLoad, ...]
+    checks: tuple[CheckOutcome, ...]
+    quarantined: bool
+    message: str = ""
+
+
+def quality_outcomes(report: QualityReport) -> tuple[CheckOutcome, ...]:
+    """The report's check results as run-summary rows."""
+    return tuple(
+        CheckOutcome(
+            platform=report.platform,
+            account_id=report.account_id,
+            table=result.table,
+            check=result.check,
+            severity=str(result.severity),  # type: ignore[arg-type]
+            passed=result.passed,
+            observed="" if result.observed is None else str(result.observed),
+            detail="" if result.passed or not result.samples else f"e.g. {result.samples[0]}",
+        )
+        for result in report.results
+    )
+
+
+@task(name="load-account", cache_policy=NONE, task_run_name="load-{extracted.platform}-{extracted.account.id}")
+def load_account(extracted: ExtractedAccount, environment: Environment) -> LoadOutcome:
+    """Stage one account's landing files, run the quality gate, then publish or quarantine.
+
+    Publishing merges every table on its natural keys, refreshes the account's slice of the core
+    tables and advances the report cursors, in one DuckDB transaction. An ERROR check
+    quarantines the whole batch and publishes nothing.
+
+    Raises:
+        DataQualityError: an ERROR check failed; the message names table, check and sample rows.
+    """
+    logger = get_run_logger()
+    batch = LoadBatch(
+        platform=extracted.platform,
+        account_id=extracted.account.id,
+        run_id=extracted.run_id,
+        files=extracted.files,
+        window_end=extracted.window.end if extracted.window else None,
+    )
+    with open_warehouse(environment) as wh:
+        record_api_calls(wh, extracted.run_id, extracted.api_calls)
+        staged = stage_batch(wh, batch)
+        try:
+            report = run_quality(wh, staged, QualityContext(window_end=batch.window_end))
+        except BaseException:
+            drop_staging(wh.con, staged)
+            raise
+        if report.has_errors:
+            result = quarantine(wh, staged, report)
+            raise DataQualityError(
+                f"{extracted.platform} {extracted.account.id}: batch quarantined in {result.folder}, "
+                "nothing published. " + _describe_errors(report),
+                report,
+            )
+        cursor_updates = [
+            CursorUpdate(stream=f.stream, cursor_date=extracted.window.end)
+            for f in extracted.files
+            if extracted.window is not None and f.stream in extracted.report_streams
+        ]
+        published = publish(wh, staged, report, cursor_updates)
+    for warning in published.warnings:
+        logger.warning("%s %s: %s", extracted.platform, extracted.account.id, warning)
+    return LoadOutcome(
+        platform=extracted.platform,
+        account_id=extracted.account.id,
+        loads=tuple(
+            TableLoad(
+                platform=extracted.platform,
+                account_id=extracted.account.id,
+                table=load.table,
+                rows=load.rows,
+                inserted=load.inserted,
+                updated=load.updated,
+            )
+            for load in published.tables
+        ),
+        checks=quality_outcomes(report),
+        quarantined=False,
+    )
+
+
+def _describe_errors(report: QualityReport) -> str:
+    parts = []
+    for result in report.errors:
+        sample = f"; sample rows: {list(result.samples[:3])}" if result.samples else ""
+        parts.append(f"table {result.table}, check {result.check} (observed {result.observed}){sample}")
+    return "Failed ERROR checks: " + " | ".join(parts)

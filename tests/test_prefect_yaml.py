@@ -1,0 +1,48 @@
+"""Every deployment in prefect.yaml loads, its entrypoint imports, and its parameters fit."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import pytest
+
+from deployments.local import deployments_from_yaml, read_prefect_yaml
+
+PREFECT_YAML = Path(__file__).resolve().parents[1] / "prefect.yaml"
+SPECS = read_prefect_yaml(PREFECT_YAML)
+
+
+def test_prefect_yaml_declares_deployments():
+    assert {spec.name for spec in SPECS} >= {"extract-ads"}
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_entrypoint_imports_and_parameters_fit_the_flow(spec):
+    from prefect.flows import load_flow_from_entrypoint
+
+    file_part, _, function = spec.entrypoint.partition(":")
+    flow = load_flow_from_entrypoint(f"{PREFECT_YAML.parent / file_part}:{function}", use_placeholder_flow=False)
+    signature = inspect.signature(flow.fn)
+    declared = set(spec.raw.get("parameters") or {})
+    for schedule in spec.raw.get("schedules") or []:
+        declared |= set(schedule.get("parameters") or {})
+    assert declared <= set(signature.parameters), f"{spec.name}: unknown parameters {declared - set(signature.parameters)}"
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_every_schedule_has_a_stable_slug(spec):
+    slugs = [s.get("slug") for s in spec.raw.get("schedules") or []]
+    assert all(slugs), f"{spec.name}: a schedule without slug is recreated on each deploy (duplicate runs)"
+    assert len(set(slugs)) == len(slugs)
+
+
+def test_runner_deployments_build_with_schedules_and_parameters():
+    deployments = {d.name: d for d in deployments_from_yaml(PREFECT_YAML)}
+    extract = deployments["extract-ads"]
+    assert {s.slug for s in extract.schedules} == {"daily-full-lookback", "hourly-recent"}
+    hourly = next(s for s in extract.schedules if s.slug == "hourly-recent")
+    assert hourly.parameters == {"lookback_days": 3}
+    assert extract.parameters["platforms"] == ["meta_ads"]
+    assert extract.enforce_parameter_schema
+    assert "platforms" in extract.parameter_openapi_schema["properties"]
