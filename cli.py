@@ -1,0 +1,102 @@
+"""The `campaign-ops` command line: a thin layer over flows, emulators and local serving.
+
+Heavy imports (Prefect, DuckDB, Great Expectations) happen inside the commands, so `--help`
+answers at once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+app = typer.Typer(
+    help="campaign-ops: run paid marketing through APIs, on Prefect.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+sandbox_app = typer.Typer(help="The sandbox: offline emulators of every platform.", no_args_is_help=True)
+app.add_typer(sandbox_app, name="sandbox")
+
+KNOWN_PLATFORMS = ("meta_ads",)
+
+
+def _check_platforms(platforms: list[str]) -> list[str]:
+    unknown = [p for p in platforms if p not in KNOWN_PLATFORMS]
+    if unknown:
+        raise typer.BadParameter(
+            f"unknown platform(s) {', '.join(unknown)}; known: {', '.join(KNOWN_PLATFORMS)}"
+        )
+    return platforms
+
+
+@app.command()
+def demo(
+    platform: Annotated[
+        list[str] | None,
+        typer.Option("--platform", "-p", help="Platforms to extract (repeatable)."),
+    ] = None,
+    warehouse: Annotated[
+        Path | None,
+        typer.Option(help="DuckDB file (default: $CAMPAIGN_OPS_WAREHOUSE or data/warehouse.duckdb)."),
+    ] = None,
+) -> None:
+    """Run the extract flow against the sandbox end to end and print what it did."""
+    import os
+
+    from deployments.console import print_extract_summary
+
+    platforms = _check_platforms(platform or list(KNOWN_PLATFORMS))
+    if warehouse is not None:
+        os.environ["CAMPAIGN_OPS_WAREHOUSE"] = str(warehouse)
+    os.environ.setdefault("CAMPAIGN_OPS_ENV", "sandbox")
+
+    from flows.extract_ads import extract_ads
+
+    typer.secho("Extracting from the sandbox emulators (first run starts a local Prefect)…", fg="cyan")
+    summary = extract_ads(platforms=platforms)
+    print_extract_summary(summary)
+
+
+@sandbox_app.command("serve")
+def sandbox_serve(
+    platform: Annotated[str, typer.Option(help="Emulator to serve, e.g. meta_ads.")] = "meta_ads",
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8701,
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    seed: Annotated[int, typer.Option(help="Seed of the simulated market.")] = 7,
+    fault_rate: Annotated[
+        float, typer.Option(help="Share of requests answered with an injected fault (0..1).")
+    ] = 0.0,
+) -> None:
+    """Serve one platform emulator on loopback until Ctrl-C."""
+    _check_platforms([platform])
+    if not 0.0 <= fault_rate <= 1.0:
+        raise typer.BadParameter("--fault-rate must be between 0 and 1")
+    from emulators.serve import serve_forever
+
+    typer.secho(f"Serving the {platform} emulator on http://{host}:{port} (Ctrl-C stops)", fg="cyan")
+    serve_forever(platform, port=port, host=host, seed=seed, fault_rate=fault_rate)
+
+
+@app.command()
+def up(
+    port: Annotated[int, typer.Option(help="Port of the local Prefect server.")] = 4200,
+    sandbox_port: Annotated[int, typer.Option(help="First port for the sandbox emulators.")] = 8701,
+    prefect_home: Annotated[
+        Path, typer.Option(help="Where the local Prefect server keeps its SQLite database.")
+    ] = Path("data/prefect"),
+) -> None:
+    """Start a Prefect server, the sandbox emulators, and serve every deployment in prefect.yaml."""
+    from deployments.local import run_local_stack
+
+    run_local_stack(
+        prefect_port=port,
+        sandbox_port=sandbox_port,
+        prefect_home=prefect_home,
+        project_dir=Path.cwd(),
+    )
+
+
+if __name__ == "__main__":
+    app()
