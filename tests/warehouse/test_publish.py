@@ -271,3 +271,38 @@ def test_unknown_table_is_a_staging_error(wh: warehouse.Warehouse) -> None:
     )
     with pytest.raises(warehouse.StagingError, match="unknown warehouse table"):
         warehouse.stage_batch(wh, warehouse.LoadBatch("meta_ads", "act_1", "r", (lf,)))
+
+
+def test_record_connector_api_calls(wh: warehouse.Warehouse) -> None:
+    from datetime import UTC, datetime
+
+    from connectors.calllog import ApiCall
+
+    call = ApiCall(
+        platform="meta_ads",
+        account_id="act_1",
+        endpoint="/v26.0/me/adaccounts",
+        method="GET",
+        status=429,
+        attempt=1,
+        latency_ms=3.0,
+        throttle_headroom=None,
+        error="RateLimitError: slow down",
+        started_at=datetime.now(UTC),
+    )
+    assert warehouse.record_api_calls(wh, "run-1", [call]) == 1
+    assert wh.fetchall("SELECT endpoint, status, error FROM ops.api_calls") == [
+        ("/v26.0/me/adaccounts", 429, "RateLimitError: slow down")
+    ]
+
+
+def test_read_only_open_sees_published_data(tmp_path: Path) -> None:
+    path = tmp_path / "wh.duckdb"
+    wh = warehouse.connect(path)
+    load(wh, "r1", {"ad_insights_daily": insight_rows()})
+    wh.close()
+    ro = warehouse.connect(path, read_only=True)
+    assert ro.fetchall(f"SELECT count(*) FROM {INSIGHTS}") == [(9,)]
+    with pytest.raises(warehouse.WarehouseError):
+        ro.execute("DELETE FROM ops.loads")
+    ro.close()
