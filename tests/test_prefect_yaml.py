@@ -45,4 +45,13 @@ def test_runner_deployments_build_with_schedules_and_parameters():
     assert hourly.parameters == {"lookback_days": 3}
     assert extract.parameters["platforms"] == ["meta_ads"]
     assert extract.enforce_parameter_schema
-    assert "platforms" in extract.parameter_openapi_schema["properties"]
+    from prefect.flows import load_flow_from_entrypoint
+    from prefect.utilities.callables import parameter_schema
+
+    flow = load_flow_from_entrypoint(str(PREFECT_YAML.parent / "flows/extract_ads.py") + ":extract_ads")
+    schema = parameter_schema(flow).model_dump()
+    # The UI form: platforms is a multi-select of known platforms; dates are date pickers.
+    assert set(schema["properties"]) == {"platforms", "accounts", "start_date", "end_date", "lookback_days", "full_refresh"}
+    items = schema["properties"]["platforms"]["items"]
+    assert items.get("const") == "meta_ads" or "meta_ads" in items.get("enum", [])
+    assert "date" in str(schema["properties"]["start_date"])
