@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
-from tasks.reporting import ExtractSummary
+from tasks.reporting import CheckOutcome, ExtractSummary
 
 
 def print_extract_summary(summary: ExtractSummary, console: Console | None = None) -> None:
@@ -18,12 +18,22 @@ def print_extract_summary(summary: ExtractSummary, console: Console | None = Non
         rows.add_row(table, f"{count:,}")
     console.print(rows)
 
-    checks = Table(title="Quality checks")
-    for column in ("table", "check", "severity", "result", "observed"):
-        checks.add_column(column)
+    checks = Table(title="Quality checks (all accounts)")
+    for column in ("table", "check", "severity", "passed", "failed on"):
+        checks.add_column(column, justify="right" if column == "passed" else "left")
+    grouped: dict[tuple[str, str, str], list[CheckOutcome]] = {}
     for check in summary.checks:
-        result = "[green]pass[/]" if check.passed else ("[red]FAIL[/]" if check.severity == "ERROR" else "[yellow]warn[/]")
-        checks.add_row(f"{check.table} ({check.account_id})", check.check, check.severity, result, check.observed)
+        grouped.setdefault((check.table, check.check, check.severity), []).append(check)
+    for (table, name, severity), outcomes in grouped.items():
+        failed = [o for o in outcomes if not o.passed]
+        colour = "green" if not failed else ("red" if severity == "ERROR" else "yellow")
+        checks.add_row(
+            table,
+            name,
+            severity,
+            f"[{colour}]{len(outcomes) - len(failed)}/{len(outcomes)}[/]",
+            ", ".join(f"{o.account_id} ({o.observed})" for o in failed),
+        )
     console.print(checks)
 
     calls = Table(title="API calls")
