@@ -2,7 +2,7 @@
 
 Endpoints covered (``{v}`` = ``settings.api_version``, pinned in ``settings.API_VERSION``):
 
-* ``GET /{v}/me/adaccounts`` - accounts (``list_accounts``, stream ``accounts``)
+* ``GET /{v}/me/adaccounts`` - ``list_accounts``; ``GET /{v}/act_{id}`` - stream ``accounts``
 * ``GET /{v}/act_{id}/campaigns`` | ``adsets`` | ``ads`` - streams ``campaigns``, ``ad_sets``,
   ``ads`` (cursor paging through ``paging.next``)
 * ``POST /{v}/act_{id}/insights`` -> ``GET /{v}/{report_run_id}`` (poll) ->

@@ -351,15 +351,14 @@ class MetaAdsConnector(BaseConnector):
         return self.paginate(request, NextUrlPaginator(), account=account)
 
     def _read_accounts(self, account: AccountInfo, rows: RecordCollector) -> None:
-        for page in self._pages(
-            self._path("me", "adaccounts"),
-            {"fields": ",".join(C.ACCOUNT_FIELDS), "limit": C.ACCOUNT_PAGE_SIZE},
+        # The account's own node: one call, whatever the number of accounts the token sees.
+        answer = self.request(
+            "GET",
+            self._path(account.id),
             account=account.id,
-        ):
-            for index, raw in enumerate(page.records):
-                if not (isinstance(raw, dict) and raw.get("id") == account.id):
-                    continue
-                rows.add(rows.location(page.number, index), raw, _account_row)
+            params={"fields": ",".join(C.ACCOUNT_FIELDS)},
+        )
+        rows.add(rows.location(1, 0), answer.payload, _account_row)
 
     def _read_entities(self, stream: str, account: AccountInfo, rows: RecordCollector) -> None:
         endpoint = ENTITY_ENDPOINTS[stream]
