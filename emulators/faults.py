@@ -9,6 +9,7 @@ platform's own throttle error, ``bad_record`` corrupts one row of a data page).
 from __future__ import annotations
 
 import random
+import re
 import threading
 from collections.abc import Collection
 from dataclasses import dataclass, field
@@ -44,6 +45,8 @@ class FaultConfig:
         retry_after: seconds announced in ``Retry-After`` on ``http_429``.
         max_faults: stop injecting after this many faults (None: no limit).
         skip_first: let this many requests through untouched before injecting.
+        paths: a regular expression; only requests whose path matches it get faults
+            (e.g. ``"/insights$"`` for report pages only). None: every path.
 
     """
 
@@ -54,6 +57,7 @@ class FaultConfig:
     retry_after: int = 1
     max_faults: int | None = None
     skip_first: int = 0
+    paths: str | None = None
 
     def __post_init__(self) -> None:
         unknown = set(self.kinds) - set(KINDS)
@@ -61,6 +65,11 @@ class FaultConfig:
             raise ValueError(f"unknown fault kinds: {sorted(unknown)}")
         if not 0.0 <= self.rate <= 1.0:
             raise ValueError("rate must be within [0, 1]")
+        if self.paths is not None:
+            try:
+                re.compile(self.paths)
+            except re.error as exc:
+                raise ValueError(f"paths is not a regular expression: {exc}") from None
 
     @classmethod
     def parse(cls, spec: str) -> FaultConfig:
@@ -78,6 +87,7 @@ class FaultConfig:
             retry_after=int(values.get("retry_after", "1")),
             max_faults=int(values["max_faults"]) if "max_faults" in values else None,
             skip_first=int(values.get("skip_first", "0")),
+            paths=values.get("paths"),
         )
 
 
@@ -91,7 +101,7 @@ class FaultInjector:
         self._seen = 0
         self.injected: list[str] = []
 
-    def draw(self, eligible: Collection[str]) -> str | None:
+    def draw(self, eligible: Collection[str], path: str = "") -> str | None:
         """Return the fault kind for the next request, or None.
 
         ``eligible`` lists the kinds this request can carry (a first page cannot repeat
@@ -106,6 +116,8 @@ class FaultInjector:
             if cfg.rate <= 0 or self._seen <= cfg.skip_first:
                 return None
             if cfg.max_faults is not None and len(self.injected) >= cfg.max_faults:
+                return None
+            if cfg.paths is not None and not re.search(cfg.paths, path):
                 return None
             choices = [k for k in KINDS if k in cfg.kinds and k in eligible]
             if not choices or roll >= cfg.rate:

@@ -140,7 +140,7 @@ class MetaAdsEmulator(Emulator):
             eligible.add(fk.BAD_RECORD)
             if call.params.get("after"):
                 eligible.add(fk.REPEATED_CURSOR)
-        call.fault = self.faults.draw(eligible)
+        call.fault = self.faults.draw(eligible, rest)
         user = call.who
         done = self._early_fault(call, use_case, trace)
         if done is not None:

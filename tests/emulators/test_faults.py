@@ -158,3 +158,13 @@ def test_failing_report_runs(market):
     assert job2["async_status"] == "Job Completed"
     assert rows1.status_code == 400 and rows1.json()["error"]["is_transient"] is True
     assert rows2.status_code == 200 and rows2.json()["data"]
+
+
+def test_paths_restricts_faults_to_matching_requests(market):
+    em = faulty(market, "http_500", paths=r"/insights$")
+    with graph_client(em) as c:
+        assert c.get(f"{V}/act_1001/campaigns", params={"fields": "id"}).status_code == 200
+        assert insights(c).status_code == 500
+    assert [r.fault for r in em.request_log] == [None, "http_500"]
+    with pytest.raises(ValueError, match="regular expression"):
+        FaultConfig(paths="(")

@@ -163,8 +163,8 @@ def test_injected_faults_give_the_same_tables_as_a_clean_run(sandbox, tmp_path):
 def test_malformed_payload_is_quarantined_with_a_clear_message(sandbox, tmp_path):
     from flows.extract_ads import ExtractFailed, extract_ads
 
-    # The account listing passes; the first data page after it carries one corrupt record.
-    faults = FaultConfig(rate=1.0, kinds=("bad_record",), seed=3, max_faults=1, skip_first=1)
+    # One page of one account's insights report carries a corrupt record (spend "12,3x").
+    faults = FaultConfig(rate=1.0, kinds=("bad_record",), seed=3, max_faults=1, paths=r"/insights$")
     warehouse = tmp_path / "warehouse.duckdb"
     with use_sandbox_emulator("meta_ads", sandbox(faults=faults)), pytest.raises(ExtractFailed) as failure:
         extract_ads(platforms=["meta_ads"], lookback_days=3)
