@@ -16,7 +16,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
-sandbox_app = typer.Typer(help="The sandbox: offline emulators of every platform.", no_args_is_help=True)
+sandbox_app = typer.Typer(
+    help="The sandbox: offline emulators of every platform.", no_args_is_help=True
+)
 app.add_typer(sandbox_app, name="sandbox")
 
 KNOWN_PLATFORMS = ("meta_ads",)
@@ -39,7 +41,9 @@ def demo(
     ] = None,
     warehouse: Annotated[
         Path | None,
-        typer.Option(help="DuckDB file (default: $CAMPAIGN_OPS_WAREHOUSE or data/warehouse.duckdb)."),
+        typer.Option(
+            help="DuckDB file (default: $CAMPAIGN_OPS_WAREHOUSE or data/warehouse.duckdb)."
+        ),
     ] = None,
 ) -> None:
     """Run the extract flow against the sandbox end to end and print what it did."""
@@ -54,8 +58,10 @@ def demo(
 
     from flows.extract_ads import extract_ads
 
-    typer.secho("Extracting from the sandbox emulators (first run starts a local Prefect)…", fg="cyan")
-    summary = extract_ads(platforms=platforms)
+    typer.secho(
+        "Extracting from the sandbox emulators (first run starts a local Prefect)…", fg="cyan"
+    )
+    summary = extract_ads(platforms=platforms)  # type: ignore[arg-type]  # checked above
     print_extract_summary(summary)
 
 
@@ -75,7 +81,9 @@ def sandbox_serve(
         raise typer.BadParameter("--fault-rate must be between 0 and 1")
     from emulators.serve import serve_forever
 
-    typer.secho(f"Serving the {platform} emulator on http://{host}:{port} (Ctrl-C stops)", fg="cyan")
+    typer.secho(
+        f"Serving the {platform} emulator on http://{host}:{port} (Ctrl-C stops)", fg="cyan"
+    )
     serve_forever(platform, port=port, host=host, seed=seed, fault_rate=fault_rate)
 
 

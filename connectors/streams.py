@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, ClassVar, Protocol
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
@@ -15,6 +15,8 @@ __all__ = [
     "DateWindow",
     "RecordLocation",
     "RejectedRecord",
+    "ReportSettings",
+    "SourceConnector",
     "StreamResult",
     "StreamSpec",
 ]
@@ -186,3 +188,39 @@ class StreamResult:
     stream: str = ""
     account_id: str = ""
     window: DateWindow | None = None
+
+
+class ReportSettings(Protocol):
+    """Settings every platform's connector exposes for report windows."""
+
+    lookback_days: int
+    initial_days: int
+
+
+class SourceConnector(Protocol):
+    """What tasks may call on any platform's connector (the contract suite checks it)."""
+
+    platform: ClassVar[str]
+
+    @property
+    def settings(self) -> ReportSettings:
+        """The connector's settings (report window defaults among them)."""
+        ...
+
+    def list_accounts(self) -> list[AccountInfo]:
+        """Accounts the credentials can read."""
+        ...
+
+    def streams(self) -> list[StreamSpec]:
+        """Return the platform's streams, declaratively."""
+        ...
+
+    def read(
+        self, stream: str, account: AccountInfo, window: DateWindow | None = None
+    ) -> StreamResult:
+        """Read one stream of one account (report streams: one window)."""
+        ...
+
+    def close(self) -> None:
+        """Release the HTTP client."""
+        ...

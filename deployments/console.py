@@ -37,13 +37,30 @@ def print_extract_summary(summary: ExtractSummary, console: Console | None = Non
     console.print(checks)
 
     calls = Table(title="API calls")
-    for column in ("platform", "account", "calls", "retries", "throttled", "errors", "p50 ms", "min headroom"):
-        calls.add_column(column, justify="right" if column not in ("platform", "account") else "left")
+    for column in (
+        "platform",
+        "account",
+        "calls",
+        "retries",
+        "throttled",
+        "errors",
+        "p50 ms",
+        "min headroom",
+    ):
+        calls.add_column(
+            column, justify="right" if column not in ("platform", "account") else "left"
+        )
     for stats in summary.calls:
         headroom = "-" if stats.min_headroom is None else f"{stats.min_headroom:.0%}"
         calls.add_row(
-            stats.platform, stats.account_id, str(stats.calls), str(stats.retries),
-            str(stats.throttled), str(stats.errors), f"{stats.p50_latency_ms:.1f}", headroom,
+            stats.platform,
+            stats.account_id,
+            str(stats.calls),
+            str(stats.retries),
+            str(stats.throttled),
+            str(stats.errors),
+            f"{stats.p50_latency_ms:.1f}",
+            headroom,
         )
     console.print(calls)
     for failure in summary.failures:

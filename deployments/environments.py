@@ -9,7 +9,7 @@ resulting `Environment` (functions don't read the environment themselves).
 | `CAMPAIGN_OPS_WAREHOUSE` | `data/warehouse.duckdb` | the DuckDB file |
 | `CAMPAIGN_OPS_DATA_DIR` | `data` | landing and quarantine files |
 | `CAMPAIGN_OPS_REPORTING_CURRENCY` | `USD` | currency of `spend_reporting` |
-| `CAMPAIGN_OPS_SANDBOX_URL_<PLATFORM>` | unset | a loopback emulator (`campaign-ops up`); unset = in-process |
+| `CAMPAIGN_OPS_SANDBOX_URL_<PLATFORM>` | unset | loopback emulator (`up`); unset: in-process |
 | `CAMPAIGN_OPS_<PLATFORM>_BLOCK` | `<platform with dashes>` | live: name of the credentials block |
 """
 
@@ -22,11 +22,12 @@ import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from connectors._base import BaseConnector
     from connectors.calllog import CallRecorder
+    from connectors.meta_ads import MetaAdsSettings
+    from connectors.streams import SourceConnector
     from emulators._base import Emulator
 
 EnvironmentName = Literal["sandbox", "live"]
@@ -65,13 +66,13 @@ class Environment:
         return f"{self.name} ({detail}); warehouse {self.warehouse_path}"
 
     def now(self) -> dt.datetime:
-        """The current instant as the platforms see it (the in-process sandbox market's clock)."""
+        """Return the current instant as the platforms see it (the sandbox market's clock)."""
         if self.name == "sandbox" and not self.sandbox_urls:
             return sandbox_emulator("meta_ads").market.now()
         return dt.datetime.now(dt.UTC)
 
-    def connector(self, platform: str, *, recorder: CallRecorder | None = None) -> BaseConnector:
-        """A connector for `platform`, wired to the emulator or the live API."""
+    def connector(self, platform: str, *, recorder: CallRecorder | None = None) -> SourceConnector:
+        """Build a connector for `platform`, wired to the emulator or the live API."""
         if platform != "meta_ads":
             raise EnvironmentConfigError(f"no connector for platform {platform!r}")
         from connectors.meta_ads import MetaAdsConnector
@@ -88,32 +89,29 @@ class Environment:
             recorder=recorder,
         )
 
-    def _live_meta_settings(self) -> Any:
+    def _live_meta_settings(self) -> MetaAdsSettings:
         from connectors.blocks import MetaAdsCredentials
-        from connectors.meta_ads import MetaAdsSettings
 
         block_name = self.credential_blocks.get("meta_ads", "meta-ads")
         try:
-            credentials = MetaAdsCredentials.load(block_name)
+            credentials: MetaAdsCredentials = MetaAdsCredentials.load(block_name)  # type: ignore[assignment]
         except ValueError as exc:
             raise EnvironmentConfigError(
                 f"live Meta Ads needs a MetaAdsCredentials block named {block_name!r}: {exc}"
             ) from None
-        return MetaAdsSettings(
-            access_token=credentials.access_token,
-            app_id=credentials.app_id,
-            app_secret=credentials.app_secret,
-        )
+        return credentials.to_settings()
 
 
-def _sandbox_meta_settings(base_url: str) -> Any:
+def _sandbox_meta_settings(base_url: str) -> MetaAdsSettings:
+    from pydantic import SecretStr
+
     from connectors.meta_ads import MetaAdsSettings
     from emulators.meta_ads.auth import SANDBOX_TOKEN
 
     # The sandbox answers in milliseconds: poll report runs fast, keep every other default.
     return MetaAdsSettings(
         base_url=base_url,
-        access_token=SANDBOX_TOKEN,
+        access_token=SecretStr(SANDBOX_TOKEN),
         report_poll_initial_seconds=0.05,
         report_poll_max_seconds=0.5,
     )
@@ -124,7 +122,7 @@ _emulators_lock = threading.Lock()
 
 
 def sandbox_emulator(platform: str) -> Emulator:
-    """The in-process emulator of `platform`, one per process (its state lives as long)."""
+    """Return the in-process emulator of `platform`, one per process (state lives as long)."""
     from emulators.registry import EMULATORS
 
     with _emulators_lock:
@@ -159,7 +157,9 @@ def current(environ: Mapping[str, str] | None = None) -> Environment:
         )
     currency = environ.get("CAMPAIGN_OPS_REPORTING_CURRENCY", "USD").strip().upper()
     if len(currency) != 3 or not currency.isalpha():
-        raise EnvironmentConfigError(f"CAMPAIGN_OPS_REPORTING_CURRENCY={currency!r} is not an ISO 4217 code")
+        raise EnvironmentConfigError(
+            f"CAMPAIGN_OPS_REPORTING_CURRENCY={currency!r} is not an ISO 4217 code"
+        )
     prefix = "CAMPAIGN_OPS_SANDBOX_URL_"
     sandbox_urls = {
         key.removeprefix(prefix).lower(): value
@@ -173,7 +173,9 @@ def current(environ: Mapping[str, str] | None = None) -> Environment:
     }
     return Environment(
         name=name,  # type: ignore[arg-type]
-        warehouse_path=Path(environ.get("CAMPAIGN_OPS_WAREHOUSE", "data/warehouse.duckdb")).resolve(),
+        warehouse_path=Path(
+            environ.get("CAMPAIGN_OPS_WAREHOUSE", "data/warehouse.duckdb")
+        ).resolve(),
         data_dir=Path(environ.get("CAMPAIGN_OPS_DATA_DIR", "data")).resolve(),
         reporting_currency=currency,
         sandbox_urls=sandbox_urls if name == "sandbox" else {},

@@ -22,7 +22,7 @@ import httpx
 import yaml
 
 SANDBOX_URL_ENV = "CAMPAIGN_OPS_SANDBOX_URL_{platform}"
-"""Environment variable that points flow runs at a loopback emulator instead of an in-process one."""
+"""Environment variable pointing flow runs at a loopback emulator (else: in-process)."""
 
 
 class LocalStackError(RuntimeError):
@@ -67,7 +67,9 @@ def _schedules(raw: dict[str, Any]) -> list[Any]:
         if "cron" in item:
             schedules.append(Cron(item["cron"], **common))
         elif "interval" in item:
-            schedules.append(Interval(item["interval"], anchor_date=item.get("anchor_date"), **common))
+            schedules.append(
+                Interval(item["interval"], anchor_date=item.get("anchor_date"), **common)
+            )
         elif "rrule" in item:
             common.pop("timezone")
             schedules.append(RRule(item["rrule"], **common))
@@ -80,7 +82,7 @@ def deployments_from_yaml(path: Path) -> list[Any]:
     """Build a Prefect `RunnerDeployment` for every deployment in `path` (for `serve`)."""
     from prefect.client.schemas.objects import ConcurrencyLimitConfig
     from prefect.events import DeploymentEventTrigger
-    from prefect.flows import load_flow_from_entrypoint
+    from prefect.flows import Flow, load_flow_from_entrypoint
 
     result = []
     for spec in read_prefect_yaml(path):
@@ -89,7 +91,7 @@ def deployments_from_yaml(path: Path) -> list[Any]:
         file_part, _, function = entrypoint.partition(":")
         if not Path(file_part).is_absolute():
             entrypoint = f"{path.parent / file_part}:{function}"
-        flow = load_flow_from_entrypoint(entrypoint, use_placeholder_flow=False)
+        flow: Flow[..., Any] = load_flow_from_entrypoint(entrypoint, use_placeholder_flow=False)
         limit = raw.get("concurrency_limit")
         if isinstance(limit, dict):
             limit = ConcurrencyLimitConfig(**limit)
@@ -113,7 +115,9 @@ def _port_free(host: str, port: int) -> bool:
         return sock.connect_ex((host, port)) != 0
 
 
-def wait_for_prefect(api_url: str, timeout: float = 180.0, process: subprocess.Popen[bytes] | None = None) -> None:
+def wait_for_prefect(
+    api_url: str, timeout: float = 180.0, process: subprocess.Popen[bytes] | None = None
+) -> None:
     """Wait until a Prefect API answers its health check."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from uuid import UUID
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_progress_artifact, update_progress_artifact
@@ -52,6 +53,7 @@ def extract_ads(
         lookback_days: days re-read before the cursor for late conversions (default: the
             platform's, 28 for Meta).
         full_refresh: ignore the cursor and reload from `start_date`.
+
     """
     request = parse_extract_request(
         platforms=platforms,
@@ -64,7 +66,11 @@ def extract_ads(
     logger = get_run_logger()
     environment = environments.current()
     context = FlowRunContext.get()
-    run_id = str(context.flow_run.id) if context and context.flow_run else dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    run_id = (
+        str(context.flow_run.id)
+        if context and context.flow_run
+        else dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+    )
     logger.info("extract-ads on %s", environment.describe())
     ensure_concurrency_limits(limits_for(list(request.platforms)))
 
@@ -73,11 +79,10 @@ def extract_ads(
     )
     futures = []
     for platform in request.platforms:
-        platform_accounts = list_accounts(platform, environment, request.accounts)
-        cursors = read_cursors(
-            environment, platform, [a.id for a in platform_accounts], REPORT_STREAMS[platform]
-        )
-        for account in platform_accounts:
+        listing = list_accounts(platform, environment, request.accounts)
+        cursors = read_cursors(environment, listing, REPORT_STREAMS[platform], run_id)
+        summary.calls.append(call_stats(platform, "(account listing)", list(listing.api_calls)))
+        for account in listing.accounts:
             futures.append(
                 extract_account.submit(
                     platform,
@@ -92,7 +97,7 @@ def extract_ads(
                 )
             )
 
-    progress = create_progress_artifact(
+    progress: UUID = create_progress_artifact(  # type: ignore[assignment]  # sync in a sync flow
         0.0, key="extract-progress", description=f"Accounts loaded (of {len(futures)})"
     )
     done = 0
@@ -117,7 +122,9 @@ def extract_ads(
 
 
 def _record_extract(summary: ExtractSummary, extracted: ExtractedAccount) -> None:
-    summary.calls.append(call_stats(extracted.platform, extracted.account.id, list(extracted.api_calls)))
+    summary.calls.append(
+        call_stats(extracted.platform, extracted.account.id, list(extracted.api_calls))
+    )
     if extracted.window is not None:
         summary.windows[f"{extracted.platform} {extracted.account.id}"] = str(extracted.window)
 

@@ -55,9 +55,7 @@ class ExtractRequest(BaseModel):
         if self.start_date and self.end_date and self.start_date > self.end_date:
             raise ValueError(f"start_date {self.start_date} is after end_date {self.end_date}")
         if self.end_date and self.end_date > today:
-            raise ValueError(
-                f"end_date {self.end_date} is in the future; reports end at yesterday"
-            )
+            raise ValueError(f"end_date {self.end_date} is in the future; reports end at yesterday")
         if self.start_date and self.start_date > today:
             raise ValueError(f"start_date {self.start_date} is in the future")
         if self.full_refresh and self.start_date is None:
@@ -67,7 +65,8 @@ class ExtractRequest(BaseModel):
                 limit = MAX_LOOKBACK_DAYS[platform]
                 if self.lookback_days > limit:
                     raise ValueError(
-                        f"lookback_days {self.lookback_days} exceeds {platform}'s maximum of {limit}"
+                        f"lookback_days {self.lookback_days} exceeds {platform}'s "
+                        f"maximum of {limit}"
                     )
         return self
 

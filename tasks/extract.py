@@ -50,6 +50,15 @@ class ExtractedAccount:
     api_calls: tuple[dict[str, Any], ...] = ()
 
 
+@dataclass(frozen=True)
+class AccountListing:
+    """The accounts of one platform, and the API calls it took to list them."""
+
+    platform: str
+    accounts: tuple[AccountInfo, ...]
+    api_calls: tuple[dict[str, Any], ...] = ()
+
+
 @task(
     name="list-accounts",
     cache_policy=NONE,
@@ -59,19 +68,22 @@ class ExtractedAccount:
 )
 def list_accounts(
     platform: str, environment: Environment, only: tuple[str, ...] | None = None
-) -> list[AccountInfo]:
-    """Accounts the credentials can read on `platform`, optionally limited to `only`.
+) -> AccountListing:
+    """List the accounts the credentials can read on `platform`, optionally limited to `only`.
 
     Raises:
         ConnectorError: a requested account does not exist or is not readable.
+
     """
-    connector = environment.connector(platform)
+    recorder = CallRecorder()
+    connector = environment.connector(platform, recorder=recorder)
     try:
         accounts = connector.list_accounts()
     finally:
         connector.close()
+    calls = tuple(call.as_row() for call in recorder.calls)
     if only is None:
-        return accounts
+        return AccountListing(platform, tuple(accounts), calls)
     wanted = {_normal_account_id(platform, a) for a in only}
     found = [a for a in accounts if a.id in wanted]
     missing = sorted(wanted - {a.id for a in found})
@@ -81,7 +93,7 @@ def list_accounts(
             f"{platform}: account(s) {', '.join(missing)} not readable with these credentials "
             f"(readable: {known})"
         )
-    return found
+    return AccountListing(platform, tuple(found), calls)
 
 
 def _normal_account_id(platform: str, account_id: str) -> str:
@@ -146,7 +158,9 @@ def extract_account(
                     window = stream_window
                     report_streams.append(stream.name)
                     if stream_window is None:
-                        logger.info("%s %s: nothing to read (already up to date)", account.id, stream.name)
+                        logger.info(
+                            "%s %s: nothing to read (already up to date)", account.id, stream.name
+                        )
                         continue
                 result = connector.read(stream.name, account, stream_window)
                 files.append(

@@ -17,7 +17,7 @@ from prefect.concurrency.sync import concurrency
 
 from deployments.environments import Environment
 from deployments.limits import WAREHOUSE_WRITER
-from tasks.extract import ExtractedAccount
+from tasks.extract import AccountListing, ExtractedAccount
 from tasks.reporting import CheckOutcome, TableLoad
 from warehouse import connect
 from warehouse.connection import Warehouse
@@ -46,13 +46,19 @@ def open_warehouse(environment: Environment) -> Iterator[Warehouse]:
 
 @task(name="read-cursors", cache_policy=NONE)
 def read_cursors(
-    environment: Environment, platform: str, account_ids: list[str], streams: list[str]
+    environment: Environment, listing: AccountListing, streams: list[str], run_id: str
 ) -> dict[str, dict[str, dt.date | None]]:
-    """The last published report day per account and stream (None before the first load)."""
+    """Read the last published report day per account and stream (None before a first load).
+
+    Also records the API calls it took to list the accounts (the writer is open anyway).
+    """
     with open_warehouse(environment) as wh:
+        record_api_calls(wh, run_id, listing.api_calls)
         return {
-            account: {stream: get_cursor(wh, platform, account, stream) for stream in streams}
-            for account in account_ids
+            account.id: {
+                stream: get_cursor(wh, listing.platform, account.id, stream) for stream in streams
+            }
+            for account in listing.accounts
         }
 
 
@@ -69,7 +75,7 @@ class LoadOutcome:
 
 
 def quality_outcomes(report: QualityReport) -> tuple[CheckOutcome, ...]:
-    """The report's check results as run-summary rows."""
+    """Return the report's check results as run-summary rows."""
     return tuple(
         CheckOutcome(
             platform=report.platform,
@@ -85,7 +91,11 @@ def quality_outcomes(report: QualityReport) -> tuple[CheckOutcome, ...]:
     )
 
 
-@task(name="load-account", cache_policy=NONE, task_run_name="load-{extracted.platform}-{extracted.account.id}")
+@task(
+    name="load-account",
+    cache_policy=NONE,
+    task_run_name="load-{extracted.platform}-{extracted.account.id}",
+)
 def load_account(extracted: ExtractedAccount, environment: Environment) -> LoadOutcome:
     """Stage one account's landing files, run the quality gate, then publish or quarantine.
 
@@ -95,6 +105,7 @@ def load_account(extracted: ExtractedAccount, environment: Environment) -> LoadO
 
     Raises:
         DataQualityError: an ERROR check failed; the message names table, check and sample rows.
+
     """
     logger = get_run_logger()
     batch = LoadBatch(
@@ -115,7 +126,8 @@ def load_account(extracted: ExtractedAccount, environment: Environment) -> LoadO
         if report.has_errors:
             result = quarantine(wh, staged, report)
             raise DataQualityError(
-                f"{extracted.platform} {extracted.account.id}: batch quarantined in {result.folder}, "
+                f"{extracted.platform} {extracted.account.id}: batch quarantined in "
+                f"{result.folder}, "
                 "nothing published. " + _describe_errors(report),
                 report,
             )
@@ -150,5 +162,7 @@ def _describe_errors(report: QualityReport) -> str:
     parts = []
     for result in report.errors:
         sample = f"; sample rows: {list(result.samples[:3])}" if result.samples else ""
-        parts.append(f"table {result.table}, check {result.check} (observed {result.observed}){sample}")
+        parts.append(
+            f"table {result.table}, check {result.check} (observed {result.observed}){sample}"
+        )
     return "Failed ERROR checks: " + " | ".join(parts)

@@ -80,13 +80,19 @@ class ExtractSummary(BaseModel):
 def call_stats(platform: str, account_id: str, calls: list[dict[str, Any]]) -> CallStats:
     """Summarise the recorded API calls of one account."""
     latencies = [float(c["latency_ms"]) for c in calls] or [0.0]
-    headrooms = [float(c["throttle_headroom"]) for c in calls if c.get("throttle_headroom") is not None]
+    headrooms = [
+        float(c["throttle_headroom"]) for c in calls if c.get("throttle_headroom") is not None
+    ]
     return CallStats(
         platform=platform,
         account_id=account_id,
         calls=len(calls),
         retries=sum(1 for c in calls if int(c.get("attempt") or 1) > 1),
-        throttled=sum(1 for c in calls if c.get("status") == 429 or "rate" in str(c.get("error") or "").lower()),
+        throttled=sum(
+            1
+            for c in calls
+            if c.get("status") == 429 or "rate" in str(c.get("error") or "").lower()
+        ),
         errors=sum(1 for c in calls if c.get("error")),
         p50_latency_ms=round(statistics.median(latencies), 1),
         max_latency_ms=round(max(latencies), 1),
@@ -106,9 +112,15 @@ def _markdown(summary: ExtractSummary) -> str:
     lines += ["", "| table | rows |", "|---|---:|"]
     lines += [f"| `{table}` | {rows:,} |" for table, rows in summary.rows_by_table().items()]
     failed_checks = [c for c in summary.checks if not c.passed]
-    lines += ["", f"Quality: {len(summary.checks) - len(failed_checks)}/{len(summary.checks)} checks passed."]
+    lines += [
+        "",
+        f"Quality: {len(summary.checks) - len(failed_checks)}/{len(summary.checks)} checks passed.",
+    ]
     for check in failed_checks:
-        lines.append(f"- **{check.severity}** `{check.table}` {check.check}: {check.detail or check.observed}")
+        lines.append(
+            f"- **{check.severity}** `{check.table}` {check.check}: "
+            f"{check.detail or check.observed}"
+        )
     if summary.failures:
         lines += ["", "## Failures", *[f"- {failure}" for failure in summary.failures]]
     return "\n".join(lines)
@@ -117,7 +129,9 @@ def _markdown(summary: ExtractSummary) -> str:
 @task(name="publish-run-artifacts", cache_policy=NONE)
 def publish_run_artifacts(summary: ExtractSummary) -> None:
     """Leave the run's summary, rows per table, quality results and API statistics in the UI."""
-    create_markdown_artifact(_markdown(summary), key="extract-summary", description="Extract run summary")
+    create_markdown_artifact(
+        _markdown(summary), key="extract-summary", description="Extract run summary"
+    )
     create_table_artifact(
         [load.model_dump() for load in summary.loads] or [{"table": "(none)", "rows": 0}],
         key="extract-rows-per-table",

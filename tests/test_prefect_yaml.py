@@ -22,18 +22,24 @@ def test_entrypoint_imports_and_parameters_fit_the_flow(spec):
     from prefect.flows import load_flow_from_entrypoint
 
     file_part, _, function = spec.entrypoint.partition(":")
-    flow = load_flow_from_entrypoint(f"{PREFECT_YAML.parent / file_part}:{function}", use_placeholder_flow=False)
+    flow = load_flow_from_entrypoint(
+        f"{PREFECT_YAML.parent / file_part}:{function}", use_placeholder_flow=False
+    )
     signature = inspect.signature(flow.fn)
     declared = set(spec.raw.get("parameters") or {})
     for schedule in spec.raw.get("schedules") or []:
         declared |= set(schedule.get("parameters") or {})
-    assert declared <= set(signature.parameters), f"{spec.name}: unknown parameters {declared - set(signature.parameters)}"
+    assert declared <= set(signature.parameters), (
+        f"{spec.name}: unknown parameters {declared - set(signature.parameters)}"
+    )
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
 def test_every_schedule_has_a_stable_slug(spec):
     slugs = [s.get("slug") for s in spec.raw.get("schedules") or []]
-    assert all(slugs), f"{spec.name}: a schedule without slug is recreated on each deploy (duplicate runs)"
+    assert all(slugs), (
+        f"{spec.name}: a schedule without slug is recreated on each deploy (duplicate runs)"
+    )
     assert len(set(slugs)) == len(slugs)
 
 
@@ -48,10 +54,19 @@ def test_runner_deployments_build_with_schedules_and_parameters():
     from prefect.flows import load_flow_from_entrypoint
     from prefect.utilities.callables import parameter_schema
 
-    flow = load_flow_from_entrypoint(str(PREFECT_YAML.parent / "flows/extract_ads.py") + ":extract_ads")
+    flow = load_flow_from_entrypoint(
+        str(PREFECT_YAML.parent / "flows/extract_ads.py") + ":extract_ads"
+    )
     schema = parameter_schema(flow).model_dump()
     # The UI form: platforms is a multi-select of known platforms; dates are date pickers.
-    assert set(schema["properties"]) == {"platforms", "accounts", "start_date", "end_date", "lookback_days", "full_refresh"}
+    assert set(schema["properties"]) == {
+        "platforms",
+        "accounts",
+        "start_date",
+        "end_date",
+        "lookback_days",
+        "full_refresh",
+    }
     items = schema["properties"]["platforms"]["items"]
     assert items.get("const") == "meta_ads" or "meta_ads" in items.get("enum", [])
     assert "date" in str(schema["properties"]["start_date"])

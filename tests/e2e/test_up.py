@@ -29,11 +29,20 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _wait(predicate, timeout: float, what: str, process: subprocess.Popen | None = None, log: Path | None = None):
+def _wait(
+    predicate,
+    timeout: float,
+    what: str,
+    process: subprocess.Popen | None = None,
+    log: Path | None = None,
+):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
-            raise AssertionError(f"`campaign-ops up` exited early ({process.returncode}):\n{log.read_text()[-4000:] if log else ''}")
+            raise AssertionError(
+                f"`campaign-ops up` exited early ({process.returncode}):\n"
+                f"{log.read_text()[-4000:] if log else ''}"
+            )
         value = predicate()
         if value:
             return value
@@ -55,16 +64,32 @@ def test_up_serves_deployments_with_schedules_and_runs_complete(tmp_path):
     env.pop("PREFECT_API_URL", None)
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "cli", "up", "--port", str(port), "--sandbox-port", str(sandbox_port),
-             "--prefect-home", str(tmp_path / "prefect")],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                sys.executable,
+                "-m",
+                "cli",
+                "up",
+                "--port",
+                str(port),
+                "--sandbox-port",
+                str(sandbox_port),
+                "--prefect-home",
+                str(tmp_path / "prefect"),
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         client = httpx.Client(base_url=api, timeout=10)
 
         def deployment():
             try:
-                found = client.post("/deployments/filter", json={"deployments": {"name": {"any_": ["extract-ads"]}}})
+                found = client.post(
+                    "/deployments/filter", json={"deployments": {"name": {"any_": ["extract-ads"]}}}
+                )
             except httpx.HTTPError:
                 return None
             return found.json()[0] if found.status_code == 200 and found.json() else None
@@ -78,21 +103,36 @@ def test_up_serves_deployments_with_schedules_and_runs_complete(tmp_path):
 
         run = client.post(
             f"/deployments/{dep['id']}/create_flow_run",
-            json={"parameters": {"platforms": ["meta_ads"], "accounts": ["act_1001"], "lookback_days": 3}},
+            json={
+                "parameters": {
+                    "platforms": ["meta_ads"],
+                    "accounts": ["act_1001"],
+                    "lookback_days": 3,
+                }
+            },
         )
         assert run.status_code == 201, run.text
         run_id = run.json()["id"]
 
         def finished():
             state = client.get(f"/flow_runs/{run_id}").json()["state"]
-            return state if state["type"] in {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"} else None
+            return (
+                state if state["type"] in {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"} else None
+            )
 
         state = _wait(finished, 300, "the flow run to finish", process, log)
         assert state["type"] == "COMPLETED", f"{state}\n{log.read_text()[-4000:]}"
 
-        artifacts = client.post("/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [run_id]}}}).json()
+        artifacts = client.post(
+            "/artifacts/filter", json={"artifacts": {"flow_run_id": {"any_": [run_id]}}}
+        ).json()
         keys = {a["key"] for a in artifacts}
-        assert {"extract-summary", "extract-rows-per-table", "extract-quality-results", "extract-api-calls"} <= keys
+        assert {
+            "extract-summary",
+            "extract-rows-per-table",
+            "extract-quality-results",
+            "extract-api-calls",
+        } <= keys
         rows = next(a for a in artifacts if a["key"] == "extract-rows-per-table")
         assert "meta_ads.ad_insights_daily" in str(rows["data"])
     finally:

@@ -42,7 +42,9 @@ def sandbox(tmp_path, monkeypatch, prefect_server):
         if key.startswith("CAMPAIGN_OPS_SANDBOX_URL_"):
             monkeypatch.delenv(key)
 
-    def make(faults: FaultConfig | None = None, clock: Clock | None = None, warehouse: Path | None = None):
+    def make(
+        faults: FaultConfig | None = None, clock: Clock | None = None, warehouse: Path | None = None
+    ):
         if warehouse is not None:
             monkeypatch.setenv("CAMPAIGN_OPS_WAREHOUSE", str(warehouse))
             monkeypatch.setenv("CAMPAIGN_OPS_DATA_DIR", str(warehouse.parent / "data"))
@@ -57,8 +59,14 @@ def _rows(path: Path, sql: str) -> list[tuple]:
         return con.execute(sql).fetchall()
 
 
-INSIGHT_COLUMNS = "account_id, campaign_id, ad_set_id, ad_id, date, currency, spend, impressions, clicks, conversions, conversion_value"
-CORE_COLUMNS = "date, platform, account_id, campaign_id, ad_group_id, ad_id, currency, spend, spend_reporting, impressions, clicks, conversions, conversion_value"
+INSIGHT_COLUMNS = (
+    "account_id, campaign_id, ad_set_id, ad_id, date, currency, spend, impressions, clicks, "
+    "conversions, conversion_value"
+)
+CORE_COLUMNS = (
+    "date, platform, account_id, campaign_id, ad_group_id, ad_id, currency, spend, "
+    "spend_reporting, impressions, clicks, conversions, conversion_value"
+)
 
 
 def test_extract_lands_quality_gated_tables_and_restates_late_conversions(sandbox, tmp_path):
@@ -75,24 +83,47 @@ def test_extract_lands_quality_gated_tables_and_restates_late_conversions(sandbo
         assert insights, "no insights landed"
         # Every account's report stops at yesterday in its own time zone.
         for account in emulator.market.accounts("meta_ads"):
-            local_yesterday = TODAY.astimezone(ZoneInfo(account.timezone)).date() - dt.timedelta(days=1)
-            last = _rows(warehouse, f"select max(date) from meta_ads.ad_insights_daily where account_id = '{account.id}'")[0][0]
+            local_yesterday = TODAY.astimezone(ZoneInfo(account.timezone)).date() - dt.timedelta(
+                days=1
+            )
+            last = _rows(
+                warehouse,
+                "select max(date) from meta_ads.ad_insights_daily "
+                f"where account_id = '{account.id}'",
+            )[0][0]
             assert last == local_yesterday
-            cursor = _rows(warehouse, f"select cursor_date from ops.extract_state where account_id = '{account.id}' and stream = 'ad_insights_daily'")
+            cursor = _rows(
+                warehouse,
+                "select cursor_date from ops.extract_state "
+                f"where account_id = '{account.id}' and stream = 'ad_insights_daily'",
+            )
             assert cursor == [(local_yesterday,)]
         # No duplicates on the natural key, and core mirrors the platform table.
-        assert _rows(warehouse, "select count(*) - count(distinct (ad_id, date)) from meta_ads.ad_insights_daily") == [(0,)]
-        assert _rows(warehouse, "select count(*) from core.ad_performance_daily where platform = 'meta_ads'") == [(len(insights),)]
+        assert _rows(
+            warehouse,
+            "select count(*) - count(distinct (ad_id, date)) from meta_ads.ad_insights_daily",
+        ) == [(0,)]
+        assert _rows(
+            warehouse, "select count(*) from core.ad_performance_daily where platform = 'meta_ads'"
+        ) == [(len(insights),)]
         # API calls were recorded, with the run id.
-        calls = _rows(warehouse, "select count(*), count(distinct _run_id) from ops.api_calls" if False else "select count(*) from ops.api_calls")
-        assert calls[0][0] == sum(s.calls for s in first.calls) > 0
+        calls = _rows(
+            warehouse,
+            "select count(*), count(distinct run_id), count(distinct account_id)"
+            " from ops.api_calls",
+        )
+        assert calls == [(sum(s.calls for s in first.calls), 1, 3)]
+        assert sum(s.calls for s in first.calls) > 0
 
         # Three days later conversions for past days have grown: the lookback re-pull restates them.
         clock.now = TODAY + dt.timedelta(days=3)
         second = extract_ads(platforms=["meta_ads"])
         assert second.ok
 
-    stored = _rows(warehouse, "select ad_id, date, spend, conversions, conversion_value from meta_ads.ad_insights_daily")
+    stored = _rows(
+        warehouse,
+        "select ad_id, date, spend, conversions, conversion_value from meta_ads.ad_insights_daily",
+    )
     assert len(stored) == len({(r[0], r[1]) for r in stored})
     restated = 0
     checked = 0
@@ -119,10 +150,18 @@ def test_artifacts_are_left_on_the_flow_run(sandbox):
         summary = extract_ads(platforms=["meta_ads"], accounts=["act_1002"], lookback_days=3)
     with get_client(sync_client=True) as client:
         artifacts = client.read_artifacts(
-            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[summary.run_id]))
+            artifact_filter=ArtifactFilter(
+                flow_run_id=ArtifactFilterFlowRunId(any_=[summary.run_id])
+            )
         )
     by_key = {a.key: a for a in artifacts}
-    assert {"extract-summary", "extract-rows-per-table", "extract-quality-results", "extract-api-calls", "extract-progress"} <= set(by_key)
+    assert {
+        "extract-summary",
+        "extract-rows-per-table",
+        "extract-quality-results",
+        "extract-api-calls",
+        "extract-progress",
+    } <= set(by_key)
     assert "meta_ads.ad_insights_daily" in str(by_key["extract-rows-per-table"].data)
     assert by_key["extract-progress"].data == 100.0
     assert summary.checks and all(c.passed or c.severity == "WARN" for c in summary.checks)
@@ -142,7 +181,9 @@ def test_injected_faults_give_the_same_tables_as_a_clean_run(sandbox, tmp_path):
 
     with use_sandbox_emulator("meta_ads", sandbox(warehouse=clean_wh)):
         assert extract_ads(platforms=["meta_ads"], lookback_days=7).ok
-    faults = FaultConfig(rate=0.2, kinds=("http_429", "http_500", "http_503", "timeout"), seed=5, retry_after=0)
+    faults = FaultConfig(
+        rate=0.2, kinds=("http_429", "http_500", "http_503", "timeout"), seed=5, retry_after=0
+    )
     faulty = sandbox(faults=faults, warehouse=faulty_wh)
     with use_sandbox_emulator("meta_ads", faulty):
         summary = extract_ads(platforms=["meta_ads"], lookback_days=7)
@@ -157,7 +198,9 @@ def test_injected_faults_give_the_same_tables_as_a_clean_run(sandbox, tmp_path):
     ]:
         clean, noisy = _table(clean_wh, table, columns), _table(faulty_wh, table, columns)
         assert clean == noisy, f"{table} differs after faults"
-        assert _rows(faulty_wh, f"select count(*) from {table}") == [(len(noisy),)], f"duplicates in {table}"
+        assert _rows(faulty_wh, f"select count(*) from {table}") == [(len(noisy),)], (
+            f"duplicates in {table}"
+        )
 
 
 def test_malformed_payload_is_quarantined_with_a_clear_message(sandbox, tmp_path):
@@ -166,7 +209,10 @@ def test_malformed_payload_is_quarantined_with_a_clear_message(sandbox, tmp_path
     # One page of one account's insights report carries a corrupt record (spend "12,3x").
     faults = FaultConfig(rate=1.0, kinds=("bad_record",), seed=3, max_faults=1, paths=r"/insights$")
     warehouse = tmp_path / "warehouse.duckdb"
-    with use_sandbox_emulator("meta_ads", sandbox(faults=faults)), pytest.raises(ExtractFailed) as failure:
+    with (
+        use_sandbox_emulator("meta_ads", sandbox(faults=faults)),
+        pytest.raises(ExtractFailed) as failure,
+    ):
         extract_ads(platforms=["meta_ads"], lookback_days=3)
 
     message = str(failure.value)
@@ -181,8 +227,13 @@ def test_malformed_payload_is_quarantined_with_a_clear_message(sandbox, tmp_path
         column = "account_id"
         bad = "meta_ads:" + bad_account if table.startswith("core") else bad_account
         assert _rows(warehouse, f"select count(*) from {table} where {column} = '{bad}'") == [(0,)]
-    assert _rows(warehouse, "select count(distinct account_id) from meta_ads.ad_insights_daily")[0][0] == 2
-    assert _rows(warehouse, f"select count(*) from ops.extract_state where account_id = '{bad_account}'") == [(0,)]
+    assert (
+        _rows(warehouse, "select count(distinct account_id) from meta_ads.ad_insights_daily")[0][0]
+        == 2
+    )
+    assert _rows(
+        warehouse, f"select count(*) from ops.extract_state where account_id = '{bad_account}'"
+    ) == [(0,)]
     assert any((tmp_path / "data" / "quarantine").rglob("*.parquet"))
 
 
@@ -208,5 +259,8 @@ def test_bad_parameters_are_rejected_before_any_api_call(sandbox, parameters, ex
 def test_unknown_account_is_a_clear_error(sandbox):
     from flows.extract_ads import extract_ads
 
-    with use_sandbox_emulator("meta_ads", sandbox()), pytest.raises(Exception, match="act_999.*not readable"):
+    with (
+        use_sandbox_emulator("meta_ads", sandbox()),
+        pytest.raises(Exception, match=r"act_999.*not readable"),
+    ):
         extract_ads(platforms=["meta_ads"], accounts=["act_999"])
