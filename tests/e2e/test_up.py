@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
 
 import httpx
@@ -21,6 +22,7 @@ import pytest
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("up")]
 
 ROOT = Path(__file__).resolve().parents[2]
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 def _free_port() -> int:
@@ -50,7 +52,50 @@ def _wait(
     raise AssertionError(f"timed out waiting for {what}:\n{log.read_text()[-4000:] if log else ''}")
 
 
-def test_up_serves_deployments_with_schedules_and_runs_complete(tmp_path):
+def _postgres_database():
+    """A fresh PostgreSQL database for the production backend, or a skip with the reason."""
+    try:
+        import psycopg
+    except ImportError:  # pragma: no cover - the dev extra installs it
+        pytest.skip("psycopg is not installed")
+    name = f"campaign_ops_up_{uuid.uuid4().hex[:8]}"
+    try:
+        with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3) as con:
+            con.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"no PostgreSQL server at 127.0.0.1:5432 ({exc})")
+    return name
+
+
+def _drop_database(name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True, connect_timeout=3) as con:
+        con.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+)
+def test_up_serves_deployments_with_schedules_and_runs_complete(tmp_path, backend):
+    """The same check on Prefect's default SQLite and on its production backend, PostgreSQL."""
+    database = _postgres_database() if backend == "postgres" else None
+    try:
+        _check_up(tmp_path, database)
+        if database:
+            import psycopg
+
+            # The runs really lived in PostgreSQL, not in a fallback SQLite file.
+            url = PG_ADMIN.rsplit("/", 1)[0] + f"/{database}"
+            with psycopg.connect(url, connect_timeout=3) as con:
+                runs = con.execute("select count(*) from flow_run").fetchone()
+            assert runs is not None and runs[0] >= 1
+    finally:
+        if database:
+            _drop_database(database)
+
+
+def _check_up(tmp_path, database: str | None) -> None:
     port, sandbox_port = _free_port(), _free_port()
     api = f"http://127.0.0.1:{port}/api"
     log = tmp_path / "up.log"
@@ -62,6 +107,10 @@ def test_up_serves_deployments_with_schedules_and_runs_complete(tmp_path):
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     }
     env.pop("PREFECT_API_URL", None)
+    if database:
+        env["PREFECT_API_DATABASE_CONNECTION_URL"] = (
+            f"postgresql+asyncpg://postgres@127.0.0.1:5432/{database}"
+        )
     with log.open("wb") as out:
         process = subprocess.Popen(
             [
