@@ -13,9 +13,11 @@ def print_extract_summary(summary: ExtractSummary, console: Console | None = Non
     console = console or Console()
     rows = Table(title="Rows per table")
     rows.add_column("table")
-    rows.add_column("rows", justify="right")
-    for table, count in summary.rows_by_table().items():
-        rows.add_row(table, f"{count:,}")
+    rows.add_column("written this run", justify="right")
+    rows.add_column("in the warehouse", justify="right")
+    written = summary.rows_by_table()
+    for table in sorted(set(written) | set(summary.totals)):
+        rows.add_row(table, f"{written.get(table, 0):,}", f"{summary.totals.get(table, 0):,}")
     console.print(rows)
 
     checks = Table(title="Quality checks (all accounts)")

@@ -23,7 +23,13 @@ from deployments.limits import limits_for
 from flows.parameters import Platform, parse_extract_request
 from tasks.extract import ExtractedAccount, extract_account, list_accounts
 from tasks.limits import ensure_concurrency_limits
-from tasks.load import LoadOutcome, load_account, quality_outcomes, read_cursors
+from tasks.load import (
+    LoadOutcome,
+    count_warehouse_rows,
+    load_account,
+    quality_outcomes,
+    read_cursors,
+)
 from tasks.reporting import ExtractSummary, TableLoad, call_stats, publish_run_artifacts
 from warehouse.errors import DataQualityError
 
@@ -113,6 +119,7 @@ def extract_ads(
         _record_load(summary, extracted, load_state.result(raise_on_failure=False))
         update_progress_artifact(progress, 100.0 * done / len(futures))
 
+    summary.totals = count_warehouse_rows(environment, ["core", *request.platforms])
     publish_run_artifacts(summary)
     if summary.failures:
         raise ExtractFailed(

@@ -62,6 +62,23 @@ def read_cursors(
         }
 
 
+@task(name="count-warehouse-rows", cache_policy=NONE)
+def count_warehouse_rows(environment: Environment, schemas: list[str]) -> dict[str, int]:
+    """Count the rows of every table in `schemas` (what a reader now sees)."""
+    with open_warehouse(environment) as wh:
+        tables = wh.fetchall(
+            "select schema_name, table_name from duckdb_tables() "
+            "where schema_name in (select unnest(?::varchar[])) order by 1, 2",
+            [schemas],
+        )
+        return {
+            f"{schema}.{table}": int(
+                wh.fetchall(f'select count(*) from "{schema}"."{table}"')[0][0]
+            )
+            for schema, table in tables
+        }
+
+
 @dataclass(frozen=True)
 class LoadOutcome:
     """What loading one account did: tables written (or quarantined) and check results."""

@@ -62,6 +62,7 @@ class ExtractSummary(BaseModel):
     checks: list[CheckOutcome] = Field(default_factory=list)
     calls: list[CallStats] = Field(default_factory=list)
     failures: list[str] = Field(default_factory=list)
+    totals: dict[str, int] = Field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -109,8 +110,12 @@ def _markdown(summary: ExtractSummary) -> str:
     ]
     for platform, window in summary.windows.items():
         lines.append(f"- {platform} window: {window}")
-    lines += ["", "| table | rows |", "|---|---:|"]
-    lines += [f"| `{table}` | {rows:,} |" for table, rows in summary.rows_by_table().items()]
+    lines += ["", "| table | rows this run | rows in warehouse |", "|---|---:|---:|"]
+    written = summary.rows_by_table()
+    for table in sorted(set(written) | set(summary.totals)):
+        lines.append(
+            f"| `{table}` | {written.get(table, 0):,} | {summary.totals.get(table, 0):,} |"
+        )
     failed_checks = [c for c in summary.checks if not c.passed]
     lines += [
         "",

@@ -164,6 +164,12 @@ def test_artifacts_are_left_on_the_flow_run(sandbox):
     } <= set(by_key)
     assert "meta_ads.ad_insights_daily" in str(by_key["extract-rows-per-table"].data)
     assert by_key["extract-progress"].data == 100.0
+    # The access token never reaches an artifact or the call log.
+    from emulators.meta_ads.auth import SANDBOX_TOKEN
+
+    assert all(SANDBOX_TOKEN not in str(a.data) + str(a.description) for a in artifacts)
+    summary_md = str(by_key["extract-summary"].data)
+    assert "core.ad_performance_daily" in summary_md and "rows in warehouse" in summary_md
     assert summary.checks and all(c.passed or c.severity == "WARN" for c in summary.checks)
 
 
