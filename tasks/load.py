@@ -21,11 +21,10 @@ from tasks.extract import AccountListing, ExtractedAccount
 from tasks.reporting import CheckOutcome, TableLoad
 from warehouse import connect
 from warehouse.connection import Warehouse
-from warehouse.errors import DataQualityError
-from warehouse.publish import CursorUpdate, get_cursor, publish, quarantine, record_api_calls
-from warehouse.quality.gate import run_quality
+from warehouse.pipeline import load_batch
+from warehouse.publish import CursorUpdate, get_cursor, record_api_calls
 from warehouse.quality.report import QualityContext, QualityReport
-from warehouse.staging import LoadBatch, drop_staging, stage_batch
+from warehouse.staging import LoadBatch
 
 
 @contextmanager
@@ -132,28 +131,16 @@ def load_account(extracted: ExtractedAccount, environment: Environment) -> LoadO
         files=extracted.files,
         window_end=extracted.window.end if extracted.window else None,
     )
+    cursor_updates = [
+        CursorUpdate(stream=stream, cursor_date=extracted.window.end)
+        for stream in extracted.report_streams
+        if extracted.window is not None
+    ]
     with open_warehouse(environment) as wh:
         record_api_calls(wh, extracted.run_id, extracted.api_calls)
-        staged = stage_batch(wh, batch)
-        try:
-            report = run_quality(wh, staged, QualityContext(window_end=batch.window_end))
-        except BaseException:
-            drop_staging(wh.con, staged)
-            raise
-        if report.has_errors:
-            result = quarantine(wh, staged, report)
-            raise DataQualityError(
-                f"{extracted.platform} {extracted.account.id}: batch quarantined in "
-                f"{result.folder}, "
-                "nothing published. " + _describe_errors(report),
-                report,
-            )
-        cursor_updates = [
-            CursorUpdate(stream=f.stream, cursor_date=extracted.window.end)
-            for f in extracted.files
-            if extracted.window is not None and f.stream in extracted.report_streams
-        ]
-        published = publish(wh, staged, report, cursor_updates)
+        published = load_batch(
+            wh, batch, cursor_updates, QualityContext(window_end=batch.window_end)
+        )
     for warning in published.warnings:
         logger.warning("%s %s: %s", extracted.platform, extracted.account.id, warning)
     return LoadOutcome(
@@ -170,16 +157,6 @@ def load_account(extracted: ExtractedAccount, environment: Environment) -> LoadO
             )
             for load in published.tables
         ),
-        checks=quality_outcomes(report),
+        checks=quality_outcomes(published.report) if published.report else (),
         quarantined=False,
     )
-
-
-def _describe_errors(report: QualityReport) -> str:
-    parts = []
-    for result in report.errors:
-        sample = f"; sample rows: {list(result.samples[:3])}" if result.samples else ""
-        parts.append(
-            f"table {result.table}, check {result.check} (observed {result.observed}){sample}"
-        )
-    return "Failed ERROR checks: " + " | ".join(parts)

@@ -8,7 +8,7 @@ from warehouse.connection import Warehouse
 from warehouse.publish import CursorUpdate, PublishResult, publish
 from warehouse.quality.gate import run_quality
 from warehouse.quality.report import QualityContext
-from warehouse.staging import LoadBatch, stage_batch
+from warehouse.staging import LoadBatch, drop_staging, stage_batch
 
 __all__ = ["load_batch"]
 
@@ -29,5 +29,10 @@ def load_batch(
 
     """
     staged = stage_batch(wh, batch)
-    report = run_quality(wh, staged, ctx)
+    try:
+        report = run_quality(wh, staged, ctx)
+    except BaseException:
+        # Nothing to publish or quarantine: don't leave the staging tables behind.
+        drop_staging(wh.con, staged)
+        raise
     return publish(wh, staged, report, cursor_updates)

@@ -71,6 +71,7 @@ class PublishResult:
     tables: tuple[TableLoad, ...]
     cursors: tuple[CursorUpdate, ...]
     warnings: tuple[str, ...] = ()
+    report: QualityReport | None = None
 
     def table(self, name: str) -> TableLoad:
         """Return the load of one qualified table."""
@@ -207,10 +208,10 @@ def publish(
     """
     _check_report(staged, report)
     if report.has_errors:
-        quarantine(wh, staged, report)
+        set_aside = quarantine(wh, staged, report)
         raise DataQualityError(
             f"batch {staged.batch.platform}/{staged.batch.account_id}/{staged.batch.run_id} "
-            f"quarantined, nothing published:\n{report.summary()}",
+            f"quarantined in {set_aside.folder}, nothing published:\n{report.summary()}",
             report,
         )
     batch = staged.batch
@@ -254,6 +255,7 @@ def publish(
         tables=tuple(loads),
         cursors=tuple(cursor_updates),
         warnings=tuple(f"{r.table} {r.check}: {r.observed}" for r in report.warnings),
+        report=report,
     )
 
 

@@ -222,7 +222,8 @@ def test_malformed_payload_is_quarantined_with_a_clear_message(sandbox, tmp_path
         extract_ads(platforms=["meta_ads"], lookback_days=3)
 
     message = str(failure.value)
-    assert "quarantined" in message and "nothing published" in message
+    assert "quarantined in" in message and "nothing published" in message
+    assert str(tmp_path / "data" / "quarantine") in message
     assert "meta_ads." in message and "rejected" in message
     quarantined = _rows(warehouse, "select distinct account_id from ops.quarantine")
     assert len(quarantined) == 1
