@@ -1,0 +1,74 @@
+"""Environment selection: one place decides sandbox or live, and says clearly what is wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from deployments.environments import EnvironmentConfigError, current
+
+
+def test_defaults_are_the_sandbox_with_a_local_warehouse():
+    env = current({})
+    assert env.name == "sandbox"
+    assert env.warehouse_path == Path("data/warehouse.duckdb").resolve()
+    assert env.landing_root == Path("data/landing").resolve()
+    assert env.reporting_currency == "USD"
+    assert "in-process" in env.describe()
+
+
+def test_loopback_emulators_and_blocks_come_from_the_environment(tmp_path):
+    env = current(
+        {
+            "CAMPAIGN_OPS_WAREHOUSE": str(tmp_path / "w.duckdb"),
+            "CAMPAIGN_OPS_SANDBOX_URL_META_ADS": "http://127.0.0.1:8701",
+            "CAMPAIGN_OPS_META_ADS_BLOCK": "meta-prod",
+            "CAMPAIGN_OPS_REPORTING_CURRENCY": "eur",
+        }
+    )
+    assert env.sandbox_urls == {"meta_ads": "http://127.0.0.1:8701"}
+    assert env.credential_blocks == {"meta_ads": "meta-prod"}
+    assert env.reporting_currency == "EUR"
+    assert env.warehouse_path == tmp_path / "w.duckdb"
+
+
+@pytest.mark.parametrize(
+    "environ, message",
+    [
+        ({"CAMPAIGN_OPS_ENV": "prod"}, "CAMPAIGN_OPS_ENV='prod' is not one of sandbox, live"),
+        ({"CAMPAIGN_OPS_REPORTING_CURRENCY": "dollars"}, "not an ISO 4217 code"),
+    ],
+)
+def test_bad_settings_are_named(environ, message):
+    with pytest.raises(EnvironmentConfigError, match=message):
+        current(environ)
+
+
+def test_live_ignores_sandbox_urls():
+    env = current({"CAMPAIGN_OPS_ENV": "live", "CAMPAIGN_OPS_SANDBOX_URL_META_ADS": "http://x"})
+    assert env.sandbox_urls == {}
+    assert "live platform APIs" in env.describe()
+
+
+def test_live_meta_reads_its_credentials_block(prefect_server):
+    from connectors.blocks import MetaAdsCredentials
+
+    MetaAdsCredentials(access_token="EAAB-canary-live-token", app_id="42").save(
+        "meta-live-test", overwrite=True
+    )
+    env = current({"CAMPAIGN_OPS_ENV": "live", "CAMPAIGN_OPS_META_ADS_BLOCK": "meta-live-test"})
+    connector = env.connector("meta_ads")
+    try:
+        assert connector.settings.base_url == "https://graph.facebook.com"
+        assert "EAAB-canary-live-token" not in repr(connector.settings)
+    finally:
+        connector.close()
+
+
+def test_live_meta_without_a_block_says_which_block_is_missing(prefect_server):
+    env = current({"CAMPAIGN_OPS_ENV": "live", "CAMPAIGN_OPS_META_ADS_BLOCK": "no-such-block"})
+    with pytest.raises(
+        EnvironmentConfigError, match="MetaAdsCredentials block named 'no-such-block'"
+    ):
+        env.connector("meta_ads")
