@@ -29,7 +29,14 @@ from warehouse.errors import DataQualityError, PublishError, WarehouseError
 from warehouse.migrate import split_statements
 from warehouse.platforms import core_model_sql, table_spec
 from warehouse.quality.report import QualityReport
-from warehouse.staging import StagedBatch, StagedTable, drop_staging, quote, table_columns
+from warehouse.staging import (
+    StagedBatch,
+    StagedTable,
+    drop_staging,
+    quote,
+    staged_days,
+    table_columns,
+)
 
 __all__ = [
     "CursorUpdate",
@@ -89,6 +96,11 @@ class QuarantineResult:
     folder: Path
     files: tuple[Path, ...]
     reason: str
+
+
+_LOADS_COLUMNS = (
+    'run_id, platform, account_id, table_name, rows, inserted, updated, status, "at", days'
+)
 
 
 def _merge(con: duckdb.DuckDBPyConnection, st: StagedTable) -> TableLoad:
@@ -218,11 +230,13 @@ def publish(
     at = datetime.now(UTC)
     loads: list[TableLoad] = []
     with wh.transaction(PublishError, f"publish {batch.platform}/{batch.account_id}") as con:
+        days = {st.table: staged_days(con, st) for st in staged.tables}
         for st in staged.tables:
             loads.append(_merge(con, st))
         _refresh_core(con, wh, staged)
         con.executemany(
-            "INSERT INTO ops.loads VALUES (?, ?, ?, ?, ?, ?, ?, 'published', ?)",
+            f"INSERT INTO ops.loads ({_LOADS_COLUMNS}) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, 'published', ?, ?)",
             [
                 (
                     batch.run_id,
@@ -233,6 +247,7 @@ def publish(
                     ld.inserted,
                     ld.updated,
                     at,
+                    days[ld.table],
                 )
                 for ld in loads
             ],
@@ -241,7 +256,10 @@ def publish(
         for cu in cursor_updates:
             con.execute(
                 "INSERT INTO ops.extract_state VALUES (?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT DO UPDATE SET cursor_date = excluded.cursor_date, "
+                # A backfill of older days must not pull the cursor back: the next scheduled
+                # run would then re-read far more than its lookback.
+                "ON CONFLICT DO UPDATE SET "
+                "cursor_date = greatest(ops.extract_state.cursor_date, excluded.cursor_date), "
                 "updated_at = excluded.updated_at, run_id = excluded.run_id",
                 [batch.platform, batch.account_id, cu.stream, cu.cursor_date, at, batch.run_id],
             )
@@ -307,9 +325,18 @@ def quarantine(
             ],
         )
         con.executemany(
-            "INSERT INTO ops.loads VALUES (?, ?, ?, ?, ?, 0, 0, 'quarantined', ?)",
+            f"INSERT INTO ops.loads ({_LOADS_COLUMNS}) "
+            "VALUES (?, ?, ?, ?, ?, 0, 0, 'quarantined', ?, ?)",
             [
-                (batch.run_id, batch.platform, batch.account_id, st.table, st.rows, at)
+                (
+                    batch.run_id,
+                    batch.platform,
+                    batch.account_id,
+                    st.table,
+                    st.rows,
+                    at,
+                    staged_days(con, st),
+                )
                 for st in staged.tables
             ],
         )

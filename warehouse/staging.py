@@ -220,3 +220,14 @@ def drop_staging(con: duckdb.DuckDBPyConnection, staged: StagedBatch) -> None:
     for st in staged.tables:
         con.execute(f"DROP TABLE IF EXISTS {quote(st.staging_table)}")
         con.execute(f"DROP TABLE IF EXISTS {quote(st.rejects_table)}")
+
+
+def staged_days(con: duckdb.DuckDBPyConnection, st: StagedTable) -> int | None:
+    """Distinct report days in a staged day-grained table (None for entity tables)."""
+    column = table_spec(st.table).date_column
+    if column is None:
+        return None
+    row = con.execute(
+        f"SELECT count(DISTINCT {quote(column)}) FROM {quote(st.staging_table)}"
+    ).fetchone()
+    return int(row[0]) if row else 0

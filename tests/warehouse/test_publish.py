@@ -306,3 +306,9 @@ def test_read_only_open_sees_published_data(tmp_path: Path) -> None:
     with pytest.raises(warehouse.WarehouseError):
         ro.execute("DELETE FROM ops.loads")
     ro.close()
+
+
+def test_backfill_of_older_days_keeps_the_cursor(wh: warehouse.Warehouse) -> None:
+    load(wh, "r1", {"ad_insights_daily": insight_rows()}, cursor=date(2026, 3, 3))
+    load(wh, "r2", {"ad_insights_daily": insight_rows(days=1)}, cursor=date(2026, 3, 1))
+    assert warehouse.get_cursor(wh, "meta_ads", "act_1001", "ad_insights_daily") == date(2026, 3, 3)

@@ -215,3 +215,14 @@ def test_publish_refuses_a_report_of_another_batch(wh: warehouse.Warehouse) -> N
     _, other = _run(wh, "r2", {"ad_insights_daily": insight_rows()}, "duckdb")
     with pytest.raises(warehouse.PublishError, match="quality report is for"):
         warehouse.publish(wh, staged, other)
+
+
+def test_row_count_compares_rows_per_day(wh: warehouse.Warehouse, engine: str) -> None:
+    """A short re-pull after a long load is not a drop; fewer ads per day still is."""
+    staged, report = _run(wh, "r1", {"ad_insights_daily": insight_rows(n_ads=4, days=28)}, engine)
+    warehouse.publish(wh, staged, report)
+    staged, report = _run(wh, "r2", {"ad_insights_daily": insight_rows(n_ads=4, days=3)}, engine)
+    assert report.result(INSIGHTS, "row_count_vs_previous").passed
+    warehouse.publish(wh, staged, report)
+    _, report = _run(wh, "r3", {"ad_insights_daily": insight_rows(n_ads=1, days=3)}, engine)
+    assert not report.result(INSIGHTS, "row_count_vs_previous").passed

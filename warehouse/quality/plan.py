@@ -16,7 +16,7 @@ import duckdb
 
 from warehouse.platforms import table_spec
 from warehouse.spec import CheckKind, CheckSpec
-from warehouse.staging import StagedBatch, StagedTable, quote
+from warehouse.staging import StagedBatch, StagedTable, quote, staged_days
 
 __all__ = ["Measure", "PlannedCheck", "plan_checks", "previous_rows"]
 
@@ -84,13 +84,23 @@ class PlannedCheck:
 
 
 def previous_rows(con: duckdb.DuckDBPyConnection, staged: StagedTable) -> int | None:
-    """Rows of the previous published load of the same (platform, account, table)."""
+    """Rows the previous published load of the same (platform, account, table) implies now.
+
+    For day-grained tables the previous load's rows per day, times the days staged now: a
+    3-day hourly re-pull after a 28-day daily one is not a drop in volume.
+    """
     row = con.execute(
-        "SELECT rows FROM ops.loads WHERE platform = ? AND account_id = ? AND table_name = ? "
-        "AND status = 'published' ORDER BY \"at\" DESC LIMIT 1",
+        "SELECT rows, days FROM ops.loads WHERE platform = ? AND account_id = ? "
+        "AND table_name = ? AND status = 'published' ORDER BY \"at\" DESC LIMIT 1",
         [staged.landing.platform, staged.landing.account_id, staged.table],
     ).fetchone()
-    return int(row[0]) if row else None
+    if not row:
+        return None
+    rows, days = int(row[0]), row[1]
+    if not days:
+        return rows
+    now = staged_days(con, staged)
+    return rows if now is None else math.ceil(rows / int(days) * now)
 
 
 def _sql_list(values: tuple[str, ...]) -> str:
