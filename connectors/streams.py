@@ -215,6 +215,10 @@ class SourceConnector(Protocol):
         """Return the platform's streams, declaratively."""
         ...
 
+    def normalize_account_id(self, account_id: str) -> str:
+        """Return the API's own form of an account id a person typed (Meta: ``act_<n>``)."""
+        ...
+
     def read(
         self, stream: str, account: AccountInfo, window: DateWindow | None = None
     ) -> StreamResult:

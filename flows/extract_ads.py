@@ -24,6 +24,7 @@ from flows.parameters import Platform, parse_extract_request
 from tasks.extract import ExtractedAccount, extract_account, list_accounts
 from tasks.limits import ensure_concurrency_limits
 from tasks.load import (
+    DataQualityError,
     LoadOutcome,
     count_warehouse_rows,
     load_account,
@@ -31,9 +32,6 @@ from tasks.load import (
     read_cursors,
 )
 from tasks.reporting import ExtractSummary, TableLoad, call_stats, publish_run_artifacts
-from warehouse.errors import DataQualityError
-
-REPORT_STREAMS = {"meta_ads": ["ad_insights_daily"]}
 
 
 class ExtractFailed(RuntimeError):
@@ -86,7 +84,7 @@ def extract_ads(
     futures = []
     for platform in request.platforms:
         listing = list_accounts(platform, environment, request.accounts)
-        cursors = read_cursors(environment, listing, REPORT_STREAMS[platform], run_id)
+        cursors = read_cursors(environment, listing, run_id)
         summary.calls.append(call_stats(platform, "(account listing)", list(listing.api_calls)))
         for account in listing.accounts:
             futures.append(

@@ -7,6 +7,7 @@ load step needs. Parallel accounts of one platform share a strict Prefect concur
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,7 +22,9 @@ from connectors.streams import AccountInfo, DateWindow
 from connectors.windows import extract_window
 from deployments.environments import Environment
 from deployments.limits import extract_limit_name
+from tasks.writer import open_warehouse
 from warehouse.landing import LandingFile, write_landing
+from warehouse.publish import record_api_calls
 
 
 def retry_only_retryable(task: Any, task_run: Any, state: Any) -> bool:
@@ -42,6 +45,7 @@ class ExtractedAccount:
     platform: str
     account: AccountInfo
     run_id: str
+    batch_id: str
     files: tuple[LandingFile, ...]
     window: DateWindow | None
     rows: dict[str, int] = field(default_factory=dict)
@@ -56,6 +60,7 @@ class AccountListing:
 
     platform: str
     accounts: tuple[AccountInfo, ...]
+    report_streams: tuple[str, ...] = ()
     api_calls: tuple[dict[str, Any], ...] = ()
 
 
@@ -79,27 +84,22 @@ def list_accounts(
     connector = environment.connector(platform, recorder=recorder)
     try:
         accounts = connector.list_accounts()
+        report_streams = tuple(s.name for s in connector.streams() if s.is_report)
+        wanted = None if only is None else {connector.normalize_account_id(a) for a in only}
     finally:
         connector.close()
     calls = tuple(call.as_row() for call in recorder.calls)
-    if only is None:
-        return AccountListing(platform, tuple(accounts), calls)
-    wanted = {_normal_account_id(platform, a) for a in only}
-    found = [a for a in accounts if a.id in wanted]
-    missing = sorted(wanted - {a.id for a in found})
-    if missing:
-        known = ", ".join(a.id for a in accounts) or "none"
-        raise ConnectorError(
-            f"{platform}: account(s) {', '.join(missing)} not readable with these credentials "
-            f"(readable: {known})"
-        )
-    return AccountListing(platform, tuple(found), calls)
-
-
-def _normal_account_id(platform: str, account_id: str) -> str:
-    if platform == "meta_ads" and not account_id.startswith("act_"):
-        return f"act_{account_id}"
-    return account_id
+    if wanted is not None:
+        found = [a for a in accounts if a.id in wanted]
+        missing = sorted(wanted - {a.id for a in found})
+        if missing:
+            known = ", ".join(a.id for a in accounts) or "none"
+            raise ConnectorError(
+                f"{platform}: account(s) {', '.join(missing)} not readable with these "
+                f"credentials (readable: {known})"
+            )
+        accounts = found
+    return AccountListing(platform, tuple(accounts), report_streams, calls)
 
 
 @task(
@@ -128,57 +128,63 @@ def extract_account(
     """
     logger = get_run_logger()
     context = TaskRunContext.get()
-    attempt = context.task_run.run_count if context else 1
-    # Landing files are immutable: a retried attempt lands under its own name.
-    batch_id = run_id if attempt <= 1 else f"{run_id}-retry{attempt - 1}"
+    # Landing files are immutable and named per batch: each task run (a retry, or the same
+    # task in a retried flow run) lands under a name of its own.
+    task_run_id = context.task_run.id.hex[:12] if context else uuid.uuid4().hex[:12]
+    batch_id = f"{run_id}-{task_run_id}"
     recorder = CallRecorder()
     files: list[LandingFile] = []
     rows: dict[str, int] = {}
     rejects = 0
     window: DateWindow | None = None
     report_streams: list[str] = []
-    with concurrency(extract_limit_name(platform), occupy=1, strict=True):
-        connector = environment.connector(platform, recorder=recorder)
-        try:
-            for stream in connector.streams():
-                stream_window = None
-                if stream.is_report:
-                    stream_window = extract_window(
-                        timezone_name=account.timezone,
-                        now=environment.now(),
-                        cursor=cursors.get(stream.name),
-                        lookback_days=connector.settings.lookback_days
-                        if lookback_days is None
-                        else lookback_days,
-                        initial_days=connector.settings.initial_days,
-                        requested_start=start_date,
-                        requested_end=end_date,
-                        full_refresh=full_refresh,
-                    )
-                    window = stream_window
-                    report_streams.append(stream.name)
-                    if stream_window is None:
-                        logger.info(
-                            "%s %s: nothing to read (already up to date)", account.id, stream.name
+    try:
+        with concurrency(extract_limit_name(platform), occupy=1, strict=True):
+            connector = environment.connector(platform, recorder=recorder)
+            try:
+                for stream in connector.streams():
+                    stream_window = None
+                    if stream.is_report:
+                        report_streams.append(stream.name)
+                        stream_window = extract_window(
+                            timezone_name=account.timezone,
+                            now=environment.now(),
+                            cursor=cursors.get(stream.name),
+                            lookback_days=connector.settings.lookback_days
+                            if lookback_days is None
+                            else lookback_days,
+                            initial_days=connector.settings.initial_days,
+                            requested_start=start_date,
+                            requested_end=end_date,
+                            full_refresh=full_refresh,
                         )
-                        continue
-                result = connector.read(stream.name, account, stream_window)
-                files.append(
-                    write_landing(
-                        environment.landing_root,
-                        platform=platform,
-                        stream=stream.name,
-                        account_id=account.id,
-                        run_id=batch_id,
-                        rows=result.rows,
-                        rejects=result.rejects,
-                        table=stream.table,
+                        if stream_window is None:
+                            logger.info("%s %s: already up to date", account.id, stream.name)
+                            continue
+                    result = connector.read(stream.name, account, stream_window)
+                    if stream.is_report:
+                        # The cursor follows what the connector really read (it clamps too).
+                        window = result.window or stream_window
+                    files.append(
+                        write_landing(
+                            environment.landing_root,
+                            platform=platform,
+                            stream=stream.name,
+                            account_id=account.id,
+                            run_id=batch_id,
+                            rows=result.rows,
+                            rejects=result.rejects,
+                            table=stream.table,
+                        )
                     )
-                )
-                rows[stream.table] = len(result.rows)
-                rejects += len(result.rejects)
-        finally:
-            connector.close()
+                    rows[stream.table] = len(result.rows)
+                    rejects += len(result.rejects)
+            finally:
+                connector.close()
+    except BaseException:
+        # Calls of a failed attempt are the ones an operator most wants to see.
+        record_failed_attempt_calls(environment, run_id, recorder)
+        raise
     logger.info(
         "%s %s: landed %s (%d rejected record(s)), %d API call(s)",
         platform,
@@ -190,7 +196,8 @@ def extract_account(
     return ExtractedAccount(
         platform=platform,
         account=account,
-        run_id=batch_id,
+        run_id=run_id,
+        batch_id=batch_id,
         files=tuple(files),
         window=window,
         rows=rows,
@@ -198,3 +205,16 @@ def extract_account(
         report_streams=tuple(report_streams),
         api_calls=tuple(call.as_row() for call in recorder.calls),
     )
+
+
+def record_failed_attempt_calls(
+    environment: Environment, run_id: str, recorder: CallRecorder
+) -> None:
+    """Write the API calls of a failed attempt to the warehouse (best effort, never masks)."""
+    if not recorder.calls:
+        return
+    try:
+        with open_warehouse(environment, wait=10.0) as wh:
+            record_api_calls(wh, run_id, [call.as_row() for call in recorder.calls])
+    except Exception as exc:  # the original failure matters more than this record
+        get_run_logger().warning("could not record %d API call(s): %s", len(recorder.calls), exc)

@@ -7,45 +7,34 @@ one writing process per file, and flows from several deployments may run at once
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NONE
-from prefect.concurrency.sync import concurrency
 
 from deployments.environments import Environment
-from deployments.limits import WAREHOUSE_WRITER
 from tasks.extract import AccountListing, ExtractedAccount
 from tasks.reporting import CheckOutcome, TableLoad
-from warehouse import connect
-from warehouse.connection import Warehouse
+from tasks.writer import open_warehouse
+from warehouse.errors import DataQualityError  # re-exported: flows never import warehouse
 from warehouse.pipeline import load_batch
 from warehouse.publish import CursorUpdate, get_cursor, record_api_calls
 from warehouse.quality.report import QualityContext, QualityReport
 from warehouse.staging import LoadBatch
 
-
-@contextmanager
-def open_warehouse(environment: Environment) -> Iterator[Warehouse]:
-    """Hold the writer slot and open (and migrate) the environment's warehouse."""
-    environment.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    with (
-        concurrency(WAREHOUSE_WRITER, occupy=1, strict=True),
-        connect(
-            environment.warehouse_path,
-            landing_root=environment.landing_root,
-            quarantine_root=environment.quarantine_root,
-            reporting_currency=environment.reporting_currency,
-        ) as wh,
-    ):
-        yield wh
+__all__ = [
+    "DataQualityError",
+    "LoadOutcome",
+    "count_warehouse_rows",
+    "load_account",
+    "quality_outcomes",
+    "read_cursors",
+]
 
 
 @task(name="read-cursors", cache_policy=NONE)
 def read_cursors(
-    environment: Environment, listing: AccountListing, streams: list[str], run_id: str
+    environment: Environment, listing: AccountListing, run_id: str
 ) -> dict[str, dict[str, dt.date | None]]:
     """Read the last published report day per account and stream (None before a first load).
 
@@ -55,7 +44,8 @@ def read_cursors(
         record_api_calls(wh, run_id, listing.api_calls)
         return {
             account.id: {
-                stream: get_cursor(wh, listing.platform, account.id, stream) for stream in streams
+                stream: get_cursor(wh, listing.platform, account.id, stream)
+                for stream in listing.report_streams
             }
             for account in listing.accounts
         }
@@ -86,8 +76,6 @@ class LoadOutcome:
     account_id: str
     loads: tuple[TableLoad, ...]
     checks: tuple[CheckOutcome, ...]
-    quarantined: bool
-    message: str = ""
 
 
 def quality_outcomes(report: QualityReport) -> tuple[CheckOutcome, ...]:
@@ -127,7 +115,7 @@ def load_account(extracted: ExtractedAccount, environment: Environment) -> LoadO
     batch = LoadBatch(
         platform=extracted.platform,
         account_id=extracted.account.id,
-        run_id=extracted.run_id,
+        run_id=extracted.batch_id,
         files=extracted.files,
         window_end=extracted.window.end if extracted.window else None,
     )
@@ -158,5 +146,4 @@ def load_account(extracted: ExtractedAccount, environment: Environment) -> LoadO
             for load in published.tables
         ),
         checks=quality_outcomes(published.report) if published.report else (),
-        quarantined=False,
     )

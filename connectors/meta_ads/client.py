@@ -269,6 +269,11 @@ class MetaAdsConnector(BaseConnector):
         """Return the declarative specs of every stream."""
         return list(STREAMS)
 
+    def normalize_account_id(self, account_id: str) -> str:
+        """Return Graph's form of an ad account id (``1001`` and ``act_1001`` mean the same)."""
+        account_id = account_id.strip()
+        return account_id if account_id.startswith("act_") else f"act_{account_id}"
+
     def list_accounts(self) -> list[AccountInfo]:
         """Return the ad accounts the token can read (filtered by ``settings.account_ids``).
 

@@ -1,0 +1,61 @@
+"""The one way tasks open the warehouse: holding the writer slot, waiting out a foreign lock.
+
+DuckDB allows one writing process per file. Inside one Prefect server the strict
+`warehouse-writer` limit serialises our flows; a process outside it (a second local stack, a
+notebook holding the file) makes the open fail with `WarehouseLockedError`, which we retry
+for a bounded time before saying who holds the file.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from prefect import get_run_logger
+from prefect.concurrency.sync import concurrency
+
+from deployments.environments import Environment
+from deployments.limits import WAREHOUSE_WRITER
+from warehouse import connect
+from warehouse.connection import Warehouse
+from warehouse.errors import WarehouseLockedError
+
+LOCK_WAIT_SECONDS = 120.0
+"""How long to wait for another process to release the DuckDB file."""
+
+
+def _connect_waiting(environment: Environment, wait: float) -> Warehouse:
+    deadline = time.monotonic() + wait
+    delay = 0.5
+    while True:
+        try:
+            return connect(
+                environment.warehouse_path,
+                landing_root=environment.landing_root,
+                quarantine_root=environment.quarantine_root,
+                reporting_currency=environment.reporting_currency,
+            )
+        except WarehouseLockedError as exc:
+            if time.monotonic() + delay > deadline:
+                raise WarehouseLockedError(
+                    f"{exc} (waited {wait:.0f} s; close the other process or point "
+                    "CAMPAIGN_OPS_WAREHOUSE at another file)"
+                ) from exc
+            get_run_logger().warning(
+                "warehouse locked by another process; retrying in %.1f s", delay
+            )
+            time.sleep(delay)
+            delay = min(delay * 2, 10.0)
+
+
+@contextmanager
+def open_warehouse(
+    environment: Environment, wait: float = LOCK_WAIT_SECONDS
+) -> Iterator[Warehouse]:
+    """Hold the writer slot and open (and migrate) the environment's warehouse."""
+    environment.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    with concurrency(WAREHOUSE_WRITER, occupy=1, strict=True):
+        wh = _connect_waiting(environment, wait)
+        with wh:
+            yield wh
