@@ -7,7 +7,7 @@ answers at once.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -49,26 +49,47 @@ def demo(
     """Run the extract flow against the sandbox end to end and print what it did."""
     import os
 
-    from deployments.console import print_extract_summary
-
     platforms = _check_platforms(platform or list(KNOWN_PLATFORMS))
     if warehouse is not None:
         os.environ["CAMPAIGN_OPS_WAREHOUSE"] = str(warehouse)
-    os.environ.setdefault("CAMPAIGN_OPS_ENV", "sandbox")
+    # The demo is the sandbox, whatever the shell says: it never touches live accounts.
+    os.environ["CAMPAIGN_OPS_ENV"] = "sandbox"
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
-    from flows.extract_ads import extract_ads
+    from deployments.console import print_extract_summary
+    from deployments.environments import EnvironmentConfigError, current
 
+    try:
+        environment = current()  # fail on bad settings before a Prefect server starts
+    except EnvironmentConfigError as exc:
+        _fail(str(exc))
     typer.secho(
-        "Extracting from the sandbox emulators (first run starts a local Prefect)…", fg="cyan"
+        f"Extracting {', '.join(platforms)} from the sandbox into {environment.warehouse_path} "
+        "(a first run starts a local Prefect server)…",
+        fg="cyan",
     )
-    summary = extract_ads(platforms=platforms)  # type: ignore[arg-type]  # checked above
+    from flows.extract_ads import ExtractFailed, extract_ads
+    from warehouse.errors import WarehouseError
+
+    try:
+        summary = extract_ads(platforms=platforms)  # type: ignore[arg-type]  # checked above
+    except ExtractFailed as exc:
+        print_extract_summary(exc.summary)
+        _fail(str(exc))
+    except WarehouseError as exc:
+        _fail(str(exc))
     print_extract_summary(summary)
+
+
+def _fail(message: str) -> NoReturn:
+    typer.secho(f"error: {message}", fg="red", err=True)
+    raise typer.Exit(1)
 
 
 @sandbox_app.command("serve")
 def sandbox_serve(
     platform: Annotated[str, typer.Option(help="Emulator to serve, e.g. meta_ads.")] = "meta_ads",
-    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8701,
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.", min=1, max=65535)] = 8701,
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     seed: Annotated[int, typer.Option(help="Seed of the simulated market.")] = 7,
     fault_rate: Annotated[
@@ -89,21 +110,35 @@ def sandbox_serve(
 
 @app.command()
 def up(
-    port: Annotated[int, typer.Option(help="Port of the local Prefect server.")] = 4200,
-    sandbox_port: Annotated[int, typer.Option(help="First port for the sandbox emulators.")] = 8701,
+    port: Annotated[
+        int, typer.Option(help="Port of the local Prefect server.", min=1, max=65535)
+    ] = 4200,
+    sandbox_port: Annotated[
+        int, typer.Option(help="First port for the sandbox emulators.", min=1, max=65535)
+    ] = 8701,
     prefect_home: Annotated[
         Path, typer.Option(help="Where the local Prefect server keeps its SQLite database.")
     ] = Path("data/prefect"),
 ) -> None:
     """Start a Prefect server, the sandbox emulators, and serve every deployment in prefect.yaml."""
-    from deployments.local import run_local_stack
+    import os
 
-    run_local_stack(
-        prefect_port=port,
-        sandbox_port=sandbox_port,
-        prefect_home=prefect_home,
-        project_dir=Path.cwd(),
-    )
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from deployments.local import LocalStackError, run_local_stack
+
+    if not (Path.cwd() / "prefect.yaml").is_file():
+        _fail("run `campaign-ops up` from the project folder (the one holding prefect.yaml)")
+    try:
+        run_local_stack(
+            prefect_port=port,
+            sandbox_port=sandbox_port,
+            prefect_home=prefect_home,
+            project_dir=Path.cwd(),
+        )
+    except LocalStackError as exc:
+        _fail(str(exc))
+    except KeyboardInterrupt:
+        typer.secho("stopped", fg="cyan")
 
 
 if __name__ == "__main__":

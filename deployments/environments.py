@@ -156,7 +156,9 @@ def current(environ: Mapping[str, str] | None = None) -> Environment:
             f"CAMPAIGN_OPS_ENV={name!r} is not one of {', '.join(ENVIRONMENTS)}"
         )
     currency = environ.get("CAMPAIGN_OPS_REPORTING_CURRENCY", "USD").strip().upper()
-    if len(currency) != 3 or not currency.isalpha():
+    from warehouse.quality.iso4217 import ISO_4217_CODES
+
+    if currency not in ISO_4217_CODES:
         raise EnvironmentConfigError(
             f"CAMPAIGN_OPS_REPORTING_CURRENCY={currency!r} is not an ISO 4217 code"
         )

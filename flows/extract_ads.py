@@ -37,6 +37,10 @@ from tasks.reporting import ExtractSummary, TableLoad, call_stats, publish_run_a
 class ExtractFailed(RuntimeError):
     """One or more account batches were quarantined or failed; the others were published."""
 
+    def __init__(self, message: str, summary: ExtractSummary) -> None:
+        super().__init__(message)
+        self.summary = summary
+
 
 @flow(name="extract-ads", log_prints=True)
 def extract_ads(
@@ -121,7 +125,8 @@ def extract_ads(
     publish_run_artifacts(summary)
     if summary.failures:
         raise ExtractFailed(
-            f"{len(summary.failures)} batch(es) not published: " + " | ".join(summary.failures)
+            f"{len(summary.failures)} batch(es) not published: " + " | ".join(summary.failures),
+            summary,
         )
     return summary
 

@@ -38,6 +38,7 @@ def test_loopback_emulators_and_blocks_come_from_the_environment(tmp_path):
     [
         ({"CAMPAIGN_OPS_ENV": "prod"}, "CAMPAIGN_OPS_ENV='prod' is not one of sandbox, live"),
         ({"CAMPAIGN_OPS_REPORTING_CURRENCY": "dollars"}, "not an ISO 4217 code"),
+        ({"CAMPAIGN_OPS_REPORTING_CURRENCY": "XYZ"}, "'XYZ' is not an ISO 4217 code"),
     ],
 )
 def test_bad_settings_are_named(environ, message):

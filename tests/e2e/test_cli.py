@@ -64,6 +64,21 @@ def test_demo_extracts_the_sandbox_and_prints_what_it_did(tmp_path):
     assert SANDBOX_TOKEN not in out + done.stderr
 
 
+def test_demo_says_what_is_wrong_without_a_traceback(tmp_path):
+    env = {**_env(tmp_path), "CAMPAIGN_OPS_REPORTING_CURRENCY": "XYZ", "CAMPAIGN_OPS_ENV": "live"}
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "demo"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 1
+    assert "error: CAMPAIGN_OPS_REPORTING_CURRENCY='XYZ' is not an ISO 4217 code" in done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+
+
 def test_demo_rejects_an_unknown_platform(tmp_path):
     done = subprocess.run(
         [sys.executable, "-m", "cli", "demo", "--platform", "tiktok"],
