@@ -17,7 +17,9 @@ def print_extract_summary(summary: ExtractSummary, console: Console | None = Non
     rows.add_column("in the warehouse", justify="right")
     written = summary.rows_by_table()
     for table in sorted(set(written) | set(summary.totals)):
-        rows.add_row(table, f"{written.get(table, 0):,}", f"{summary.totals.get(table, 0):,}")
+        # Core tables are refreshed from the platform tables, not written row by row.
+        this_run = f"{written[table]:,}" if table in written else "refreshed"
+        rows.add_row(table, this_run, f"{summary.totals.get(table, 0):,}")
     console.print(rows)
 
     checks = Table(title="Quality checks (all accounts)")
