@@ -113,9 +113,8 @@ def _markdown(summary: ExtractSummary) -> str:
     lines += ["", "| table | rows this run | rows in warehouse |", "|---|---:|---:|"]
     written = summary.rows_by_table()
     for table in sorted(set(written) | set(summary.totals)):
-        lines.append(
-            f"| `{table}` | {written.get(table, 0):,} | {summary.totals.get(table, 0):,} |"
-        )
+        this_run = f"{written[table]:,}" if table in written else "refreshed"
+        lines.append(f"| `{table}` | {this_run} | {summary.totals.get(table, 0):,} |")
     failed_checks = [c for c in summary.checks if not c.passed]
     lines += [
         "",
