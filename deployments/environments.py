@@ -19,10 +19,10 @@ import contextlib
 import datetime as dt
 import os
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from connectors.calllog import CallRecorder
@@ -65,44 +65,48 @@ class Environment:
         detail = f"emulators {where}" if self.name == "sandbox" else "live platform APIs"
         return f"{self.name} ({detail}); warehouse {self.warehouse_path}"
 
-    def now(self) -> dt.datetime:
-        """Return the current instant as the platforms see it (the sandbox market's clock)."""
-        if self.name == "sandbox" and not self.sandbox_urls:
-            return sandbox_emulator("meta_ads").market.now()
+    def now(self, platform: str) -> dt.datetime:
+        """Return the current instant as `platform` sees it (an in-process sandbox's clock)."""
+        if self.name == "sandbox" and platform not in self.sandbox_urls:
+            return sandbox_emulator(platform).market.now()
         return dt.datetime.now(dt.UTC)
 
     def connector(self, platform: str, *, recorder: CallRecorder | None = None) -> SourceConnector:
         """Build a connector for `platform`, wired to the emulator or the live API."""
-        if platform != "meta_ads":
-            raise EnvironmentConfigError(f"no connector for platform {platform!r}")
-        from connectors.meta_ads import MetaAdsConnector
-
+        wiring = PLATFORMS.get(platform)
+        if wiring is None:
+            known = ", ".join(sorted(PLATFORMS))
+            raise EnvironmentConfigError(f"no connector for platform {platform!r} (known: {known})")
+        connector_cls: Any = wiring.connector_cls()
         if self.name == "live":
-            return MetaAdsConnector(self._live_meta_settings(), recorder=recorder)
+            return connector_cls(wiring.live_settings(self), recorder=recorder)  # type: ignore[no-any-return]
         url = self.sandbox_urls.get(platform)
         if url:
-            return MetaAdsConnector(_sandbox_meta_settings(url), recorder=recorder)
-        emulator = sandbox_emulator(platform)
-        return MetaAdsConnector(
-            _sandbox_meta_settings("https://graph.facebook.com"),
-            transport=emulator.transport(),
+            return connector_cls(wiring.sandbox_settings(url), recorder=recorder)  # type: ignore[no-any-return]
+        return connector_cls(  # type: ignore[no-any-return]
+            wiring.sandbox_settings(wiring.live_base_url),
+            transport=sandbox_emulator(platform).transport(),
             recorder=recorder,
         )
 
-    def _live_meta_settings(self) -> MetaAdsSettings:
-        from connectors.blocks import MetaAdsCredentials
 
-        block_name = self.credential_blocks.get("meta_ads", "meta-ads")
-        try:
-            credentials: MetaAdsCredentials = MetaAdsCredentials.load(block_name)  # type: ignore[assignment]
-        except ValueError as exc:
-            raise EnvironmentConfigError(
-                f"live Meta Ads needs a MetaAdsCredentials block named {block_name!r}: {exc}"
-            ) from None
-        return credentials.to_settings()
+@dataclass(frozen=True)
+class PlatformWiring:
+    """How one platform is reached in each environment; the next platform adds one entry."""
+
+    live_base_url: str
+    connector_cls: Callable[[], type]
+    sandbox_settings: Callable[[str], Any]
+    live_settings: Callable[[Environment], Any]
 
 
-def _sandbox_meta_settings(base_url: str) -> MetaAdsSettings:
+def _meta_connector_cls() -> type:
+    from connectors.meta_ads import MetaAdsConnector
+
+    return MetaAdsConnector
+
+
+def _meta_sandbox_settings(base_url: str) -> MetaAdsSettings:
     from pydantic import SecretStr
 
     from connectors.meta_ads import MetaAdsSettings
@@ -115,6 +119,29 @@ def _sandbox_meta_settings(base_url: str) -> MetaAdsSettings:
         report_poll_initial_seconds=0.05,
         report_poll_max_seconds=0.5,
     )
+
+
+def _meta_live_settings(environment: Environment) -> MetaAdsSettings:
+    from connectors.blocks import MetaAdsCredentials
+
+    block_name = environment.credential_blocks.get("meta_ads", "meta-ads")
+    try:
+        credentials: MetaAdsCredentials = MetaAdsCredentials.load(block_name)  # type: ignore[assignment]
+    except ValueError as exc:
+        raise EnvironmentConfigError(
+            f"live Meta Ads needs a MetaAdsCredentials block named {block_name!r}: {exc}"
+        ) from None
+    return credentials.to_settings()
+
+
+PLATFORMS: dict[str, PlatformWiring] = {
+    "meta_ads": PlatformWiring(
+        live_base_url="https://graph.facebook.com",
+        connector_cls=_meta_connector_cls,
+        sandbox_settings=_meta_sandbox_settings,
+        live_settings=_meta_live_settings,
+    ),
+}
 
 
 _emulators: dict[str, Emulator] = {}

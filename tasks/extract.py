@@ -148,7 +148,7 @@ def extract_account(
                         report_streams.append(stream.name)
                         stream_window = extract_window(
                             timezone_name=account.timezone,
-                            now=environment.now(),
+                            now=environment.now(platform),
                             cursor=cursors.get(stream.name),
                             lookback_days=connector.settings.lookback_days
                             if lookback_days is None
