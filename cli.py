@@ -141,5 +141,32 @@ def up(
         typer.secho("stopped", fg="cyan")
 
 
+def main() -> None:
+    """Entry point of the `campaign-ops` script.
+
+    Runs the app, then the exit handlers (Prefect stops its temporary server there), then
+    leaves without tearing modules down: duckdb 2.0's bindings print dozens of harmless
+    "nanobind: leaked" lines at interpreter teardown once Great Expectations has reflected a
+    DuckDB table, which buried the demo's summary.
+    """
+    import atexit
+    import os
+    import sys
+
+    code: int | str | None = 0
+    try:
+        app()
+    except SystemExit as exc:
+        code = exc.code
+    finally:
+        atexit._run_exitfuncs()
+        sys.stdout.flush()
+        sys.stderr.flush()
+    if isinstance(code, str):
+        print(code, file=sys.stderr)
+        code = 1
+    os._exit(code or 0)
+
+
 if __name__ == "__main__":
-    app()
+    main()

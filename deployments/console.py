@@ -17,26 +17,26 @@ def print_extract_summary(summary: ExtractSummary, console: Console | None = Non
     rows.add_column("in the warehouse", justify="right")
     written = summary.rows_by_table()
     for table in sorted(set(written) | set(summary.totals)):
-        # Core tables are refreshed from the platform tables, not written row by row.
-        this_run = f"{written[table]:,}" if table in written else "refreshed"
+        # Core tables are rebuilt from the platform tables inside publish, not written here.
+        this_run = f"{written[table]:,}" if table in written else "-"
         rows.add_row(table, this_run, f"{summary.totals.get(table, 0):,}")
     console.print(rows)
 
     checks = Table(title="Quality checks (all accounts)")
-    for column in ("table", "check", "severity", "passed", "failed on"):
-        checks.add_column(column, justify="right" if column == "passed" else "left")
-    grouped: dict[tuple[str, str, str], list[CheckOutcome]] = {}
+    for column in ("table", "checks", "passed", "failed (severity: account, observed)"):
+        checks.add_column(column, justify="right" if column in ("checks", "passed") else "left")
+    by_table: dict[str, list[CheckOutcome]] = {}
     for check in summary.checks:
-        grouped.setdefault((check.table, check.check, check.severity), []).append(check)
-    for (table, name, severity), outcomes in grouped.items():
+        by_table.setdefault(check.table, []).append(check)
+    for table, outcomes in by_table.items():
         failed = [o for o in outcomes if not o.passed]
-        colour = "green" if not failed else ("red" if severity == "ERROR" else "yellow")
+        worst = "ERROR" if any(o.severity == "ERROR" for o in failed) else "WARN"
+        colour = "green" if not failed else ("red" if worst == "ERROR" else "yellow")
         checks.add_row(
             table,
-            name,
-            severity,
+            str(len({o.check for o in outcomes})),
             f"[{colour}]{len(outcomes) - len(failed)}/{len(outcomes)}[/]",
-            ", ".join(f"{o.account_id} ({o.observed})" for o in failed),
+            "; ".join(f"{o.check} ({o.severity}: {o.account_id}, {o.observed})" for o in failed),
         )
     console.print(checks)
 

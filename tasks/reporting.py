@@ -113,7 +113,7 @@ def _markdown(summary: ExtractSummary) -> str:
     lines += ["", "| table | rows this run | rows in warehouse |", "|---|---:|---:|"]
     written = summary.rows_by_table()
     for table in sorted(set(written) | set(summary.totals)):
-        this_run = f"{written[table]:,}" if table in written else "refreshed"
+        this_run = f"{written[table]:,}" if table in written else "-"
         lines.append(f"| `{table}` | {this_run} | {summary.totals.get(table, 0):,} |")
     failed_checks = [c for c in summary.checks if not c.passed]
     lines += [
