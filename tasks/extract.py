@@ -130,7 +130,8 @@ def extract_account(
     context = TaskRunContext.get()
     # Landing files are immutable and named per batch: each task run (a retry, or the same
     # task in a retried flow run) lands under a name of its own.
-    task_run_id = context.task_run.id.hex[:12] if context else uuid.uuid4().hex[:12]
+    # The whole id: task-run ids are UUIDv7, whose leading digits are only a timestamp.
+    task_run_id = context.task_run.id.hex if context else uuid.uuid4().hex
     batch_id = f"{run_id}-{task_run_id}"
     recorder = CallRecorder()
     files: list[LandingFile] = []

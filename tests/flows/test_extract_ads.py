@@ -271,3 +271,48 @@ def test_unknown_account_is_a_clear_error(sandbox):
         pytest.raises(Exception, match=r"act_999.*not readable"),
     ):
         extract_ads(platforms=["meta_ads"], accounts=["act_999"])
+
+
+def test_failed_attempts_leave_their_api_calls_in_the_warehouse(sandbox, tmp_path):
+    """An expired token the sandbox cannot refresh fails the accounts; their calls are kept."""
+    from flows.extract_ads import ExtractFailed, extract_ads
+
+    faults = FaultConfig(rate=1.0, kinds=("expired_token",), seed=1, paths=r"/insights$")
+    with (
+        use_sandbox_emulator("meta_ads", sandbox(faults=faults)),
+        pytest.raises(ExtractFailed) as failure,
+    ):
+        extract_ads(platforms=["meta_ads"], lookback_days=3)
+    assert "extract failed" in str(failure.value)
+    assert failure.value.summary.failures
+    warehouse = tmp_path / "warehouse.duckdb"
+    failed = _rows(
+        warehouse,
+        "select count(*), count(distinct account_id) from ops.api_calls "
+        "where error like 'TokenExpiredError%'",
+    )
+    assert failed[0][0] >= 3 and failed[0][1] == 3
+    assert _rows(warehouse, "select count(*) from meta_ads.ad_insights_daily") == [(0,)]
+
+
+def test_the_same_run_can_land_an_account_twice(sandbox, tmp_path):
+    """A retried flow run re-runs its tasks under the same flow-run id: no landing clash."""
+    from prefect import flow
+
+    from deployments.environments import current
+    from tasks.extract import extract_account, list_accounts
+
+    @flow
+    def land_twice() -> tuple[str, str]:
+        environment = current()
+        account = list_accounts("meta_ads", environment, ("act_1001",)).accounts[0]
+        first = extract_account("meta_ads", account, environment, "run-1", {}, None, None, 3)
+        second = extract_account("meta_ads", account, environment, "run-1", {}, None, None, 3)
+        return first.batch_id, second.batch_id
+
+    with use_sandbox_emulator("meta_ads", sandbox()):
+        first, second = land_twice()
+    assert first != second and first.startswith("run-1-") and second.startswith("run-1-")
+    landed = list((tmp_path / "data" / "landing").rglob("*.parquet"))
+    assert len(landed) == 10  # 5 streams, twice
+    assert {p.stem for p in landed} == {first, second}
