@@ -23,7 +23,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -32,46 +32,11 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import warehouse
-from warehouse.landing import LandingFile, landing_path
+from bench._synthetic import DAY0, DAYS, land_insights
+from warehouse.landing import LandingFile
 from warehouse.publish import _merge
 
-DAY0 = date(2024, 1, 1)
-DAYS = 365
 MB = 1024 * 1024
-
-
-def generate(wh: warehouse.Warehouse, rows: int, run_id: str, changed_pct: int) -> LandingFile:
-    path = landing_path(wh.landing_root, "meta_ads", "ad_insights_daily", "act_1001", run_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    bump = f"CASE WHEN i % 100 < {changed_pct} THEN 1 ELSE 0 END"
-    wh.execute(f"""
-        COPY (
-            SELECT '1001' AS account_id,
-                   CAST(100 + (i // {DAYS}) // 200 AS VARCHAR) AS campaign_id,
-                   CAST(1000 + (i // {DAYS}) // 20 AS VARCHAR) AS ad_set_id,
-                   CAST(100000 + i // {DAYS} AS VARCHAR) AS ad_id,
-                   DATE '{DAY0}' + CAST(i % {DAYS} AS INTEGER) AS date,
-                   'EUR' AS currency,
-                   CAST((i % 9973) / 100.0 AS DECIMAL(18, 4)) AS spend,
-                   CAST(1000 + i % 5000 AS BIGINT) AS impressions,
-                   CAST(i % 50 AS BIGINT) AS clicks,
-                   CAST(i % 7 + {bump} AS DECIMAL(18, 4)) AS conversions,
-                   CAST((i % 7 + {bump}) * 12.5 AS DECIMAL(18, 4)) AS conversion_value,
-                   '7d_click_1d_view' AS attribution_setting
-            FROM range({rows}) AS t(i)
-        ) TO '{path}' (FORMAT parquet)
-    """)
-    return LandingFile(
-        "meta_ads",
-        "ad_insights_daily",
-        "meta_ads.ad_insights_daily",
-        "act_1001",
-        run_id,
-        path,
-        None,
-        rows,
-        0,
-    )
 
 
 @contextmanager
@@ -124,9 +89,9 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as tmp:
         wh = warehouse.connect(Path(tmp) / "bench.duckdb")
-        first = staged_batch(wh, generate(wh, n, "first", 0))
-        second = staged_batch(wh, generate(wh, n, "second", 20))
-        third = staged_batch(wh, generate(wh, n, "third", 40))
+        first = staged_batch(wh, land_insights(wh, n, "first", 0))
+        second = staged_batch(wh, land_insights(wh, n, "second", 20))
+        third = staged_batch(wh, land_insights(wh, n, "third", 40))
         wh.checkpoint()
         print(f"rows={n:,} (staged; quality not timed here)")
 

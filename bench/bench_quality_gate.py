@@ -19,51 +19,15 @@ import argparse
 import sys
 import tempfile
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import warehouse
-from warehouse.landing import LandingFile, landing_path
+from bench._synthetic import DAY0, DAYS, land_insights
 from warehouse.quality.native import native_query
 from warehouse.quality.plan import plan_checks
-
-DAY0 = date(2024, 1, 1)
-DAYS = 365
-
-
-def generate(wh: warehouse.Warehouse, rows: int, run_id: str) -> LandingFile:
-    path = landing_path(wh.landing_root, "meta_ads", "ad_insights_daily", "act_1001", run_id)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wh.execute(f"""
-        COPY (
-            SELECT '1001' AS account_id,
-                   CAST(100 + (i // {DAYS}) // 200 AS VARCHAR) AS campaign_id,
-                   CAST(1000 + (i // {DAYS}) // 20 AS VARCHAR) AS ad_set_id,
-                   CAST(100000 + i // {DAYS} AS VARCHAR) AS ad_id,
-                   DATE '{DAY0}' + CAST(i % {DAYS} AS INTEGER) AS date,
-                   'EUR' AS currency,
-                   CAST((i % 9973) / 100.0 AS DECIMAL(18, 4)) AS spend,
-                   CAST(1000 + i % 5000 AS BIGINT) AS impressions,
-                   CAST(i % 50 AS BIGINT) AS clicks,
-                   CAST(i % 7 AS DECIMAL(18, 4)) AS conversions,
-                   CAST((i % 7) * 12.5 AS DECIMAL(18, 4)) AS conversion_value,
-                   '7d_click_1d_view' AS attribution_setting
-            FROM range({rows}) AS t(i)
-        ) TO '{path}' (FORMAT parquet)
-    """)
-    return LandingFile(
-        "meta_ads",
-        "ad_insights_daily",
-        "meta_ads.ad_insights_daily",
-        "act_1001",
-        run_id,
-        path,
-        None,
-        rows,
-        0,
-    )
 
 
 def gx_pandas_route(wh: warehouse.Warehouse, staged: warehouse.StagedBatch, planned: list) -> float:  # type: ignore[type-arg]
@@ -112,7 +76,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         wh = warehouse.connect(Path(tmp) / "bench.duckdb")
         t = time.perf_counter()
-        lf = generate(wh, args.rows, "bench")
+        lf = land_insights(wh, args.rows, "bench")
         gen_s = time.perf_counter() - t
         t = time.perf_counter()
         batch = warehouse.LoadBatch(
