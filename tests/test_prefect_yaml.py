@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,7 +23,7 @@ def test_entrypoint_imports_and_parameters_fit_the_flow(spec):
     from prefect.flows import load_flow_from_entrypoint
 
     file_part, _, function = spec.entrypoint.partition(":")
-    flow = load_flow_from_entrypoint(
+    flow: Any = load_flow_from_entrypoint(
         f"{PREFECT_YAML.parent / file_part}:{function}", use_placeholder_flow=False
     )
     signature = inspect.signature(flow.fn)
@@ -54,7 +55,7 @@ def test_runner_deployments_build_with_schedules_and_parameters():
     from prefect.flows import load_flow_from_entrypoint
     from prefect.utilities.callables import parameter_schema
 
-    flow = load_flow_from_entrypoint(
+    flow: Any = load_flow_from_entrypoint(
         str(PREFECT_YAML.parent / "flows/extract_ads.py") + ":extract_ads"
     )
     schema = parameter_schema(flow).model_dump()

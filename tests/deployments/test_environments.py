@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from pydantic import SecretStr
 
 from deployments.environments import EnvironmentConfigError, current
 
@@ -55,13 +57,14 @@ def test_live_ignores_sandbox_urls():
 def test_live_meta_reads_its_credentials_block(prefect_server):
     from connectors.blocks import MetaAdsCredentials
 
-    MetaAdsCredentials(access_token="EAAB-canary-live-token", app_id="42").save(
+    MetaAdsCredentials(access_token=SecretStr("EAAB-canary-live-token"), app_id="42").save(
         "meta-live-test", overwrite=True
     )
     env = current({"CAMPAIGN_OPS_ENV": "live", "CAMPAIGN_OPS_META_ADS_BLOCK": "meta-live-test"})
     connector = env.connector("meta_ads")
     try:
-        assert connector.settings.base_url == "https://graph.facebook.com"
+        settings: Any = connector.settings  # MetaAdsSettings behind the protocol
+        assert settings.base_url == "https://graph.facebook.com"
         assert "EAAB-canary-live-token" not in repr(connector.settings)
     finally:
         connector.close()

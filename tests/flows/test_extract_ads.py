@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -151,7 +152,7 @@ def test_artifacts_are_left_on_the_flow_run(sandbox):
     with get_client(sync_client=True) as client:
         artifacts = client.read_artifacts(
             artifact_filter=ArtifactFilter(
-                flow_run_id=ArtifactFilterFlowRunId(any_=[summary.run_id])
+                flow_run_id=ArtifactFilterFlowRunId(any_=[UUID(summary.run_id)])
             )
         )
     by_key = {a.key: a for a in artifacts}
