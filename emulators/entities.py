@@ -24,6 +24,10 @@ class PlatformLayout:
 # adds its layout here and an emulator package that renders the same market.
 LAYOUTS: dict[str, PlatformLayout] = {
     "meta_ads": PlatformLayout(account_prefix="act_", first_account=1001, id_prefix="238"),
+    # Google Ads customer ids: 10 digits, written without dashes.
+    "google_ads": PlatformLayout(account_prefix="", first_account=5550001001, id_prefix="8"),
+    # LinkedIn sponsored accounts: numeric ids (URNs are built by the emulator).
+    "linkedin_ads": PlatformLayout(account_prefix="", first_account=508001001, id_prefix="6"),
 }
 
 
