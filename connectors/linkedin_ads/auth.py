@@ -1,0 +1,50 @@
+"""LinkedIn auth: ``Authorization: Bearer``, refreshed with the OAuth ``refresh_token`` grant.
+
+A Marketing app approved for refresh tokens trades one at ``POST /oauth/v2/accessToken``
+(``grant_type=refresh_token``, client id and secret in the form) for a new access token;
+LinkedIn keeps the same refresh token until it expires (about a year). Without refresh
+credentials the token is used as is until LinkedIn answers 401.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+
+from connectors.auth import BearerTokenAuth, OAuth2RefreshTokenAuth
+from connectors.linkedin_ads.config import LinkedInAdsSettings
+
+__all__ = ["make_auth"]
+
+
+def make_auth(settings: LinkedInAdsSettings, clock: Callable[[], float]) -> httpx.Auth:
+    """Build the auth object for ``settings``.
+
+    Args:
+        settings: connector settings.
+        clock: epoch seconds (drives refresh ahead of a known expiry).
+
+    Returns:
+        An :class:`~connectors.auth.OAuth2RefreshTokenAuth` when a refresh is possible (the
+        base request loop then refreshes once on ``EXPIRED_ACCESS_TOKEN``), else a static
+        :class:`~connectors.auth.BearerTokenAuth`.
+
+    """
+    if (
+        settings.client_id is None
+        or settings.client_secret is None
+        or settings.refresh_token is None
+    ):
+        return BearerTokenAuth(settings.access_token)
+    expires = settings.access_token_expires_at
+    return OAuth2RefreshTokenAuth(
+        token_url=settings.token_url,
+        client_id=settings.client_id,
+        client_secret=settings.client_secret,
+        refresh_token=settings.refresh_token,
+        access_token=settings.access_token,
+        expires_at=expires.timestamp() if expires is not None else None,
+        skew_seconds=settings.token_refresh_skew_seconds,
+        clock=clock,
+    )
