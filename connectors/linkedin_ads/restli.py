@@ -13,6 +13,7 @@ parentheses, which turns the structure into a plain string on LinkedIn's side.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
@@ -22,6 +23,8 @@ __all__ = ["RestliSyntaxError", "date_range", "decode", "encode", "query_string"
 
 # Characters left literal in a leaf: unreserved URL characters only.
 _LEAF_SAFE = "-._~"
+
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 Value = str | int | bool | Sequence[Any] | Mapping[str, Any]
 
@@ -135,6 +138,8 @@ def _token(text: str, pos: int) -> tuple[str, int]:
     raw = text[pos:end]
     if not raw:
         raise RestliSyntaxError(f"expected a value at offset {pos}")
+    if _BAD_ESCAPE.search(raw):
+        raise RestliSyntaxError(f"invalid percent-encoding at offset {pos}")
     try:
         return unquote(raw, errors="strict"), end
     except UnicodeDecodeError:

@@ -7,10 +7,12 @@ trailing character or a bad escape raises :class:`RestliParseError` (rendered as
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import unquote
 
 _STRUCTURE = "(),:"
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 
 class RestliParseError(ValueError):
@@ -92,6 +94,8 @@ class _Parser:
             raise RestliParseError(f"expected a value at offset {start}")
         if raw == "''":
             return ""
+        if _BAD_ESCAPE.search(raw):
+            raise RestliParseError(f"bad percent-encoding at offset {start}")
         try:
             return unquote(raw, errors="strict")
         except UnicodeDecodeError:
