@@ -190,3 +190,14 @@ def test_throttle_faults_have_no_retry_after(li_market, kind):
     emulator = LinkedInAdsEmulator(li_market, FaultConfig(rate=1.0, kinds=(kind,)))
     r = client(emulator).get(f"/rest/adAccounts/{ACCOUNT}")
     assert r.status_code == 429 and "retry-after" not in r.headers
+
+
+def test_registry_factory_needs_a_market_with_the_linkedin_layout():
+    from emulators.linkedin_ads import linkedin_ads
+
+    market = Market(seed=3, platforms=("meta_ads", "linkedin_ads"))
+    em = linkedin_ads(market=market, faults=FaultConfig(), quota=None, max_elements=100)
+    assert em.platform == "linkedin_ads" and em.market is market and em.max_elements == 100
+    assert linkedin_ads().market.platforms == ("linkedin_ads",)
+    with pytest.raises(ValueError, match="no linkedin_ads layout"):
+        linkedin_ads(market=Market(seed=3))
