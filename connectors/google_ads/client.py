@@ -1,0 +1,793 @@
+"""GoogleAdsConnector: Google Ads REST hooks (error classification, JSON bodies) and reads/writes.
+
+Sample error body (HTTP 429, a throttle)::
+
+    {"error": {"code": 429, "status": "RESOURCE_EXHAUSTED", "message": "...",
+               "details": [{"@type": "type.googleapis.com/google.ads.googleads.v26.errors.GoogleAdsFailure",
+                            "errors": [{"errorCode": {"quotaError": "RESOURCE_TEMPORARILY_EXHAUSTED"},
+                                        "message": "...",
+                                        "details": {"quotaErrorDetails": {"retryDelay": "30s"}}}],
+                            "requestId": "..."}]}}
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Literal
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from connectors._base import BaseConnector, utcnow
+from connectors._redact import redact
+from connectors.calllog import CallRecorder
+from connectors.errors import (
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    ConnectorError,
+    MalformedResponseError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestTimeoutError,
+    ServerError,
+    TokenExpiredError,
+    TransportError,
+    VersionError,
+)
+from connectors.google_ads import settings as C
+from connectors.google_ads.auth import GoogleAdsAuth
+from connectors.google_ads.config import GoogleAdsSettings, normalize_customer_id
+from connectors.google_ads.models import (
+    AccountRow,
+    AdGroupRow,
+    AdPerformanceDailyRow,
+    AdRow,
+    AdsRow,
+    CampaignRow,
+    required,
+)
+from connectors.google_ads.streams import ENTITY_QUERIES, STREAMS, stream_spec
+from connectors.pagination import PageRequest, PageTokenPaginator
+from connectors.ratelimit import CircuitBreaker, KeyedPool, TokenBucket
+from connectors.records import RecordCollector, validation_message
+from connectors.streams import AccountInfo, DateWindow, StreamResult, StreamSpec
+from connectors.windows import extract_window, yesterday_in
+
+__all__ = ["GoogleAdsConnector", "MutateError", "MutateResult"]
+
+logger = logging.getLogger("connectors.google_ads")
+
+_DELAY = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")
+
+
+@dataclass(frozen=True)
+class GoogleError:
+    """The parts of a Google error body the classification reads."""
+
+    status: str
+    message: str
+    category: str | None = None
+    code: str | None = None
+    retry_delay: float | None = None
+    ads_failure: bool = False
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class MutateError:
+    """One failed operation of a partial-failure mutate.
+
+    Attributes:
+        index: the operation's index in the request.
+        category: the error category (``campaignBudgetError``...).
+        code: the error enum value.
+        message: Google's message.
+
+    """
+
+    index: int | None
+    category: str
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class MutateResult:
+    """What the platform answered to a mutate.
+
+    Attributes:
+        resource_names: per operation, the changed resource's name (None where it failed,
+            and for every operation of a ``validate_only`` request).
+        errors: the failed operations (partial failure only; otherwise a failure raises).
+        validate_only: whether nothing was changed on purpose.
+
+    """
+
+    resource_names: tuple[str | None, ...]
+    errors: tuple[MutateError, ...]
+    validate_only: bool
+
+    @property
+    def succeeded(self) -> bool:
+        """True when no operation failed."""
+        return not self.errors
+
+
+class _BodyPageTokenPaginator(PageTokenPaginator):
+    """``nextPageToken`` -> ``pageToken`` in the JSON body (``:search`` takes no query string)."""
+
+    def update_request(self, request: PageRequest) -> None:
+        """Put the token into the request body."""
+        request.data = {**(request.data or {}), self.param: self._cursor}
+
+
+def parse_google_error(response: httpx.Response) -> GoogleError:
+    """Read Google's REST error body (tolerant: any missing part is None).
+
+    Args:
+        response: an error response (body read).
+
+    """
+    try:
+        body = response.json()
+    except (ValueError, UnicodeDecodeError):
+        body = None
+    error = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(error, dict):
+        return GoogleError(status="", message=f"HTTP {response.status_code}")
+    status = str(error.get("status") or "")
+    message = str(error.get("message") or f"HTTP {response.status_code}")
+    category = code = None
+    delay: float | None = None
+    ads_failure = False
+    reasons: list[str] = []
+    for detail in error.get("details") or []:
+        if not isinstance(detail, dict):
+            continue
+        if str(detail.get("reason") or ""):
+            reasons.append(str(detail["reason"]))
+        if not str(detail.get("@type", "")).endswith(C.FAILURE_TYPE_SUFFIX):
+            continue
+        ads_failure = True
+        for entry in detail.get("errors") or []:
+            if not isinstance(entry, dict):
+                continue
+            codes = entry.get("errorCode")
+            if category is None and isinstance(codes, dict) and codes:
+                category, value = next(iter(codes.items()))
+                code = str(value)
+                message = f"{message} {entry.get('message', '')}".strip()
+            quota = (entry.get("details") or {}).get("quotaErrorDetails") or {}
+            found = _DELAY.match(str(quota.get("retryDelay", "")))
+            if found and delay is None:
+                delay = float(found[1])
+    return GoogleError(status, message, category, code, delay, ads_failure, tuple(reasons))
+
+
+class GoogleAdsConnector(BaseConnector):
+    """Reads Google Ads client accounts, entities and daily ad metrics through GAQL; writes
+    campaign budgets and ad group / ad statuses.
+
+    Args:
+        settings: connector settings (credentials, version, limits...).
+        transport: injected transport (emulator in process, loopback, or None = network).
+        recorder: where every HTTP attempt is recorded.
+        sleep: blocking wait (tests pass a fake).
+        clock: current UTC time (tests pass a fake).
+        rng: random source for retry jitter.
+        rate_limiters: shared per-account token buckets.
+        breakers: shared per-account circuit breakers.
+
+    """
+
+    platform = C.PLATFORM
+
+    def __init__(
+        self,
+        settings: GoogleAdsSettings,
+        *,
+        transport: httpx.BaseTransport | None = None,
+        recorder: CallRecorder | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], datetime] = utcnow,
+        rng: random.Random | None = None,
+        rate_limiters: KeyedPool[str, TokenBucket] | None = None,
+        breakers: KeyedPool[str, CircuitBreaker] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.auth = GoogleAdsAuth(
+            token_url=settings.token_url,
+            client_id=settings.client_id,
+            client_secret=settings.client_secret,
+            refresh_token=settings.refresh_token,
+            developer_token=settings.developer_token,
+            login_customer_id=settings.login_customer_id,
+            access_token=settings.access_token,
+            expires_at=(
+                settings.access_token_expires_at.timestamp()
+                if settings.access_token_expires_at is not None
+                else None
+            ),
+            skew_seconds=settings.token_refresh_skew_seconds,
+            clock=lambda: clock().timestamp(),
+        )
+        super().__init__(
+            base_url=settings.base_url,
+            auth=self.auth,
+            retry_policy=settings.retry,
+            timeout=httpx.Timeout(
+                settings.timeout_seconds, connect=settings.connect_timeout_seconds
+            ),
+            requests_per_second=settings.requests_per_second,
+            burst=settings.burst,
+            breaker_failure_threshold=settings.breaker_failure_threshold,
+            breaker_reset_timeout=settings.breaker_reset_timeout,
+            transport=transport,
+            recorder=recorder,
+            sleep=sleep,
+            clock=clock,
+            rng=rng,
+            rate_limiters=rate_limiters,
+            breakers=breakers,
+        )
+
+    # ------------------------------------------------------------------ hooks
+
+    def validate_response(
+        self, response: httpx.Response, *, account: str | None, endpoint: str
+    ) -> None:
+        """Classify a Google answer by its RPC status and Ads error code.
+
+        Args:
+            response: the response (body read).
+            account: the account of the call.
+            endpoint: redacted path of the call.
+
+        """
+        status = response.status_code
+        if status < 400:
+            return
+        err = parse_google_error(response)
+        text = f"{err.status or 'HTTP ' + str(status)}: {err.message}"
+        if err.code:
+            text += f" ({err.category}.{err.code})"
+        ctx: dict[str, Any] = {
+            "platform": self.platform,
+            "account": account,
+            "endpoint": endpoint,
+            "status": status,
+        }
+        if err.status == "RESOURCE_EXHAUSTED" or status == 429:
+            raise RateLimitError(text, retry_after=self.retry_after(response, None), **ctx)
+        if err.status == "UNIMPLEMENTED" or (status == 404 and not err.ads_failure):
+            # A URL Google does not serve: a sunset or unknown version (or method).
+            raise VersionError(
+                f"{text}; API version {self.settings.api_version} is sunset or unknown", **ctx
+            )
+        if err.status in C.RETRYABLE_STATUSES or status >= 500:
+            raise ServerError(text, **ctx)
+        if err.status == "UNAUTHENTICATED" or status == 401:
+            if err.code in C.EXPIRED_TOKEN_CODES or set(err.reasons) & C.EXPIRED_TOKEN_REASONS:
+                raise TokenExpiredError(text, **ctx)
+            raise AuthenticationError(text, **ctx)
+        if err.status == "PERMISSION_DENIED" or status == 403:
+            raise PermissionDeniedError(text, **ctx)
+        if err.status == "NOT_FOUND" or status == 404:
+            raise NotFoundError(text, **ctx)
+        raise BadRequestError(text, **ctx)
+
+    def throttle_headroom(self, response: httpx.Response) -> float | None:
+        """Return 0 when Google answered RESOURCE_EXHAUSTED, else None.
+
+        Google sends no usage headers; a quota error is the only headroom signal there is.
+        """
+        return 0.0 if response.status_code == 429 else None
+
+    def retry_after(self, response: httpx.Response, error: Any) -> float | None:
+        """Return ``Retry-After`` if sent, else the ``quotaErrorDetails.retryDelay`` seconds."""
+        header = super().retry_after(response, error)
+        if header is not None:
+            return header
+        return parse_google_error(response).retry_delay if response.status_code >= 400 else None
+
+    def _send(
+        self,
+        method: str,
+        url: str,
+        params: Mapping[str, Any] | None,
+        data: Mapping[str, Any] | None,
+        *,
+        account: str | None,
+        endpoint: str,
+    ) -> httpx.Response:
+        """Send once with a JSON body (Google REST takes JSON, the shared ``_send`` forms).
+
+        The translation of httpx errors is the shared one, for JSON bodies.
+        """
+        context: dict[str, Any] = {"platform": self.platform, "account": account,
+                                   "endpoint": endpoint}
+        try:
+            return self._client.request(
+                method, url, params=dict(params) if params else None,
+                json=dict(data) if data is not None else None,
+            )
+        except ConnectorError:
+            raise
+        except httpx.TimeoutException as exc:
+            raise RequestTimeoutError(
+                f"{method} timed out ({type(exc).__name__}: {redact(exc)})", **context
+            ) from None
+        except httpx.DecodingError as exc:
+            raise MalformedResponseError(
+                f"response could not be decoded ({redact(exc)})", **context
+            ) from None
+        except (httpx.HTTPError, httpx.StreamError, httpx.InvalidURL) as exc:
+            raise TransportError(
+                f"{method} failed without a response ({type(exc).__name__}: {redact(exc)})",
+                **context,
+            ) from None
+
+    # ------------------------------------------------------------------ public API
+
+    def streams(self) -> list[StreamSpec]:
+        """Return the declarative specs of every stream."""
+        return list(STREAMS)
+
+    def normalize_account_id(self, account_id: str) -> str:
+        """Return a customer id without dashes (``555-000-1001`` -> ``5550001001``).
+
+        Raises:
+            ConfigurationError: not a 10-digit customer id.
+
+        """
+        try:
+            return normalize_customer_id(account_id)
+        except ValueError as exc:
+            raise ConfigurationError(str(exc)) from None
+
+    def list_accounts(self) -> list[AccountInfo]:
+        """Return the client accounts the credentials reach (filtered by ``customer_ids``).
+
+        With ``login_customer_id`` (a manager): its ``customer_client`` rows of level <= 1,
+        managers excluded. Without: ``customers:listAccessibleCustomers`` and each one's
+        ``customer`` row. Accounts whose record does not validate are skipped with a warning.
+        """
+        found: list[tuple[str, Any]] = []
+        manager = self.settings.login_customer_id
+        if manager is not None:
+            for page, results in self._search(manager, C.CLIENTS_QUERY, account=None):
+                found += [(f"page {page} index {i}", r) for i, r in enumerate(results)]
+        else:
+            answer = self.request(
+                "GET", self._path("customers:listAccessibleCustomers"), expect_key="resourceNames"
+            )
+            for name in answer.payload.get("resourceNames") or []:
+                cid = str(name).rsplit("/", 1)[-1]
+                for page, results in self._search(cid, C.ACCOUNTS_QUERY, account=cid):
+                    found += [(f"{cid} page {page}", r) for r in results]
+        accounts: list[AccountInfo] = []
+        for where, raw in found:
+            try:
+                row = AdsRow.model_validate(raw)
+                cust = row.customer_client or row.need("customer")
+                cid = required(cust.id, "id")
+                currency = required(cust.currency_code, "currencyCode")
+                zone = required(cust.time_zone, "timeZone")
+            except (ValidationError, ValueError) as exc:
+                reason = validation_message(exc) if isinstance(exc, ValidationError) else exc
+                logger.warning("skipping an invalid customer (%s): %s", where, reason)
+                continue
+            if cust.manager:
+                continue
+            if self.settings.customer_ids is None or cid in self.settings.customer_ids:
+                accounts.append(
+                    AccountInfo(
+                        id=cid,
+                        name=cust.descriptive_name,
+                        currency=currency,
+                        timezone=zone,
+                        status=cust.status,
+                    )
+                )
+        return accounts
+
+    def read(
+        self, stream: str, account: AccountInfo, window: DateWindow | None = None
+    ) -> StreamResult:
+        """Read one stream of one account.
+
+        Args:
+            stream: a name from :meth:`streams`.
+            account: the account (from :meth:`list_accounts`).
+            window: report days to read (report streams only); ``None`` reads the default
+                window (the last ``initial_days`` days). The end is clamped to yesterday in
+                the account's time zone.
+
+        Returns:
+            Rows with warehouse column names, and rejected records.
+
+        Raises:
+            ConfigurationError: unknown stream.
+            APIError: the platform failed beyond retries (see ``connectors.errors``).
+            PaginationError: the API repeated a page token.
+
+        """
+        spec = stream_spec(stream)
+        if spec is None:
+            known = ", ".join(s.name for s in STREAMS)
+            raise ConfigurationError(f"unknown google_ads stream {stream!r} (known: {known})")
+        if not spec.is_report:
+            rows = RecordCollector(spec, account.id)
+            to_row = _ENTITY_ROWS[stream](account)
+            for page, results in self._search(account.id, ENTITY_QUERIES[stream], account=account.id):
+                for index, raw in enumerate(results):
+                    rows.add(rows.location(page, index), raw, to_row)
+            return rows.result
+        clamped = self._clamp_window(account, window)
+        rows = RecordCollector(spec, account.id, clamped)
+        if clamped is not None:
+            query = C.PERFORMANCE_QUERY.format(
+                start=clamped.start.isoformat(), end=clamped.end.isoformat()
+            )
+            chunks = (
+                self._search_stream(account.id, query)
+                if self.settings.use_search_stream
+                else self._search(account.id, query, account=account.id)
+            )
+            to_row = _performance_row(account)
+            for page, results in chunks:
+                for index, raw in enumerate(results):
+                    rows.add(rows.location(page, index), raw, to_row)
+        return rows.result
+
+    # ------------------------------------------------------------------ writes
+
+    def set_campaign_budget(
+        self,
+        account: AccountInfo | str,
+        budget_id: str,
+        amount_micros: int,
+        *,
+        validate_only: bool = False,
+    ) -> MutateResult:
+        """Set a campaign budget's daily amount (``campaignBudgets:mutate``).
+
+        Args:
+            account: the client account (or its id).
+            budget_id: the campaign budget id (``campaigns.budget_id``).
+            amount_micros: the new amount in micros (a multiple of 10,000 for cents).
+            validate_only: ask Google to check the change without making it.
+
+        Returns:
+            What the platform answered.
+
+        Raises:
+            BadRequestError: the platform refused the change (e.g. not a multiple of the
+                currency's minimum unit).
+
+        """
+        return self.set_campaign_budgets(
+            account, [(budget_id, amount_micros)], validate_only=validate_only
+        )
+
+    def set_campaign_budgets(
+        self,
+        account: AccountInfo | str,
+        changes: Sequence[tuple[str, int]],
+        *,
+        partial_failure: bool = False,
+        validate_only: bool = False,
+    ) -> MutateResult:
+        """Set several campaign budgets in one mutate.
+
+        Args:
+            account: the client account (or its id).
+            changes: ``(budget_id, amount_micros)`` pairs.
+            partial_failure: apply the valid operations and report the others.
+            validate_only: check without changing anything.
+
+        Returns:
+            What the platform answered (failed operations in ``errors`` with their index).
+
+        """
+        cid = self._cid(account)
+        operations = [
+            {
+                "updateMask": "amountMicros",
+                "update": {
+                    "resourceName": f"customers/{cid}/campaignBudgets/{budget_id}",
+                    "amountMicros": str(int(amount)),
+                },
+            }
+            for budget_id, amount in changes
+        ]
+        return self._mutate(cid, "campaignBudgets", operations, partial_failure, validate_only)
+
+    def set_status(
+        self,
+        account: AccountInfo | str,
+        entity: Literal["ad_group", "ad"],
+        entity_id: str,
+        status: Literal["ENABLED", "PAUSED"],
+        *,
+        ad_group_id: str | None = None,
+        validate_only: bool = False,
+    ) -> MutateResult:
+        """Enable or pause an ad group (``adGroups:mutate``) or an ad (``adGroupAds:mutate``).
+
+        Args:
+            account: the client account (or its id).
+            entity: ``ad_group`` or ``ad``.
+            entity_id: the ad group id or ad id.
+            status: ``ENABLED`` or ``PAUSED``.
+            ad_group_id: the ad's ad group (required for ads: an ad group ad is named
+                ``{ad_group_id}~{ad_id}``).
+            validate_only: check without changing anything.
+
+        Returns:
+            What the platform answered.
+
+        """
+        return self.set_statuses(
+            account, entity, [(entity_id, status, ad_group_id)], validate_only=validate_only
+        )
+
+    def set_statuses(
+        self,
+        account: AccountInfo | str,
+        entity: Literal["ad_group", "ad"],
+        changes: Sequence[tuple[str, str, str | None]],
+        *,
+        partial_failure: bool = False,
+        validate_only: bool = False,
+    ) -> MutateResult:
+        """Change several statuses of one entity type in one mutate.
+
+        Args:
+            account: the client account (or its id).
+            entity: ``ad_group`` or ``ad``.
+            changes: ``(entity_id, status, ad_group_id or None)`` triples.
+            partial_failure: apply the valid operations and report the others.
+            validate_only: check without changing anything.
+
+        Returns:
+            What the platform answered.
+
+        Raises:
+            ConfigurationError: an ad without its ad group id, or an unknown entity type.
+
+        """
+        cid = self._cid(account)
+        operations = []
+        for entity_id, status, ad_group_id in changes:
+            if entity == "ad_group":
+                name = f"customers/{cid}/adGroups/{entity_id}"
+            elif entity == "ad":
+                if not ad_group_id:
+                    raise ConfigurationError("an ad's status change needs its ad_group_id")
+                name = f"customers/{cid}/adGroupAds/{ad_group_id}~{entity_id}"
+            else:
+                raise ConfigurationError(f"unknown entity type {entity!r} (ad_group, ad)")
+            operations.append(
+                {"updateMask": "status", "update": {"resourceName": name, "status": status}}
+            )
+        service = "adGroups" if entity == "ad_group" else "adGroupAds"
+        return self._mutate(cid, service, operations, partial_failure, validate_only)
+
+    # ------------------------------------------------------------------ internals
+
+    def _path(self, *parts: str) -> str:
+        return "/" + "/".join((self.settings.api_version, *parts))
+
+    def _cid(self, account: AccountInfo | str) -> str:
+        return self.normalize_account_id(account.id if isinstance(account, AccountInfo) else account)
+
+    def _search(
+        self, customer_id: str, query: str, *, account: str | None
+    ) -> Iterator[tuple[int, list[Any]]]:
+        """Yield ``(page number, results)`` of a paged ``:search`` (an empty page has none)."""
+        request = PageRequest(
+            "POST", self._path("customers", f"{customer_id}/googleAds:search"), {}, {"query": query}
+        )
+        paginator = _BodyPageTokenPaginator()
+        number = 0
+        while True:
+            answer = self.request(request.method, request.url, account=account, data=request.data)
+            payload = answer.payload
+            results = payload.get("results", []) if isinstance(payload, dict) else None
+            if not isinstance(results, list):
+                raise MalformedResponseError(
+                    "search answer has no results list",
+                    platform=self.platform, account=account,
+                    endpoint=self.endpoint_label(request.url), status=answer.status,
+                )
+            number += 1
+            paginator.update_state(payload, answer.response)
+            yield number, results
+            if not paginator.has_next:
+                return
+            paginator.update_request(request)
+
+    def _search_stream(self, customer_id: str, query: str) -> Iterator[tuple[int, list[Any]]]:
+        """Yield ``(chunk number, results)`` of one ``:searchStream`` answer."""
+        url = self._path("customers", f"{customer_id}/googleAds:searchStream")
+        answer = self.request("POST", url, account=customer_id, data={"query": query})
+        chunks = answer.payload
+        if not isinstance(chunks, list) or not all(isinstance(c, dict) for c in chunks):
+            raise MalformedResponseError(
+                "searchStream answer is not a JSON array of chunks",
+                platform=self.platform, account=customer_id,
+                endpoint=self.endpoint_label(url), status=answer.status,
+            )
+        for number, chunk in enumerate(chunks, start=1):
+            results = chunk.get("results", [])
+            if not isinstance(results, list):
+                raise MalformedResponseError(
+                    f"searchStream chunk {number} has no results list",
+                    platform=self.platform, account=customer_id,
+                    endpoint=self.endpoint_label(url), status=answer.status,
+                )
+            yield number, results
+
+    def _mutate(
+        self,
+        cid: str,
+        service: str,
+        operations: list[dict[str, Any]],
+        partial_failure: bool,
+        validate_only: bool,
+    ) -> MutateResult:
+        if not operations:
+            raise ConfigurationError("a mutate needs at least one operation")
+        body = {
+            "operations": operations,
+            "partialFailure": partial_failure,
+            "validateOnly": validate_only,
+        }
+        answer = self.request(
+            "POST", self._path("customers", f"{cid}/{service}:mutate"), account=cid, data=body,
+            idempotent=False,
+        )
+        payload = answer.payload if isinstance(answer.payload, dict) else {}
+        results = payload.get("results") or []
+        names: list[str | None] = [None] * len(operations)
+        for i, result in enumerate(results[: len(operations)]):
+            if isinstance(result, dict) and result.get("resourceName"):
+                names[i] = str(result["resourceName"])
+        return MutateResult(
+            resource_names=tuple(names),
+            errors=tuple(_partial_errors(payload.get("partialFailureError"))),
+            validate_only=validate_only,
+        )
+
+    def _clamp_window(self, account: AccountInfo, window: DateWindow | None) -> DateWindow | None:
+        now = self._clock()
+        if window is None:
+            return extract_window(
+                timezone_name=account.timezone,
+                now=now,
+                lookback_days=self.settings.lookback_days,
+                initial_days=self.settings.initial_days,
+            )
+        yesterday = yesterday_in(account.timezone, now)
+        if window.start > yesterday:
+            return None
+        return DateWindow(window.start, min(window.end, yesterday))
+
+
+def _partial_errors(error: Any) -> list[MutateError]:
+    if not isinstance(error, dict):
+        return []
+    out: list[MutateError] = []
+    for detail in error.get("details") or []:
+        for entry in (detail.get("errors") or []) if isinstance(detail, dict) else []:
+            if not isinstance(entry, dict):
+                continue
+            codes = entry.get("errorCode") or {}
+            category, code = next(iter(codes.items())) if isinstance(codes, dict) and codes else ("", "")
+            index = None
+            for element in (entry.get("location") or {}).get("fieldPathElements") or []:
+                if element.get("fieldName") == "operations" and isinstance(element.get("index"), int):
+                    index = element["index"]
+            out.append(MutateError(index, str(category), str(code), str(entry.get("message", ""))))
+    return out
+
+
+# ---------------------------------------------------------------------- row builders
+
+
+def _account_rows(account: AccountInfo) -> Callable[[Any], BaseModel]:
+    def build(raw: Any) -> AccountRow:
+        c = AdsRow.model_validate(raw).need("customer")
+        return AccountRow(
+            account_id=required(c.id, "customer.id"), name=c.descriptive_name,
+            currency=required(c.currency_code, "customer.currencyCode"),
+            timezone_name=required(c.time_zone, "customer.timeZone"),
+            status=c.status, is_manager=c.manager,
+        )
+
+    return build
+
+
+def _campaign_rows(account: AccountInfo) -> Callable[[Any], BaseModel]:
+    def build(raw: Any) -> CampaignRow:
+        row = AdsRow.model_validate(raw)
+        c = row.need("campaign")
+        budget = row.campaign_budget
+        return CampaignRow(
+            account_id=account.id, campaign_id=c.id, name=c.name,
+            status=required(c.status, "campaign.status"),
+            channel_type=c.advertising_channel_type, start_date=c.start_date,
+            budget_id=budget.id if budget else None,
+            daily_budget_micros=budget.amount_micros if budget else None,
+        )
+
+    return build
+
+
+def _ad_group_rows(account: AccountInfo) -> Callable[[Any], BaseModel]:
+    def build(raw: Any) -> AdGroupRow:
+        row = AdsRow.model_validate(raw)
+        g = row.need("ad_group")
+        return AdGroupRow(
+            account_id=account.id, campaign_id=row.need("campaign").id, ad_group_id=g.id,
+            name=g.name, status=g.status, type=g.type,
+        )
+
+    return build
+
+
+def _ad_rows(account: AccountInfo) -> Callable[[Any], BaseModel]:
+    def build(raw: Any) -> AdRow:
+        row = AdsRow.model_validate(raw)
+        a = row.need("ad_group_ad")
+        return AdRow(
+            account_id=account.id, campaign_id=row.need("campaign").id,
+            ad_group_id=row.need("ad_group").id, ad_id=a.ad.id, name=a.ad.name,
+            type=a.ad.type, status=a.status,
+        )
+
+    return build
+
+
+_ENTITY_ROWS: dict[str, Callable[[AccountInfo], Callable[[Any], BaseModel]]] = {
+    "accounts": _account_rows,
+    "campaigns": _campaign_rows,
+    "ad_groups": _ad_group_rows,
+    "ads": _ad_rows,
+}
+
+
+def _performance_row(account: AccountInfo) -> Callable[[Any], BaseModel]:
+    def build(raw: Any) -> AdPerformanceDailyRow:
+        row = AdsRow.model_validate(raw)
+        metrics = row.metrics
+        if metrics is None:
+            raise ValueError("row has no 'metrics' object")
+        currency = (row.customer.currency_code if row.customer else None) or account.currency
+        return AdPerformanceDailyRow(
+            account_id=account.id,
+            campaign_id=row.need("campaign").id,
+            ad_group_id=row.need("ad_group").id,
+            ad_id=row.need("ad_group_ad").ad.id,
+            date=row.need("segments").date,
+            currency=currency,
+            spend=Decimal(metrics.cost_micros) / Decimal(C.MICROS),
+            impressions=metrics.impressions,
+            clicks=metrics.clicks,
+            conversions=metrics.conversions,
+            conversion_value=metrics.conversions_value,
+        )
+
+    return build
+
+

@@ -1,0 +1,106 @@
+"""Settings of the Google Ads connector (pydantic; built by ``deployments``, never from env here)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
+from connectors.google_ads import settings as C
+from connectors.retry import RetryPolicy
+
+__all__ = ["GoogleAdsSettings", "normalize_customer_id"]
+
+
+def normalize_customer_id(value: str) -> str:
+    """Return a customer id without dashes or spaces (``555-000-1001`` -> ``5550001001``).
+
+    Raises:
+        ValueError: not 10 digits once cleaned.
+
+    """
+    cleaned = value.replace("-", "").replace(" ", "").strip()
+    if not (cleaned.isdigit() and len(cleaned) == 10):
+        raise ValueError(f"a Google Ads customer id has 10 digits, got {value!r}")
+    return cleaned
+
+
+class GoogleAdsSettings(BaseModel):
+    """Everything the Google Ads connector needs; secrets are ``SecretStr``.
+
+    Attributes:
+        base_url: API host (emulator: any loopback URL).
+        api_version: pinned major version, e.g. ``v26``.
+        developer_token: the developer token (``developer-token`` header on every call).
+        client_id: OAuth client id.
+        client_secret: OAuth client secret.
+        refresh_token: OAuth refresh token of a user with access to the accounts.
+        token_url: OAuth token endpoint.
+        access_token: a current access token, if one is at hand (else refreshed first).
+        access_token_expires_at: its expiry, if known.
+        token_refresh_skew_seconds: refresh this long before a known expiry.
+        login_customer_id: the manager account the calls go through (``login-customer-id``);
+            ``list_accounts`` then lists its client accounts.
+        customer_ids: read only these client accounts (dashes allowed); None = all.
+        lookback_days: days re-read before the cursor (the conversion window, max 90).
+        initial_days: length of a first report load without a cursor.
+        requests_per_second: client-side rate per account.
+        burst: requests allowed back to back.
+        timeout_seconds: read/write timeout of one HTTP call.
+        connect_timeout_seconds: connect timeout.
+        retry: backoff policy of one request.
+        breaker_failure_threshold: exhausted requests in a row that open the breaker.
+        breaker_reset_timeout: seconds the breaker stays open.
+        use_search_stream: read the report with ``:searchStream`` (one call) instead of
+            paging ``:search``.
+
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    base_url: str = C.BASE_URL
+    api_version: str = Field(default=C.API_VERSION, pattern=r"^v\d+$")
+    developer_token: SecretStr
+    client_id: str = Field(min_length=1)
+    client_secret: SecretStr
+    refresh_token: SecretStr
+    token_url: str = C.TOKEN_URL
+    access_token: SecretStr | None = None
+    access_token_expires_at: datetime | None = None
+    token_refresh_skew_seconds: float = Field(default=300.0, ge=0)
+    login_customer_id: str | None = None
+    customer_ids: tuple[str, ...] | None = None
+    lookback_days: int = Field(default=C.DEFAULT_LOOKBACK_DAYS, ge=0, le=C.MAX_LOOKBACK_DAYS)
+    initial_days: int = Field(default=C.DEFAULT_LOOKBACK_DAYS, ge=1)
+    requests_per_second: float = Field(default=C.DEFAULT_REQUESTS_PER_SECOND, gt=0)
+    burst: int = Field(default=1, ge=1)
+    timeout_seconds: float = Field(default=60.0, gt=0)
+    connect_timeout_seconds: float = Field(default=10.0, gt=0)
+    retry: RetryPolicy = RetryPolicy()
+    breaker_failure_threshold: int = Field(default=5, ge=1)
+    breaker_reset_timeout: float = Field(default=60.0, ge=0)
+    use_search_stream: bool = True
+
+    @field_validator("login_customer_id")
+    @classmethod
+    def _login(cls, value: str | None) -> str | None:
+        return normalize_customer_id(value) if value is not None else None
+
+    @field_validator("customer_ids")
+    @classmethod
+    def _customers(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        return tuple(normalize_customer_id(v) for v in value) if value is not None else None
+
+    @field_validator("access_token_expires_at")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.utcoffset() is None:
+            raise ValueError("access_token_expires_at must be timezone-aware")
+        return value
+
+    @field_validator("base_url", "token_url")
+    @classmethod
+    def _url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("URLs must start with http:// or https://")
+        return value.rstrip("/")
