@@ -2,12 +2,14 @@
 
 Sample error body (HTTP 429, a throttle)::
 
-    {"error": {"code": 429, "status": "RESOURCE_EXHAUSTED", "message": "...",
-               "details": [{"@type": "type.googleapis.com/google.ads.googleads.v26.errors.GoogleAdsFailure",
-                            "errors": [{"errorCode": {"quotaError": "RESOURCE_TEMPORARILY_EXHAUSTED"},
-                                        "message": "...",
-                                        "details": {"quotaErrorDetails": {"retryDelay": "30s"}}}],
-                            "requestId": "..."}]}}
+    {"error": {
+        "code": 429, "status": "RESOURCE_EXHAUSTED", "message": "...",
+        "details": [{
+            "@type": "type.googleapis.com/google.ads.googleads.v26.errors.GoogleAdsFailure",
+            "errors": [{"errorCode": {"quotaError": "RESOURCE_TEMPORARILY_EXHAUSTED"},
+                        "message": "...",
+                        "details": {"quotaErrorDetails": {"retryDelay": "30s"}}}],
+            "requestId": "..."}]}}
 """
 
 from __future__ import annotations
@@ -174,8 +176,7 @@ def parse_google_error(response: httpx.Response) -> GoogleError:
 
 
 class GoogleAdsConnector(BaseConnector):
-    """Reads Google Ads client accounts, entities and daily ad metrics through GAQL; writes
-    campaign budgets and ad group / ad statuses.
+    """Reads Google Ads accounts, entities and daily ad metrics (GAQL); writes budgets, statuses.
 
     Args:
         settings: connector settings (credentials, version, limits...).
@@ -428,7 +429,8 @@ class GoogleAdsConnector(BaseConnector):
         if not spec.is_report:
             rows = RecordCollector(spec, account.id)
             to_row = _ENTITY_ROWS[stream](account)
-            for page, results in self._search(account.id, ENTITY_QUERIES[stream], account=account.id):
+            query = ENTITY_QUERIES[stream]
+            for page, results in self._search(account.id, query, account=account.id):
                 for index, raw in enumerate(results):
                     rows.add(rows.location(page, index), raw, to_row)
             return rows.result
@@ -589,7 +591,8 @@ class GoogleAdsConnector(BaseConnector):
         return "/" + "/".join((self.settings.api_version, *parts))
 
     def _cid(self, account: AccountInfo | str) -> str:
-        return self.normalize_account_id(account.id if isinstance(account, AccountInfo) else account)
+        raw = account.id if isinstance(account, AccountInfo) else account
+        return self.normalize_account_id(raw)
 
     def _search(
         self, customer_id: str, query: str, *, account: str | None
@@ -693,11 +696,14 @@ def _partial_errors(error: Any) -> list[MutateError]:
             if not isinstance(entry, dict):
                 continue
             codes = entry.get("errorCode") or {}
-            category, code = next(iter(codes.items())) if isinstance(codes, dict) and codes else ("", "")
+            category, code = ("", "")
+            if isinstance(codes, dict) and codes:
+                category, code = next(iter(codes.items()))
             index = None
             for element in (entry.get("location") or {}).get("fieldPathElements") or []:
-                if element.get("fieldName") == "operations" and isinstance(element.get("index"), int):
-                    index = element["index"]
+                position = element.get("index")
+                if element.get("fieldName") == "operations" and isinstance(position, int):
+                    index = position
             out.append(MutateError(index, str(category), str(code), str(entry.get("message", ""))))
     return out
 

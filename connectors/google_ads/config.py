@@ -1,4 +1,4 @@
-"""Settings of the Google Ads connector (pydantic; built by ``deployments``, never from env here)."""
+"""Settings of the Google Ads connector (pydantic; built by ``deployments``, not from env)."""
 
 from __future__ import annotations
 

@@ -66,12 +66,12 @@ class TokenStore:
             return list(self._issued)
 
     def who(self, token: str) -> str:
-        """A log-safe identity for a token."""
+        """Return a log-safe identity for a token."""
         kind = "sandbox" if token == self.sandbox_access_token else "issued"
         return f"oauth:{self.client_id.split('-')[0]}/{kind}:{fingerprint(token)}"
 
     def status(self, token: str, now: datetime) -> str:
-        """``valid``, ``expired`` or ``invalid``."""
+        """Return ``valid``, ``expired`` or ``invalid``."""
         if self.sandbox_access_token is not None and token == self.sandbox_access_token:
             return "valid"
         with self._lock:
@@ -89,7 +89,8 @@ class TokenStore:
         """
         if form.get("grant_type") != "refresh_token":
             raise TokenError(400, "unsupported_grant_type", "Invalid grant_type.")
-        if form.get("client_id") != self.client_id or form.get("client_secret") != self.client_secret:
+        client = (form.get("client_id"), form.get("client_secret"))
+        if client != (self.client_id, self.client_secret):
             raise TokenError(401, "invalid_client", "The OAuth client was not found.")
         if form.get("refresh_token") != self.refresh_token:
             raise TokenError(400, "invalid_grant", "Bad Request")

@@ -202,7 +202,7 @@ class GoogleAdsEmulator(Emulator):
     def _check_version(self, path: str) -> tuple[str, str]:
         found = _VERSION.match(path)
         if found is None:
-            raise errors.frontend("NOT_FOUND", f"The requested URL {path} was not found on this server.")
+            raise _not_served(path)
         version = found["version"]
         if version not in self.versions:
             oldest = min(int(v[1:]) for v in self.versions)
@@ -212,7 +212,7 @@ class GoogleAdsEmulator(Emulator):
                     f"GRPC target method can't be resolved: Google Ads API {version} is sunset; "
                     f"use {self.versions[-1]}.",
                 )
-            raise errors.frontend("NOT_FOUND", f"The requested URL {path} was not found on this server.")
+            raise _not_served(path)
         return version, found["rest"]
 
     def _authenticate(self, request: httpx.Request) -> str:
@@ -269,9 +269,9 @@ class GoogleAdsEmulator(Emulator):
         try:
             token, expires_in = self.tokens.grant(form, self.market.now())
         except TokenError as err:
-            body = {"error": err.code, "error_description": err.description}
-            return Reply(httpx.Response(err.status, headers=headers, json=body))
-        body = {
+            refused = {"error": err.code, "error_description": err.description}
+            return Reply(httpx.Response(err.status, headers=headers, json=refused))
+        body: dict[str, Any] = {
             "access_token": token, "expires_in": expires_in, "token_type": "Bearer",
             "scope": "https://www.googleapis.com/auth/adwords",
         }
@@ -346,7 +346,9 @@ class GoogleAdsEmulator(Emulator):
         if not isinstance(operations, list) or not operations:
             raise errors.request_error("OPERATIONS_REQUIRED", "At least one operation is required.")
         if len(operations) > 10_000:
-            raise errors.request_error("TOO_MANY_MUTATE_OPERATIONS", "Too many operations (10,000).")
+            raise errors.request_error(
+                "TOO_MANY_MUTATE_OPERATIONS", "Too many operations (10,000)."
+            )
         partial = call.body.get("partialFailure") is True
         validate_only = call.body.get("validateOnly") is True
         assert call.customer is not None
@@ -470,6 +472,10 @@ class GoogleAdsEmulator(Emulator):
             "ad_group_ad", r"customers/{cid}/adGroupAds/(?P<group>\d+)~(?P<id>\d+)", call.who
         )
         return self._mutate(call, "ad group ads", "status", check)
+
+
+def _not_served(path: str) -> AdsError:
+    return errors.frontend("NOT_FOUND", f"The requested URL {path} was not found on this server.")
 
 
 def _not_found(name: str) -> AdsErrorEntry:

@@ -2,11 +2,13 @@
 
 Handlers raise :class:`AdsError`; the emulator renders Google's REST error body::
 
-    {"error": {"code": 400, "message": "...", "status": "INVALID_ARGUMENT",
-               "details": [{"@type": "type.googleapis.com/google.ads.googleads.v26.errors.GoogleAdsFailure",
-                            "errors": [{"errorCode": {"queryError": "UNRECOGNIZED_FIELD"},
-                                        "message": "...", "location": {...}, "details": {...}}],
-                            "requestId": "..."}]}}
+    {"error": {
+        "code": 400, "message": "...", "status": "INVALID_ARGUMENT",
+        "details": [{
+            "@type": "type.googleapis.com/google.ads.googleads.v26.errors.GoogleAdsFailure",
+            "errors": [{"errorCode": {"queryError": "UNRECOGNIZED_FIELD"},
+                        "message": "...", "location": {...}, "details": {...}}],
+            "requestId": "..."}]}}
 
 Errors raised before the Ads layer (unknown URL, front-end throttling) have no
 ``GoogleAdsFailure`` detail, like Google's front end.
@@ -50,7 +52,8 @@ class AdsErrorEntry(Exception):
         """Render the entry."""
         out: dict[str, Any] = {"errorCode": {self.category: self.code}, "message": self.message}
         if self.index is not None:
-            out["location"] = {"fieldPathElements": [{"fieldName": "operations", "index": self.index}]}
+            element = {"fieldName": "operations", "index": self.index}
+            out["location"] = {"fieldPathElements": [element]}
         if self.details is not None:
             out["details"] = self.details
         return out
@@ -85,7 +88,7 @@ class AdsError(Exception):
 
 
 def failure(entries: list[AdsErrorEntry], version: str, request_id: str) -> dict[str, Any]:
-    """A ``GoogleAdsFailure`` detail holding ``entries``."""
+    """Return a ``GoogleAdsFailure`` detail holding ``entries``."""
     return {
         "@type": f"type.googleapis.com/google.ads.googleads.{version}.errors.GoogleAdsFailure",
         "errors": [e.body() for e in entries],
@@ -94,7 +97,7 @@ def failure(entries: list[AdsErrorEntry], version: str, request_id: str) -> dict
 
 
 def ads_error(status: str, category: str, code: str, message: str) -> AdsError:
-    """An error with one ``GoogleAdsFailure`` entry."""
+    """Return an error with one ``GoogleAdsFailure`` entry."""
     return AdsError(
         status, "Request contains an invalid argument." if status == "INVALID_ARGUMENT"
         else message, [AdsErrorEntry(category, code, message)],
@@ -102,12 +105,12 @@ def ads_error(status: str, category: str, code: str, message: str) -> AdsError:
 
 
 def query_error(code: str, message: str) -> AdsError:
-    """A GAQL ``queryError`` (400 INVALID_ARGUMENT)."""
+    """Return a GAQL ``queryError`` (400 INVALID_ARGUMENT)."""
     return ads_error("INVALID_ARGUMENT", "queryError", code, message)
 
 
 def request_error(code: str, message: str) -> AdsError:
-    """A ``requestError`` (400 INVALID_ARGUMENT)."""
+    """Return a ``requestError`` (400 INVALID_ARGUMENT)."""
     return ads_error("INVALID_ARGUMENT", "requestError", code, message)
 
 
@@ -175,5 +178,5 @@ def quota_exhausted(retry_seconds: float | None, code: str) -> AdsError:
 
 
 def frontend(status: str, message: str) -> AdsError:
-    """An error of Google's front end: no ``GoogleAdsFailure`` detail."""
+    """Return an error of Google's front end: no ``GoogleAdsFailure`` detail."""
     return AdsError(status, message)

@@ -79,10 +79,11 @@ def tokenize(text: str) -> list[_Tok]:
     while pos < len(text):
         found = _TOKEN.match(text, pos)
         if found is None or found.end() == pos:
-            raise query_error("BAD_SYMBOL", f"Error in query: unexpected input {text[pos:pos + 10]!r}.")
+            shown = text[pos : pos + 10]
+            raise query_error("BAD_SYMBOL", f"Error in query: unexpected input {shown!r}.")
         kind = found.lastgroup or ""
         if kind == "open_string":
-            raise query_error("STRING_NOT_TERMINATED", "Error in query: a string is not terminated.")
+            raise query_error("STRING_NOT_TERMINATED", "Error in query: unterminated string.")
         tokens.append(_Tok(kind, found.group(kind)))
         pos = found.end()
     return tokens

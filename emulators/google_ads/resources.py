@@ -75,17 +75,17 @@ _AD_TYPES = {"Video": "VIDEO_RESPONSIVE_AD", "Carousel": "RESPONSIVE_DISPLAY_AD"
 
 
 def owner(field: str) -> str:
-    """The resource a field belongs to (``ad_group_ad.ad.id`` -> ``ad_group_ad``)."""
+    """Return the resource a field belongs to (``ad_group_ad.ad.id`` -> ``ad_group_ad``)."""
     return field.split(".", 1)[0]
 
 
 def budget_id(campaign_id: str) -> str:
-    """The campaign budget id of a campaign."""
+    """Return the campaign budget id of a campaign."""
     return "7" + campaign_id[1:]
 
 
 def campaign_of_budget(budget: str) -> str:
-    """The campaign id of a campaign budget id."""
+    """Return the campaign id of a campaign budget id."""
     return "8" + budget[1:]
 
 
@@ -131,7 +131,9 @@ def validate(query: Query, *, manager: bool) -> tuple[date, date] | None:
     for clause, fields in clauses:
         for name in fields:
             if name not in FIELD_KINDS:
-                raise query_error("UNRECOGNIZED_FIELD", f"Error in query: unrecognized field {name!r}.")
+                raise query_error(
+                    "UNRECOGNIZED_FIELD", f"Error in query: unrecognized field {name!r}."
+                )
             res = owner(name)
             if res in ("metrics", "segments"):
                 if query.resource not in METRIC_RESOURCES:
@@ -148,7 +150,7 @@ def validate(query: Query, *, manager: bool) -> tuple[date, date] | None:
                     f"Error in query: {name} is not selectable with resource {query.resource}.",
                 )
     if len(set(query.fields)) != len(query.fields):
-        raise query_error("DUPLICATE_FIELDS_IN_SELECT", "Error in query: a field is selected twice.")
+        raise query_error("DUPLICATE_FIELDS_IN_SELECT", "Error in query: a field appears twice.")
     for cond in query.where:
         _check_condition(cond)
     if not metrics:
@@ -167,7 +169,7 @@ def _check_condition(cond: Condition) -> None:
     for value in cond.values:
         if kind == "date":
             if not isinstance(value, str):
-                raise query_error("INVALID_DATE_FORMAT", f"Error in query: {value!r} is not a date.")
+                raise query_error("INVALID_DATE_FORMAT", f"Error in query: {value!r}: not a date.")
             try:
                 date.fromisoformat(value)
             except ValueError:
@@ -226,7 +228,7 @@ def _min(a: date | None, b: date) -> date:
 
 
 def manager_row() -> Row:
-    """The manager account's ``customer`` fields."""
+    """Return the manager account's ``customer`` fields."""
     return {
         "customer.id": int(MANAGER_ID), "customer.descriptive_name": MANAGER_NAME,
         "customer.currency_code": "USD", "customer.time_zone": "America/New_York",
@@ -236,7 +238,7 @@ def manager_row() -> Row:
 
 
 def customer_row(acc: Account) -> Row:
-    """A client account's ``customer`` fields."""
+    """Return a client account's ``customer`` fields."""
     return {
         "customer.id": int(acc.id), "customer.descriptive_name": acc.name,
         "customer.currency_code": acc.currency, "customer.time_zone": acc.timezone,
@@ -270,7 +272,7 @@ def client_rows(market: Market, customer_id: str) -> list[Row]:
 
 
 def budget_micros(market: Market, campaign: Campaign) -> int:
-    """The campaign budget amount in micros (sum of the ad groups' when they hold it)."""
+    """Return the campaign budget amount in micros (sum of the ad groups' when they hold it)."""
     own = market.budget(PLATFORM, campaign.id)
     if own is not None:
         return own * MICROS_PER_MINOR
@@ -279,7 +281,7 @@ def budget_micros(market: Market, campaign: Campaign) -> int:
 
 
 def campaign_budget_row(market: Market, campaign: Campaign) -> Row:
-    """A campaign's ``campaign_budget`` fields."""
+    """Return a campaign's ``campaign_budget`` fields."""
     bid = budget_id(campaign.id)
     return {
         "campaign_budget.id": int(bid), "campaign_budget.name": f"Budget {campaign.name}",
@@ -291,7 +293,7 @@ def campaign_budget_row(market: Market, campaign: Campaign) -> Row:
 
 
 def campaign_row(market: Market, campaign: Campaign) -> Row:
-    """A campaign's ``campaign`` fields."""
+    """Return a campaign's ``campaign`` fields."""
     cid = campaign.account_id
     return {
         "campaign.id": int(campaign.id), "campaign.name": campaign.name,
@@ -304,7 +306,7 @@ def campaign_row(market: Market, campaign: Campaign) -> Row:
 
 
 def ad_group_row(market: Market, group: AdGroup) -> Row:
-    """An ad group's ``ad_group`` fields."""
+    """Return an ad group's ``ad_group`` fields."""
     cid = group.account_id
     return {
         "ad_group.id": int(group.id), "ad_group.name": group.name,
@@ -316,7 +318,7 @@ def ad_group_row(market: Market, group: AdGroup) -> Row:
 
 
 def ad_row(market: Market, ad: Ad) -> Row:
-    """An ad's ``ad_group_ad`` fields."""
+    """Return an ad's ``ad_group_ad`` fields."""
     cid = ad.account_id
     fmt = ad.name.rsplit(" ", 1)[0]
     return {
@@ -479,5 +481,5 @@ def render(row: Row, fields: tuple[str, ...]) -> dict[str, Any]:
 
 
 def field_mask(fields: tuple[str, ...]) -> str:
-    """The response ``fieldMask``: the selected fields in lowerCamelCase."""
+    """Return the response ``fieldMask``: the selected fields in lowerCamelCase."""
     return ",".join(camel_path(f) for f in fields)
