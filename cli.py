@@ -21,14 +21,11 @@ sandbox_app = typer.Typer(
 )
 app.add_typer(sandbox_app, name="sandbox")
 
-KNOWN_PLATFORMS = ("meta_ads",)
-
-
-def _check_platforms(platforms: list[str]) -> list[str]:
-    unknown = [p for p in platforms if p not in KNOWN_PLATFORMS]
+def _check_platforms(platforms: list[str], known: tuple[str, ...] | list[str]) -> list[str]:
+    unknown = [p for p in platforms if p not in known]
     if unknown:
         raise typer.BadParameter(
-            f"unknown platform(s) {', '.join(unknown)}; known: {', '.join(KNOWN_PLATFORMS)}"
+            f"unknown platform(s) {', '.join(unknown)}; known: {', '.join(known)}"
         )
     return platforms
 
@@ -49,7 +46,9 @@ def demo(
     """Run the extract flow against the sandbox end to end and print what it did."""
     import os
 
-    platforms = _check_platforms(platform or list(KNOWN_PLATFORMS))
+    from flows.parameters import PLATFORMS
+
+    platforms = _check_platforms(platform or list(PLATFORMS), PLATFORMS)
     if warehouse is not None:
         os.environ["CAMPAIGN_OPS_WAREHOUSE"] = str(warehouse)
     # The demo is the sandbox, whatever the shell says: it never touches live accounts.
@@ -88,7 +87,9 @@ def _fail(message: str) -> NoReturn:
 
 @sandbox_app.command("serve")
 def sandbox_serve(
-    platform: Annotated[str, typer.Option(help="Emulator to serve, e.g. meta_ads.")] = "meta_ads",
+    platform: Annotated[
+        str, typer.Option(help="Emulator to serve: meta_ads, linkedin_ads, ...")
+    ] = "meta_ads",
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1.", min=1, max=65535)] = 8701,
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     seed: Annotated[int, typer.Option(help="Seed of the simulated market.")] = 7,
@@ -97,7 +98,9 @@ def sandbox_serve(
     ] = 0.0,
 ) -> None:
     """Serve one platform emulator on loopback until Ctrl-C."""
-    _check_platforms([platform])
+    from emulators.registry import EMULATORS
+
+    _check_platforms([platform], sorted(EMULATORS))
     if not 0.0 <= fault_rate <= 1.0:
         raise typer.BadParameter("--fault-rate must be between 0 and 1")
     from emulators.serve import serve_forever

@@ -7,6 +7,7 @@ from typing import Any
 
 from emulators._base import Emulator
 from emulators.faults import FaultConfig
+from emulators.linkedin_ads import linkedin_ads
 from emulators.market import Market
 from emulators.meta_ads import MetaAdsEmulator
 from emulators.quota import QuotaConfig
@@ -22,4 +23,7 @@ def meta_ads(
     return MetaAdsEmulator(market, faults, quota, **options)
 
 
-EMULATORS: dict[str, Callable[..., Emulator]] = {"meta_ads": meta_ads}
+EMULATORS: dict[str, Callable[..., Emulator]] = {
+    "meta_ads": meta_ads,
+    "linkedin_ads": linkedin_ads,
+}

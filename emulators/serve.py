@@ -160,7 +160,10 @@ def build(
         raise KeyError(f"no emulator for {platform!r}; known: {sorted(EMULATORS)}")
     if isinstance(faults, str):
         faults = FaultConfig.parse(faults)
-    market = Market(seed=seed, today=today, accounts_per_platform=accounts)
+    # The same seeded company on every platform, so loopback sandboxes agree with each other.
+    market = Market(
+        seed=seed, today=today, accounts_per_platform=accounts, platforms=tuple(EMULATORS)
+    )
     return EMULATORS[platform](market=market, faults=faults, quota=quota)
 
 

@@ -21,6 +21,7 @@ from emulators.quota import QuotaConfig
 from emulators.registry import EMULATORS
 from tests.connectors.contract import ConnectorContract, ContractTarget
 from tests.connectors.fakes import FakeClock
+from tests.connectors.linkedin_ads.contract_target import linkedin_target
 
 TODAY = date(2026, 11, 20)
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -76,6 +77,7 @@ CONTRACT_TARGETS: dict[str, ContractTarget] = {
         secrets=(META_TOKEN, META_APP_SECRET),
         extra_secrets=meta_issued_tokens,
     ),
+    "linkedin_ads": linkedin_target(),
 }
 
 

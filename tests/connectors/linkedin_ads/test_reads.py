@@ -12,7 +12,7 @@ from connectors.streams import DateWindow
 from emulators.faults import FaultConfig
 from emulators.market import Market
 from tests.connectors.fakes import FakeClock
-from tests.connectors.test_contract_linkedin_ads import (
+from tests.connectors.linkedin_ads.contract_target import (
     LI_TOKEN,
     NOW,
     linkedin_connector,

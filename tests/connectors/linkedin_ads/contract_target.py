@@ -1,14 +1,9 @@
-"""Runs the shared connector contract, unchanged, against the LinkedIn Ads emulator.
-
-``linkedin_target()`` is the ContractTarget; once the registries list ``linkedin_ads`` it can
-join ``CONTRACT_TARGETS`` in ``test_contract.py`` (and this module can go).
-"""
+"""The LinkedIn Ads ContractTarget (the shared contract runs it from test_contract.py)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-import pytest
 from pydantic import SecretStr
 
 from connectors.calllog import CallRecorder
@@ -18,7 +13,7 @@ from emulators.faults import FaultConfig
 from emulators.linkedin_ads import TokenStore, linkedin_ads
 from emulators.market import Market
 from emulators.quota import QuotaConfig
-from tests.connectors.contract import ConnectorContract, ContractTarget
+from tests.connectors.contract import ContractTarget
 from tests.connectors.fakes import FakeClock
 
 TODAY = date(2026, 11, 20)
@@ -87,12 +82,3 @@ def linkedin_target() -> ContractTarget:
         secrets=(LI_TOKEN, LI_CLIENT_SECRET, LI_REFRESH_TOKEN),
         extra_secrets=linkedin_issued_tokens,
     )
-
-
-@pytest.fixture
-def target() -> ContractTarget:
-    return linkedin_target()
-
-
-class TestLinkedInAdsContract(ConnectorContract):
-    """The shared contract, for linkedin_ads."""
