@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -18,7 +20,7 @@ def selectable(resource: str) -> list[str]:
     return sorted(f for f in R.FIELD_KINDS if R.owner(f) in allowed)
 
 
-def literal(field: str, draw) -> str:
+def literal(field: str, draw) -> Any:
     kind = R.FIELD_KINDS[field]
     if kind == "date":
         day = draw(st.dates())

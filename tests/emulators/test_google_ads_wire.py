@@ -88,7 +88,8 @@ def test_rows_are_camel_case_with_int64_strings_and_double_numbers(gemu):
 
 
 def test_search_pages_with_page_tokens_bound_to_the_query(gemu):
-    query = "SELECT ad_group_ad.ad.id, ad_group_ad.status FROM ad_group_ad ORDER BY ad_group_ad.ad.id"
+    query = ("SELECT ad_group_ad.ad.id, ad_group_ad.status FROM ad_group_ad "
+             "ORDER BY ad_group_ad.ad.id")
     with client(gemu) as c:
         pages = [search(c, query).json()]
         while "nextPageToken" in pages[-1]:
