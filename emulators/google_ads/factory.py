@@ -21,9 +21,15 @@ def google_ads(
     """Build the Google Ads emulator (options: see ``GoogleAdsEmulator``).
 
     A market without ``google_ads`` accounts (the default ``Market()`` holds Meta only) is
-    replaced by one with the same seed and clock that holds both.
+    replaced by one with the same seed, clock, account count and history that holds both.
     """
     if market is not None and PLATFORM not in market.platforms:
-        market = Market(market.seed, clock=market.clock,
-                        platforms=(*market.platforms, PLATFORM))
+        count = len(market.accounts(market.platforms[0])) if market.platforms else 3
+        market = Market(
+            market.seed,
+            clock=market.clock,
+            accounts_per_platform=count,
+            history_days=(market.clock().date() - market.history_start).days,
+            platforms=(*market.platforms, PLATFORM),
+        )
     return GoogleAdsEmulator(market, faults, quota, **options)

@@ -230,3 +230,14 @@ def test_factory_adds_google_ads_to_a_meta_only_market():
     assert emu.platform == "google_ads"
     assert emu.market.accounts("google_ads")[0].id == CID
     assert emu.market.accounts("meta_ads")
+    assert len(emu.market.accounts("google_ads")) == 3
+
+
+def test_request_log_masks_oauth_secrets(gemu):
+    form = {"grant_type": "refresh_token", "client_id": CLIENT_ID,
+            "client_secret": CLIENT_SECRET, "refresh_token": REFRESH_TOKEN}
+    with client(gemu, {}) as c:
+        c.post("https://oauth2.googleapis.com/token", data=form)
+    logged = gemu.request_log[-1]
+    assert logged.params["refresh_token"] == "***" and logged.params["client_secret"] == "***"
+    assert logged.params["grant_type"] == "refresh_token"
