@@ -333,7 +333,9 @@ class GoogleAdsEmulator(Emulator):
             body["nextPageToken"] = _encode_token(offset + len(chunk), digest)
         if call.fault == fk.REPEATED_CURSOR and token:
             body["nextPageToken"] = token
-        if call.body.get("returnTotalResultsCount") in (True, "true"):
+        settings = call.body.get("searchSettings")
+        wants_total = isinstance(settings, dict) and settings.get("returnTotalResultsCount")
+        if wants_total is True or call.body.get("returnTotalResultsCount") is True:
             body["totalResultsCount"] = str(len(rows))
         body["queryResourceConsumption"] = str(max(1, len(chunk)))
         return body
