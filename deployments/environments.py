@@ -26,9 +26,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from connectors.calllog import CallRecorder
+    from connectors.linkedin_ads import LinkedInAdsSettings
     from connectors.meta_ads import MetaAdsSettings
     from connectors.streams import SourceConnector
     from emulators._base import Emulator
+    from emulators.market import Market
 
 EnvironmentName = Literal["sandbox", "live"]
 ENVIRONMENTS: tuple[EnvironmentName, ...] = ("sandbox", "live")
@@ -134,6 +136,36 @@ def _meta_live_settings(environment: Environment) -> MetaAdsSettings:
     return credentials.to_settings()
 
 
+def _linkedin_connector_cls() -> type:
+    from connectors.linkedin_ads import LinkedInAdsConnector
+
+    return LinkedInAdsConnector
+
+
+def _linkedin_sandbox_settings(base_url: str) -> LinkedInAdsSettings:
+    from pydantic import SecretStr
+
+    from connectors.linkedin_ads import LinkedInAdsSettings
+    from emulators.linkedin_ads import SANDBOX_TOKEN
+
+    return LinkedInAdsSettings(
+        base_url=base_url, oauth_base_url=base_url, access_token=SecretStr(SANDBOX_TOKEN)
+    )
+
+
+def _linkedin_live_settings(environment: Environment) -> LinkedInAdsSettings:
+    from connectors.blocks import LinkedInAdsCredentials
+
+    block_name = environment.credential_blocks.get("linkedin_ads", "linkedin-ads")
+    try:
+        credentials: LinkedInAdsCredentials = LinkedInAdsCredentials.load(block_name)  # type: ignore[assignment]
+    except ValueError as exc:
+        raise EnvironmentConfigError(
+            f"live LinkedIn Ads needs a LinkedInAdsCredentials block named {block_name!r}: {exc}"
+        ) from None
+    return credentials.to_settings()
+
+
 PLATFORMS: dict[str, PlatformWiring] = {
     "meta_ads": PlatformWiring(
         live_base_url="https://graph.facebook.com",
@@ -141,20 +173,32 @@ PLATFORMS: dict[str, PlatformWiring] = {
         sandbox_settings=_meta_sandbox_settings,
         live_settings=_meta_live_settings,
     ),
+    "linkedin_ads": PlatformWiring(
+        live_base_url="https://api.linkedin.com",
+        connector_cls=_linkedin_connector_cls,
+        sandbox_settings=_linkedin_sandbox_settings,
+        live_settings=_linkedin_live_settings,
+    ),
 }
 
 
 _emulators: dict[str, Emulator] = {}
+_market: Market | None = None
 _emulators_lock = threading.Lock()
 
 
 def sandbox_emulator(platform: str) -> Emulator:
     """Return the in-process emulator of `platform`, one per process (state lives as long)."""
+    from emulators.market import Market
     from emulators.registry import EMULATORS
 
+    global _market
     with _emulators_lock:
         if platform not in _emulators:
-            _emulators[platform] = EMULATORS[platform]()
+            # One seeded company on every platform, so cross-channel numbers agree.
+            if _market is None:
+                _market = Market(seed=7, platforms=tuple(EMULATORS))
+            _emulators[platform] = EMULATORS[platform](market=_market)
         return _emulators[platform]
 
 

@@ -7,6 +7,7 @@ seeded market whose clock the test controls; the flow talks to it through httpx.
 from __future__ import annotations
 
 import datetime as dt
+import time
 from pathlib import Path
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -149,13 +150,20 @@ def test_artifacts_are_left_on_the_flow_run(sandbox):
 
     with use_sandbox_emulator("meta_ads", sandbox()):
         summary = extract_ads(platforms=["meta_ads"], accounts=["act_1002"], lookback_days=3)
+    # The progress update is a separate API write: give a loaded server a moment to show it.
+    deadline = time.monotonic() + 20
     with get_client(sync_client=True) as client:
-        artifacts = client.read_artifacts(
-            artifact_filter=ArtifactFilter(
-                flow_run_id=ArtifactFilterFlowRunId(any_=[UUID(summary.run_id)])
+        while True:
+            artifacts = client.read_artifacts(
+                artifact_filter=ArtifactFilter(
+                    flow_run_id=ArtifactFilterFlowRunId(any_=[UUID(summary.run_id)])
+                )
             )
-        )
-    by_key = {a.key: a for a in artifacts}
+            by_key = {a.key: a for a in artifacts}
+            progress = by_key.get("extract-progress")
+            if (progress and progress.data == 100.0) or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
     assert {
         "extract-summary",
         "extract-rows-per-table",

@@ -9,12 +9,14 @@ from __future__ import annotations
 from importlib import resources
 
 from warehouse.errors import WarehouseError
-from warehouse.platforms import meta_ads
+from warehouse.platforms import linkedin_ads, meta_ads
 from warehouse.spec import TableSpec
 
 __all__ = ["TABLES", "core_model_sql", "table_spec"]
 
-TABLES: dict[str, TableSpec] = {spec.table: spec for spec in meta_ads.TABLES}
+TABLES: dict[str, TableSpec] = {
+    spec.table: spec for module in (meta_ads, linkedin_ads) for spec in module.TABLES
+}
 
 
 def table_spec(table: str) -> TableSpec:

@@ -1,0 +1,80 @@
+-- Refresh the core slice of one LinkedIn ad account after a publish (runs inside the publish
+-- transaction). Parameters: $account_id, $date_from, $date_to (the batch's analytics dates,
+-- NULL when it had none), $reporting_currency, $run_id. Unified ids: 'linkedin_ads:<id>'.
+-- LinkedIn's hierarchy maps onto core as: campaign group -> campaign, campaign -> ad group,
+-- creative -> ad. Campaign budgets are major units; core keeps minor units (x100).
+
+DELETE FROM core.accounts
+WHERE platform = 'linkedin_ads' AND account_id = 'linkedin_ads:' || $account_id;
+
+INSERT INTO core.accounts
+SELECT 'linkedin_ads', 'linkedin_ads:' || account_id, account_id, name, currency,
+       timezone_name, status, $run_id, now()
+FROM linkedin_ads.accounts
+WHERE account_id = $account_id;
+
+DELETE FROM core.campaigns
+WHERE platform = 'linkedin_ads' AND account_id = 'linkedin_ads:' || $account_id;
+
+INSERT INTO core.campaigns
+SELECT 'linkedin_ads', 'linkedin_ads:' || account_id, 'linkedin_ads:' || campaign_group_id,
+       campaign_group_id, NULL, NULL, any_value(objective_type), NULL, NULL,
+       min(created_time), max(updated_time), $run_id, now()
+FROM linkedin_ads.campaigns
+WHERE account_id = $account_id AND campaign_group_id IS NOT NULL
+GROUP BY account_id, campaign_group_id;
+
+DELETE FROM core.ad_groups
+WHERE platform = 'linkedin_ads' AND account_id = 'linkedin_ads:' || $account_id;
+
+INSERT INTO core.ad_groups
+SELECT 'linkedin_ads', 'linkedin_ads:' || account_id, 'linkedin_ads:' || campaign_group_id,
+       'linkedin_ads:' || campaign_id, campaign_id, name, status,
+       CAST(round(daily_budget * 100) AS BIGINT), created_time, updated_time, $run_id, now()
+FROM linkedin_ads.campaigns
+WHERE account_id = $account_id;
+
+DELETE FROM core.ads
+WHERE platform = 'linkedin_ads' AND account_id = 'linkedin_ads:' || $account_id;
+
+INSERT INTO core.ads
+SELECT 'linkedin_ads', 'linkedin_ads:' || cr.account_id,
+       'linkedin_ads:' || c.campaign_group_id, 'linkedin_ads:' || cr.campaign_id,
+       'linkedin_ads:' || cr.creative_id, cr.creative_id, cr.name, cr.status, cr.creative_id,
+       cr.created_time, cr.updated_time, $run_id, now()
+FROM linkedin_ads.creatives AS cr
+LEFT JOIN linkedin_ads.campaigns AS c ON c.campaign_id = cr.campaign_id
+WHERE cr.account_id = $account_id;
+
+DELETE FROM core.ad_performance_daily
+WHERE platform = 'linkedin_ads'
+  AND account_id = 'linkedin_ads:' || $account_id
+  AND date BETWEEN $date_from AND $date_to;
+
+-- Spend converts at the rate valid on the day, through USD (same grid as meta_ads.sql).
+INSERT INTO core.ad_performance_daily
+WITH grid AS (
+    SELECT CAST(g.d AS DATE) AS date, c.currency
+    FROM generate_series(CAST($date_from AS TIMESTAMP), CAST($date_to AS TIMESTAMP),
+                         INTERVAL 1 DAY) AS g(d)
+    CROSS JOIN (SELECT DISTINCT currency FROM core.fx_rates) AS c
+),
+rates AS (
+    SELECT grid.date, grid.currency, fx.rate_to_usd
+    FROM grid ASOF JOIN core.fx_rates AS fx
+        ON fx.currency = grid.currency AND grid.date >= fx.valid_from
+)
+SELECT a.date, 'linkedin_ads', 'linkedin_ads:' || a.account_id,
+       'linkedin_ads:' || c.campaign_group_id, 'linkedin_ads:' || a.campaign_id,
+       'linkedin_ads:' || a.creative_id,
+       a.currency, a.spend,
+       CAST(round(a.spend * src.rate_to_usd / rep.rate_to_usd, 4) AS DECIMAL(18, 4)),
+       a.impressions, a.clicks, a.conversions, a.conversion_value,
+       CAST(round(a.conversion_value * src.rate_to_usd / rep.rate_to_usd, 4) AS DECIMAL(18, 4)),
+       $reporting_currency, $run_id, now()
+FROM linkedin_ads.ad_analytics_daily AS a
+LEFT JOIN linkedin_ads.campaigns AS c ON c.campaign_id = a.campaign_id
+LEFT JOIN rates AS src ON src.currency = a.currency AND src.date = a.date
+LEFT JOIN rates AS rep ON rep.currency = $reporting_currency AND rep.date = a.date
+WHERE a.account_id = $account_id
+  AND a.date BETWEEN $date_from AND $date_to;
