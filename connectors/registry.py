@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from connectors._base import BaseConnector
 from connectors.errors import ConfigurationError
+from connectors.google_ads import GoogleAdsConnector, GoogleAdsSettings
 from connectors.linkedin_ads import LinkedInAdsConnector, LinkedInAdsSettings
 from connectors.meta_ads import MetaAdsConnector, MetaAdsSettings
 
@@ -33,6 +34,7 @@ class ConnectorEntry:
 CONNECTORS: dict[str, ConnectorEntry] = {
     "meta_ads": ConnectorEntry("meta_ads", MetaAdsConnector, MetaAdsSettings),
     "linkedin_ads": ConnectorEntry("linkedin_ads", LinkedInAdsConnector, LinkedInAdsSettings),
+    "google_ads": ConnectorEntry("google_ads", GoogleAdsConnector, GoogleAdsSettings),
 }
 
 

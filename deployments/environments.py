@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from connectors.calllog import CallRecorder
+    from connectors.google_ads import GoogleAdsSettings
     from connectors.linkedin_ads import LinkedInAdsSettings
     from connectors.meta_ads import MetaAdsSettings
     from connectors.streams import SourceConnector
@@ -166,12 +167,55 @@ def _linkedin_live_settings(environment: Environment) -> LinkedInAdsSettings:
     return credentials.to_settings()
 
 
+def _google_connector_cls() -> type:
+    from connectors.google_ads import GoogleAdsConnector
+
+    return GoogleAdsConnector
+
+
+def _google_sandbox_settings(base_url: str) -> GoogleAdsSettings:
+    from pydantic import SecretStr
+
+    from connectors.google_ads import GoogleAdsSettings
+    from emulators import google_ads as sandbox
+
+    return GoogleAdsSettings(
+        base_url=base_url,
+        token_url=f"{base_url}/token",
+        developer_token=SecretStr(sandbox.DEVELOPER_TOKEN),
+        client_id=sandbox.CLIENT_ID,
+        client_secret=SecretStr(sandbox.CLIENT_SECRET),
+        refresh_token=SecretStr(sandbox.REFRESH_TOKEN),
+        access_token=SecretStr(sandbox.SANDBOX_ACCESS_TOKEN),
+        login_customer_id=sandbox.MANAGER_ID,
+    )
+
+
+def _google_live_settings(environment: Environment) -> GoogleAdsSettings:
+    from connectors.blocks import GoogleAdsCredentials
+
+    block_name = environment.credential_blocks.get("google_ads", "google-ads")
+    try:
+        credentials: GoogleAdsCredentials = GoogleAdsCredentials.load(block_name)  # type: ignore[assignment]
+    except ValueError as exc:
+        raise EnvironmentConfigError(
+            f"live Google Ads needs a GoogleAdsCredentials block named {block_name!r}: {exc}"
+        ) from None
+    return credentials.to_settings()
+
+
 PLATFORMS: dict[str, PlatformWiring] = {
     "meta_ads": PlatformWiring(
         live_base_url="https://graph.facebook.com",
         connector_cls=_meta_connector_cls,
         sandbox_settings=_meta_sandbox_settings,
         live_settings=_meta_live_settings,
+    ),
+    "google_ads": PlatformWiring(
+        live_base_url="https://googleads.googleapis.com",
+        connector_cls=_google_connector_cls,
+        sandbox_settings=_google_sandbox_settings,
+        live_settings=_google_live_settings,
     ),
     "linkedin_ads": PlatformWiring(
         live_base_url="https://api.linkedin.com",

@@ -7,6 +7,7 @@ from typing import Any
 
 from emulators._base import Emulator
 from emulators.faults import FaultConfig
+from emulators.google_ads.factory import google_ads
 from emulators.linkedin_ads import linkedin_ads
 from emulators.market import Market
 from emulators.meta_ads import MetaAdsEmulator
@@ -26,4 +27,5 @@ def meta_ads(
 EMULATORS: dict[str, Callable[..., Emulator]] = {
     "meta_ads": meta_ads,
     "linkedin_ads": linkedin_ads,
+    "google_ads": google_ads,
 }

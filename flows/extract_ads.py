@@ -44,7 +44,7 @@ class ExtractFailed(RuntimeError):
 
 @flow(name="extract-ads", log_prints=True)
 def extract_ads(
-    platforms: list[Platform] = ["meta_ads", "linkedin_ads"],  # noqa: B006 - a JSON default
+    platforms: list[Platform] = ["meta_ads", "google_ads", "linkedin_ads"],  # noqa: B006
     accounts: list[str] | None = None,
     start_date: dt.date | None = None,
     end_date: dt.date | None = None,

@@ -7,14 +7,14 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-Platform = Literal["meta_ads", "linkedin_ads"]
+Platform = Literal["meta_ads", "google_ads", "linkedin_ads"]
 """Ad platforms the extract flow can read (connector package names)."""
 
-PLATFORMS: tuple[Platform, ...] = ("meta_ads", "linkedin_ads")
+PLATFORMS: tuple[Platform, ...] = ("meta_ads", "google_ads", "linkedin_ads")
 
-MAX_LOOKBACK_DAYS = {"meta_ads": 28, "linkedin_ads": 90}
-"""The furthest back each platform restates data (Meta: 28-day attribution windows; LinkedIn:
-conversion windows of up to 90 days)."""
+MAX_LOOKBACK_DAYS = {"meta_ads": 28, "google_ads": 90, "linkedin_ads": 90}
+"""The furthest back each platform restates data (Meta: 28-day attribution windows; Google
+Ads and LinkedIn: conversion windows of up to 90 days)."""
 
 
 class ParameterError(ValueError):

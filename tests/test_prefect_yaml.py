@@ -50,7 +50,7 @@ def test_runner_deployments_build_with_schedules_and_parameters():
     assert {s.slug for s in extract.schedules} == {"daily-full-lookback", "hourly-recent"}
     hourly = next(s for s in extract.schedules if s.slug == "hourly-recent")
     assert hourly.parameters == {"lookback_days": 3}
-    assert extract.parameters["platforms"] == ["meta_ads", "linkedin_ads"]
+    assert extract.parameters["platforms"] == ["meta_ads", "google_ads", "linkedin_ads"]
     assert extract.enforce_parameter_schema
     from prefect.flows import load_flow_from_entrypoint
     from prefect.utilities.callables import parameter_schema

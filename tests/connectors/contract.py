@@ -209,7 +209,8 @@ class ConnectorContract:
             calls = clean.connector.recorder.calls[before:]
             by_endpoint: dict[str, int] = {}
             for call in calls:
-                if call.error is None and call.method == "GET":
+                # Pages may be GETs (Graph, Rest.li) or POSTs with a body token (Google Ads).
+                if call.error is None:
                     by_endpoint[call.endpoint] = by_endpoint.get(call.endpoint, 0) + 1
             if not spec.is_report and len(result.rows) > target.page_size:
                 # Entity listings are paged at page_size: more rows need more calls.

@@ -21,6 +21,7 @@ from emulators.quota import QuotaConfig
 from emulators.registry import EMULATORS
 from tests.connectors.contract import ConnectorContract, ContractTarget
 from tests.connectors.fakes import FakeClock
+from tests.connectors.google_ads.contract_target import GOOGLE_ADS_TARGET
 from tests.connectors.linkedin_ads.contract_target import linkedin_target
 
 TODAY = date(2026, 11, 20)
@@ -78,6 +79,7 @@ CONTRACT_TARGETS: dict[str, ContractTarget] = {
         extra_secrets=meta_issued_tokens,
     ),
     "linkedin_ads": linkedin_target(),
+    "google_ads": GOOGLE_ADS_TARGET,
 }
 
 

@@ -1,11 +1,12 @@
 """Cross-channel consistency: core.ad_performance_daily equals the market's ground truth.
 
-One seeded company advertises on Meta and LinkedIn; both in-process emulators render the same
-market, whose clock the test moves forward so late conversions restate past days.
+One seeded company advertises on Meta, Google Ads and LinkedIn; the in-process emulators render
+the same market, whose clock the test moves forward so late conversions restate past days.
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
@@ -14,14 +15,20 @@ import duckdb
 import pytest
 
 from deployments.environments import use_sandbox_emulator
+from emulators.curves import DEFAULT_WINDOWS
+from emulators.google_ads import CONVERSION_WINDOWS as GOOGLE_WINDOWS
 from emulators.market import Market
 from emulators.registry import EMULATORS
+from flows.parameters import Platform
 
 pytestmark = pytest.mark.xdist_group("prefect-flows")
 
 START = dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC)
-PLATFORMS = ("meta_ads", "linkedin_ads")
-LOOKBACK = {"meta_ads": 28, "linkedin_ads": 30}
+PLATFORMS: tuple[Platform, ...] = ("meta_ads", "google_ads", "linkedin_ads")
+LOOKBACK = {"meta_ads": 28, "google_ads": 14, "linkedin_ads": 30}
+# Conversions each emulator reports, by attribution window (Meta and LinkedIn: the market's
+# default 7-day click + 1-day view; Google Ads: its 28-day click conversion action).
+WINDOWS = {"google_ads": GOOGLE_WINDOWS}
 
 
 class Clock:
@@ -46,10 +53,9 @@ def test_core_table_matches_ground_truth_per_day_and_platform_after_restatement(
     clock = Clock(START)
     market = Market(seed=11, clock=clock, platforms=PLATFORMS)
     emulators = {p: EMULATORS[p](market=market) for p in PLATFORMS}
-    with (
-        use_sandbox_emulator("meta_ads", emulators["meta_ads"]),
-        use_sandbox_emulator("linkedin_ads", emulators["linkedin_ads"]),
-    ):
+    with contextlib.ExitStack() as stack:
+        for platform, emulator in emulators.items():
+            stack.enter_context(use_sandbox_emulator(platform, emulator))
         assert extract_ads(platforms=list(PLATFORMS)).ok
         clock.now = START + dt.timedelta(days=3)
         assert extract_ads(platforms=list(PLATFORMS)).ok
@@ -70,8 +76,9 @@ def test_core_table_matches_ground_truth_per_day_and_platform_after_restatement(
         if day < (clock.now - dt.timedelta(days=LOOKBACK[platform] - 1)).date():
             continue
         native = ad_id.split(":", 1)[1]
-        now = market.truth(platform, native, day)
-        before = market.truth(platform, native, day, as_of=START.date())
+        windows = WINDOWS.get(platform, DEFAULT_WINDOWS)
+        now = market.truth(platform, native, day, windows=windows)
+        before = market.truth(platform, native, day, as_of=START.date(), windows=windows)
         restated += now.conversions > before.conversions
         for bucket, values in (
             (stored, (spend, conversions, value)),

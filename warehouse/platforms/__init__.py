@@ -9,13 +9,13 @@ from __future__ import annotations
 from importlib import resources
 
 from warehouse.errors import WarehouseError
-from warehouse.platforms import linkedin_ads, meta_ads
+from warehouse.platforms import google_ads, linkedin_ads, meta_ads
 from warehouse.spec import TableSpec
 
 __all__ = ["TABLES", "core_model_sql", "table_spec"]
 
 TABLES: dict[str, TableSpec] = {
-    spec.table: spec for module in (meta_ads, linkedin_ads) for spec in module.TABLES
+    spec.table: spec for module in (meta_ads, google_ads, linkedin_ads) for spec in module.TABLES
 }
 
 

@@ -1,16 +1,9 @@
-"""Runs the shared connector contract (tests/connectors/contract.py, unchanged) against the
-Google Ads emulator.
-
-``GOOGLE_ADS_TARGET`` is the ``ContractTarget`` to add to ``CONTRACT_TARGETS`` in
-``tests/connectors/test_contract.py`` once ``google_ads`` is registered; until then this
-module runs the suite on its own.
-"""
+"""The Google Ads ContractTarget (the shared contract runs it from test_contract.py)."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-import pytest
 from pydantic import SecretStr
 
 from connectors.calllog import CallRecorder
@@ -20,7 +13,7 @@ from emulators.faults import FaultConfig
 from emulators.google_ads import MANAGER_ID, GoogleAdsEmulator, TokenStore
 from emulators.market import Market
 from emulators.quota import QuotaConfig
-from tests.connectors.contract import ConnectorContract, ContractTarget
+from tests.connectors.contract import ContractTarget
 from tests.connectors.fakes import FakeClock
 
 TODAY = date(2026, 11, 20)
@@ -98,27 +91,3 @@ GOOGLE_ADS_TARGET = ContractTarget(
     ),
     extra_secrets=google_issued_tokens,
 )
-
-
-@pytest.fixture
-def target() -> ContractTarget:
-    return GOOGLE_ADS_TARGET
-
-
-class TestGoogleAdsContract(ConnectorContract):
-    """The shared contract, unchanged, against the Google Ads emulator."""
-
-    @pytest.fixture(autouse=True)
-    def _post_only_search(self, request: pytest.FixtureRequest) -> None:
-        # The suite counts only GET calls per endpoint to prove that entity listings page;
-        # Google Ads reads are all POST (googleAds:search), so that one check cannot see the
-        # pages. Proposed fix in contract.py: count the calls whatever their method. strict:
-        # once the suite counts POSTs this xfail turns into a failure and must be removed.
-        if request.node.name == "test_reads_span_several_pages":
-            request.applymarker(
-                pytest.mark.xfail(
-                    reason="contract counts GET calls only; Google Ads search is POST",
-                    raises=ValueError,
-                    strict=True,
-                )
-            )
