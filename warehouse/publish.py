@@ -158,6 +158,30 @@ def _refresh_core(con: duckdb.DuckDBPyConnection, wh: Warehouse, staged: StagedB
         con.execute(statement, {k: v for k, v in params.items() if k in used})
 
 
+def _check_converted(con: duckdb.DuckDBPyConnection, staged: StagedBatch) -> None:
+    """Refuse a publish that leaves spend without a reporting-currency value.
+
+    Raises:
+        PublishError: a currency (or the reporting currency) has no rate in core.fx_rates;
+            the surrounding transaction rolls back, so nothing of the batch is published.
+
+    """
+    batch = staged.batch
+    missing = con.execute(
+        "SELECT currency, min(date), max(date), count(*) FROM core.ad_performance_daily "
+        "WHERE platform = ? AND _run_id = ? AND spend IS NOT NULL AND spend_reporting IS NULL "
+        "GROUP BY currency ORDER BY currency",
+        [batch.platform, batch.run_id],
+    ).fetchall()
+    if missing:
+        detail = "; ".join(f"{c}: {n} row(s) {lo}..{hi}" for c, lo, hi, n in missing)
+        raise PublishError(
+            f"{batch.platform} {batch.account_id}: spend left unconverted to the reporting "
+            f"currency (no rate in core.fx_rates for {detail}); nothing published. Load the "
+            "missing rates into core.fx_rates and re-run."
+        )
+
+
 def _record_quality(con: duckdb.DuckDBPyConnection, report: QualityReport, at: datetime) -> None:
     rows = [
         (
@@ -234,6 +258,7 @@ def publish(
         for st in staged.tables:
             loads.append(_merge(con, st))
         _refresh_core(con, wh, staged)
+        _check_converted(con, staged)
         con.executemany(
             f"INSERT INTO ops.loads ({_LOADS_COLUMNS}) "
             "VALUES (?, ?, ?, ?, ?, ?, ?, 'published', ?, ?)",

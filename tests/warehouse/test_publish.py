@@ -312,3 +312,19 @@ def test_backfill_of_older_days_keeps_the_cursor(wh: warehouse.Warehouse) -> Non
     load(wh, "r1", {"ad_insights_daily": insight_rows()}, cursor=date(2026, 3, 3))
     load(wh, "r2", {"ad_insights_daily": insight_rows(days=1)}, cursor=date(2026, 3, 1))
     assert warehouse.get_cursor(wh, "meta_ads", "act_1001", "ad_insights_daily") == date(2026, 3, 3)
+
+
+def test_spend_without_an_fx_rate_is_not_published(wh: warehouse.Warehouse) -> None:
+    """XAF is a valid ISO code with no rate loaded: nothing may reach core half-converted."""
+    load(wh, "r1", {"ad_insights_daily": insight_rows()}, cursor=date(2026, 3, 3))
+    before = wh.fetchall("SELECT count(*), sum(spend) FROM core.ad_performance_daily")
+    with pytest.raises(warehouse.PublishError, match=r"unconverted.*XAF: 9 row\(s\)"):
+        load(
+            wh,
+            "r2",
+            {"ad_insights_daily": insight_rows(currency="XAF", start=date(2026, 3, 4))},
+            cursor=date(2026, 3, 6),
+        )
+    assert wh.fetchall("SELECT count(*), sum(spend) FROM core.ad_performance_daily") == before
+    assert wh.fetchall("SELECT count(*) FROM meta_ads.ad_insights_daily") == [(9,)]
+    assert warehouse.get_cursor(wh, "meta_ads", "act_1001", "ad_insights_daily") == date(2026, 3, 3)
