@@ -90,3 +90,38 @@ def test_core_table_matches_ground_truth_per_day_and_platform_after_restatement(
     for key in stored:
         assert stored[key] == truth[key], key
     assert restated > 0, "late conversions should have restated past days"
+
+
+@pytest.mark.parametrize("platform", ["google_ads", "linkedin_ads"])
+def test_injected_faults_give_the_same_core_rows_as_a_clean_run(
+    platform: Platform, tmp_path, monkeypatch, prefect_server
+):
+    """20 % of calls fail with 429/5xx/timeouts: same rows, no duplicates (Meta: see
+    test_extract_ads.py)."""
+    from emulators.faults import FaultConfig
+    from flows.extract_ads import extract_ads
+
+    monkeypatch.setenv("CAMPAIGN_OPS_ENV", "sandbox")
+    faults = FaultConfig(
+        rate=0.2, kinds=("http_429", "http_500", "http_503", "timeout"), seed=5, retry_after=0
+    )
+    tables = {}
+    for name, fault_config in (("clean", None), ("faulty", faults)):
+        monkeypatch.setenv("CAMPAIGN_OPS_WAREHOUSE", str(tmp_path / name / "warehouse.duckdb"))
+        monkeypatch.setenv("CAMPAIGN_OPS_DATA_DIR", str(tmp_path / name / "data"))
+        market = Market(seed=11, clock=Clock(START), platforms=PLATFORMS)
+        emulator = EMULATORS[platform](market=market, faults=fault_config)
+        with use_sandbox_emulator(platform, emulator):
+            summary = extract_ads(platforms=[platform], lookback_days=5)
+        assert summary.ok
+        if fault_config is not None:
+            assert sum(1 for r in emulator.request_log if r.fault) > 0
+            assert sum(s.retries for s in summary.calls) > 0
+        with duckdb.connect(str(tmp_path / name / "warehouse.duckdb"), read_only=True) as con:
+            tables[name] = con.execute(
+                "select date, account_id, campaign_id, ad_group_id, ad_id, spend, impressions, "
+                "clicks, conversions, conversion_value from core.ad_performance_daily"
+            ).fetchall()
+    assert tables["clean"], "the clean run published nothing"
+    assert sorted(tables["clean"]) == sorted(tables["faulty"])
+    assert len(set(tables["faulty"])) == len(tables["faulty"]), "duplicates after faults"
