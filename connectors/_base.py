@@ -441,6 +441,14 @@ class BaseConnector:
                 response=response,
             )
 
+    def request_body(self, data: Mapping[str, Any] | None) -> dict[str, Any]:
+        """Return the httpx arguments that carry a request's body.
+
+        Form fields by default (Graph). JSON APIs override it (``{"json": ...}``), and may add
+        per-request ``headers``; the error translation in ``_send`` stays the shared one.
+        """
+        return {"data": data}
+
     def _send(
         self,
         method: str,
@@ -459,7 +467,7 @@ class BaseConnector:
         }
         try:
             return self._client.request(
-                method, url, params=dict(params) if params else None, data=data
+                method, url, params=dict(params) if params else None, **self.request_body(data)
             )
         except ConnectorError:
             raise  # raised inside an auth flow (e.g. a refused token refresh)

@@ -28,21 +28,17 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from connectors._base import BaseConnector, utcnow
-from connectors._redact import redact
 from connectors.calllog import CallRecorder
 from connectors.errors import (
     AuthenticationError,
     BadRequestError,
     ConfigurationError,
-    ConnectorError,
     MalformedResponseError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
-    RequestTimeoutError,
     ServerError,
     TokenExpiredError,
-    TransportError,
     VersionError,
 )
 from connectors.google_ads import settings as C
@@ -300,42 +296,9 @@ class GoogleAdsConnector(BaseConnector):
             return header
         return parse_google_error(response).retry_delay if response.status_code >= 400 else None
 
-    def _send(
-        self,
-        method: str,
-        url: str,
-        params: Mapping[str, Any] | None,
-        data: Mapping[str, Any] | None,
-        *,
-        account: str | None,
-        endpoint: str,
-    ) -> httpx.Response:
-        """Send once with a JSON body (Google REST takes JSON, the shared ``_send`` forms).
-
-        The translation of httpx errors is the shared one, for JSON bodies.
-        """
-        context: dict[str, Any] = {"platform": self.platform, "account": account,
-                                   "endpoint": endpoint}
-        try:
-            return self._client.request(
-                method, url, params=dict(params) if params else None,
-                json=dict(data) if data is not None else None,
-            )
-        except ConnectorError:
-            raise
-        except httpx.TimeoutException as exc:
-            raise RequestTimeoutError(
-                f"{method} timed out ({type(exc).__name__}: {redact(exc)})", **context
-            ) from None
-        except httpx.DecodingError as exc:
-            raise MalformedResponseError(
-                f"response could not be decoded ({redact(exc)})", **context
-            ) from None
-        except (httpx.HTTPError, httpx.StreamError, httpx.InvalidURL) as exc:
-            raise TransportError(
-                f"{method} failed without a response ({type(exc).__name__}: {redact(exc)})",
-                **context,
-            ) from None
+    def request_body(self, data: Mapping[str, Any] | None) -> dict[str, Any]:
+        """Send bodies as JSON: Google's REST transport takes JSON, not form fields."""
+        return {"json": dict(data) if data is not None else None}
 
     # ------------------------------------------------------------------ public API
 

@@ -24,22 +24,18 @@ import httpx
 from pydantic import BaseModel, ValidationError
 
 from connectors._base import BaseConnector, utcnow
-from connectors._redact import redact
 from connectors.calllog import CallRecorder
 from connectors.errors import (
     AuthenticationError,
     BadRequestError,
     ConfigurationError,
-    ConnectorError,
     FatalAPIError,
     MalformedResponseError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
-    RequestTimeoutError,
     ServerError,
     TokenExpiredError,
-    TransportError,
     VersionError,
 )
 from connectors.linkedin_ads import restli
@@ -76,8 +72,8 @@ class ReportTooLargeError(FatalAPIError):
 class RestliWrite(dict[str, Any]):
     """A JSON body for a Rest.li write, with its ``X-RestLi-Method``.
 
-    ``BaseConnector.request`` sends form fields only; the connector's ``_send`` recognises
-    this type and sends it as JSON with the method header instead.
+    The connector's ``request_body`` recognises this type and sends it as JSON with the
+    method header.
     """
 
     def __init__(self, body: Mapping[str, Any], method: str = C.PARTIAL_UPDATE) -> None:
@@ -216,36 +212,11 @@ class LinkedInAdsConnector(BaseConnector):
             return None
         return super().parse_json(response, account=account, endpoint=endpoint)
 
-    def _send(
-        self,
-        method: str,
-        url: str,
-        params: Mapping[str, Any] | None,
-        data: Mapping[str, Any] | None,
-        *,
-        account: str | None,
-        endpoint: str,
-    ) -> httpx.Response:
-        if not isinstance(data, RestliWrite):
-            return super()._send(method, url, params, data, account=account, endpoint=endpoint)
-        # A JSON write: the same translation of httpx errors as the base, for a JSON body.
-        context: dict[str, Any] = {"platform": self.platform, "account": account,
-                                   "endpoint": endpoint}
-        try:
-            return self._client.request(
-                method, url, json=dict(data), headers={C.METHOD_HEADER: data.restli_method}
-            )
-        except ConnectorError:
-            raise
-        except httpx.TimeoutException as exc:
-            raise RequestTimeoutError(
-                f"{method} timed out ({type(exc).__name__}: {redact(exc)})", **context
-            ) from None
-        except (httpx.HTTPError, httpx.StreamError, httpx.InvalidURL) as exc:
-            raise TransportError(
-                f"{method} failed without a response ({type(exc).__name__}: {redact(exc)})",
-                **context,
-            ) from None
+    def request_body(self, data: Mapping[str, Any] | None) -> dict[str, Any]:
+        """Send a Rest.li write as JSON with its ``X-RestLi-Method``; reads carry no body."""
+        if isinstance(data, RestliWrite):
+            return {"json": dict(data), "headers": {C.METHOD_HEADER: data.restli_method}}
+        return super().request_body(data)
 
     # ------------------------------------------------------------------ public API
 
