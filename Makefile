@@ -35,5 +35,6 @@ lint: $(VENV)/.installed-dev
 # Benchmarks print side-by-side ratios; each takes one to three minutes on 2 cores.
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_extract_quota.py
+	$(BIN)/python bench/bench_extract_cross_channel.py
 	$(BIN)/python bench/bench_quality_gate.py
 	$(BIN)/python bench/bench_publish.py
