@@ -29,11 +29,14 @@ if TYPE_CHECKING:
     from connectors.google_ads import GoogleAdsSettings
     from connectors.linkedin_ads import LinkedInAdsSettings
     from connectors.meta_ads import MetaAdsSettings
+    from connectors.ratelimit import KeyedPool, TokenBucket
     from connectors.streams import SourceConnector
     from emulators._base import Emulator
     from emulators.market import Market
 
 EnvironmentName = Literal["sandbox", "live"]
+QuotaScope = Literal["account", "app"]
+"""What a platform's rate quota is counted against: each ad account, or the whole app."""
 ENVIRONMENTS: tuple[EnvironmentName, ...] = ("sandbox", "live")
 
 
@@ -81,16 +84,52 @@ class Environment:
             known = ", ".join(sorted(PLATFORMS))
             raise EnvironmentConfigError(f"no connector for platform {platform!r} (known: {known})")
         connector_cls: Any = wiring.connector_cls()
+        transport = None
         if self.name == "live":
-            return connector_cls(wiring.live_settings(self), recorder=recorder)  # type: ignore[no-any-return]
-        url = self.sandbox_urls.get(platform)
-        if url:
-            return connector_cls(wiring.sandbox_settings(url), recorder=recorder)  # type: ignore[no-any-return]
+            settings = wiring.live_settings(self)
+        elif platform in self.sandbox_urls:
+            settings = wiring.sandbox_settings(self.sandbox_urls[platform])
+        else:
+            settings = wiring.sandbox_settings(wiring.live_base_url)
+            transport = sandbox_emulator(platform).transport()
         return connector_cls(  # type: ignore[no-any-return]
-            wiring.sandbox_settings(wiring.live_base_url),
-            transport=sandbox_emulator(platform).transport(),
+            settings,
+            transport=transport,
             recorder=recorder,
+            rate_limiters=shared_rate_limiters(platform, wiring.quota_scope, settings),
         )
+
+
+_limiters: dict[str, KeyedPool[str, TokenBucket]] = {}
+_limiters_lock = threading.Lock()
+
+
+def shared_rate_limiters(
+    platform: str, scope: QuotaScope, settings: Any
+) -> KeyedPool[str, TokenBucket]:
+    """Return the process-wide client-side rate limiters of `platform`.
+
+    Every connector of one platform in this process draws from the same buckets, so accounts
+    extracted in parallel pace together: one bucket per account where the platform's quota is
+    per account (Meta, Google Ads), one for every account where it is per app (LinkedIn).
+    """
+    from connectors.ratelimit import KeyedPool, TokenBucket
+
+    def bucket(_key: str = "") -> TokenBucket:
+        return TokenBucket(
+            settings.requests_per_second,
+            burst=settings.burst,
+            threshold=getattr(settings, "headroom_threshold", 0.2),
+        )
+
+    with _limiters_lock:
+        if platform not in _limiters:
+            if scope == "app":
+                shared = bucket()
+                _limiters[platform] = KeyedPool(lambda _key: shared)
+            else:
+                _limiters[platform] = KeyedPool(bucket)
+        return _limiters[platform]
 
 
 @dataclass(frozen=True)
@@ -98,6 +137,7 @@ class PlatformWiring:
     """How one platform is reached in each environment; the next platform adds one entry."""
 
     live_base_url: str
+    quota_scope: QuotaScope
     connector_cls: Callable[[], type]
     sandbox_settings: Callable[[str], Any]
     live_settings: Callable[[Environment], Any]
@@ -207,18 +247,21 @@ def _google_live_settings(environment: Environment) -> GoogleAdsSettings:
 PLATFORMS: dict[str, PlatformWiring] = {
     "meta_ads": PlatformWiring(
         live_base_url="https://graph.facebook.com",
+        quota_scope="account",  # business use case limits per ad account
         connector_cls=_meta_connector_cls,
         sandbox_settings=_meta_sandbox_settings,
         live_settings=_meta_live_settings,
     ),
     "google_ads": PlatformWiring(
         live_base_url="https://googleads.googleapis.com",
+        quota_scope="account",  # operations are counted per customer
         connector_cls=_google_connector_cls,
         sandbox_settings=_google_sandbox_settings,
         live_settings=_google_live_settings,
     ),
     "linkedin_ads": PlatformWiring(
         live_base_url="https://api.linkedin.com",
+        quota_scope="app",  # daily limits per app (and member), not per ad account
         connector_cls=_linkedin_connector_cls,
         sandbox_settings=_linkedin_sandbox_settings,
         live_settings=_linkedin_live_settings,

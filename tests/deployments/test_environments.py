@@ -76,3 +76,22 @@ def test_live_meta_without_a_block_says_which_block_is_missing(prefect_server):
         EnvironmentConfigError, match="MetaAdsCredentials block named 'no-such-block'"
     ):
         env.connector("meta_ads")
+
+
+def test_connectors_of_a_platform_share_its_rate_limiters():
+    """Accounts extracted in parallel pace together under the platform's quota scope."""
+    env = current({})
+    first: Any = env.connector("linkedin_ads")
+    second: Any = env.connector("linkedin_ads")
+    meta_a: Any = env.connector("meta_ads")
+    meta_b: Any = env.connector("meta_ads")
+    try:
+        # LinkedIn counts its quota per app: every account draws from one bucket.
+        assert first.rate_limiters is second.rate_limiters
+        assert first.rate_limiters.get("508001001") is second.rate_limiters.get("508001002")
+        # Meta counts per ad account: one bucket per account, shared by every connector.
+        assert meta_a.rate_limiters.get("act_1001") is meta_b.rate_limiters.get("act_1001")
+        assert meta_a.rate_limiters.get("act_1001") is not meta_a.rate_limiters.get("act_1002")
+    finally:
+        for connector in (first, second, meta_a, meta_b):
+            connector.close()
