@@ -86,7 +86,7 @@ class Environment:
         connector_cls: Any = wiring.connector_cls()
         transport = None
         if self.name == "live":
-            settings = wiring.live_settings(self)
+            settings = _live_settings(self, platform, wiring)
         elif platform in self.sandbox_urls:
             settings = wiring.sandbox_settings(self.sandbox_urls[platform])
         else:
@@ -98,6 +98,21 @@ class Environment:
             recorder=recorder,
             rate_limiters=shared_rate_limiters(platform, wiring.quota_scope, settings),
         )
+
+
+def _live_settings(environment: Environment, platform: str, wiring: PlatformWiring) -> Any:
+    """Load `platform`'s credentials block (default name: the platform, dashed) as settings."""
+    import connectors.blocks
+
+    block_cls = getattr(connectors.blocks, wiring.credentials_block)
+    block_name = environment.credential_blocks.get(platform, platform.replace("_", "-"))
+    try:
+        credentials = block_cls.load(block_name)
+    except ValueError as exc:
+        raise EnvironmentConfigError(
+            f"live {platform} needs a {wiring.credentials_block} block named {block_name!r}: {exc}"
+        ) from None
+    return credentials.to_settings()
 
 
 _limiters: dict[str, KeyedPool[str, TokenBucket]] = {}
@@ -140,7 +155,7 @@ class PlatformWiring:
     quota_scope: QuotaScope
     connector_cls: Callable[[], type]
     sandbox_settings: Callable[[str], Any]
-    live_settings: Callable[[Environment], Any]
+    credentials_block: str  # class in connectors.blocks; the block is named after the platform
 
 
 def _meta_connector_cls() -> type:
@@ -164,19 +179,6 @@ def _meta_sandbox_settings(base_url: str) -> MetaAdsSettings:
     )
 
 
-def _meta_live_settings(environment: Environment) -> MetaAdsSettings:
-    from connectors.blocks import MetaAdsCredentials
-
-    block_name = environment.credential_blocks.get("meta_ads", "meta-ads")
-    try:
-        credentials: MetaAdsCredentials = MetaAdsCredentials.load(block_name)  # type: ignore[assignment]
-    except ValueError as exc:
-        raise EnvironmentConfigError(
-            f"live Meta Ads needs a MetaAdsCredentials block named {block_name!r}: {exc}"
-        ) from None
-    return credentials.to_settings()
-
-
 def _linkedin_connector_cls() -> type:
     from connectors.linkedin_ads import LinkedInAdsConnector
 
@@ -192,19 +194,6 @@ def _linkedin_sandbox_settings(base_url: str) -> LinkedInAdsSettings:
     return LinkedInAdsSettings(
         base_url=base_url, oauth_base_url=base_url, access_token=SecretStr(SANDBOX_TOKEN)
     )
-
-
-def _linkedin_live_settings(environment: Environment) -> LinkedInAdsSettings:
-    from connectors.blocks import LinkedInAdsCredentials
-
-    block_name = environment.credential_blocks.get("linkedin_ads", "linkedin-ads")
-    try:
-        credentials: LinkedInAdsCredentials = LinkedInAdsCredentials.load(block_name)  # type: ignore[assignment]
-    except ValueError as exc:
-        raise EnvironmentConfigError(
-            f"live LinkedIn Ads needs a LinkedInAdsCredentials block named {block_name!r}: {exc}"
-        ) from None
-    return credentials.to_settings()
 
 
 def _google_connector_cls() -> type:
@@ -231,40 +220,27 @@ def _google_sandbox_settings(base_url: str) -> GoogleAdsSettings:
     )
 
 
-def _google_live_settings(environment: Environment) -> GoogleAdsSettings:
-    from connectors.blocks import GoogleAdsCredentials
-
-    block_name = environment.credential_blocks.get("google_ads", "google-ads")
-    try:
-        credentials: GoogleAdsCredentials = GoogleAdsCredentials.load(block_name)  # type: ignore[assignment]
-    except ValueError as exc:
-        raise EnvironmentConfigError(
-            f"live Google Ads needs a GoogleAdsCredentials block named {block_name!r}: {exc}"
-        ) from None
-    return credentials.to_settings()
-
-
 PLATFORMS: dict[str, PlatformWiring] = {
     "meta_ads": PlatformWiring(
         live_base_url="https://graph.facebook.com",
         quota_scope="account",  # business use case limits per ad account
         connector_cls=_meta_connector_cls,
         sandbox_settings=_meta_sandbox_settings,
-        live_settings=_meta_live_settings,
+        credentials_block="MetaAdsCredentials",
     ),
     "google_ads": PlatformWiring(
         live_base_url="https://googleads.googleapis.com",
         quota_scope="account",  # operations are counted per customer
         connector_cls=_google_connector_cls,
         sandbox_settings=_google_sandbox_settings,
-        live_settings=_google_live_settings,
+        credentials_block="GoogleAdsCredentials",
     ),
     "linkedin_ads": PlatformWiring(
         live_base_url="https://api.linkedin.com",
         quota_scope="app",  # daily limits per app (and member), not per ad account
         connector_cls=_linkedin_connector_cls,
         sandbox_settings=_linkedin_sandbox_settings,
-        live_settings=_linkedin_live_settings,
+        credentials_block="LinkedInAdsCredentials",
     ),
 }
 
