@@ -46,28 +46,17 @@ WHERE platform = 'google_ads'
   AND account_id = 'google_ads:' || $account_id
   AND date BETWEEN $date_from AND $date_to;
 
--- Spend converts at the rate valid on the day, through USD (same grid as meta_ads.sql).
+-- Spend converts at the rate valid on the day, through USD (core.fx_rates_by_day, migration 008).
 INSERT INTO core.ad_performance_daily
-WITH grid AS (
-    SELECT CAST(g.d AS DATE) AS date, c.currency
-    FROM generate_series(CAST($date_from AS TIMESTAMP), CAST($date_to AS TIMESTAMP),
-                         INTERVAL 1 DAY) AS g(d)
-    CROSS JOIN (SELECT DISTINCT currency FROM core.fx_rates) AS c
-),
-rates AS (
-    SELECT grid.date, grid.currency, fx.rate_to_usd
-    FROM grid ASOF JOIN core.fx_rates AS fx
-        ON fx.currency = grid.currency AND grid.date >= fx.valid_from
-)
 SELECT p.date, 'google_ads', 'google_ads:' || p.account_id, 'google_ads:' || p.campaign_id,
        'google_ads:' || p.ad_group_id, 'google_ads:' || p.ad_id,
        p.currency, p.spend,
-       CAST(round(p.spend * src.rate_to_usd / rep.rate_to_usd, 4) AS DECIMAL(18, 4)),
+       CAST(round(p.spend * fx.rate_to_usd / fx.reporting_rate_to_usd, 4) AS DECIMAL(18, 4)),
        p.impressions, p.clicks, p.conversions, p.conversion_value,
-       CAST(round(p.conversion_value * src.rate_to_usd / rep.rate_to_usd, 4) AS DECIMAL(18, 4)),
+       CAST(round(p.conversion_value * fx.rate_to_usd / fx.reporting_rate_to_usd, 4) AS DECIMAL(18, 4)),
        $reporting_currency, $run_id, now()
 FROM google_ads.ad_performance_daily AS p
-LEFT JOIN rates AS src ON src.currency = p.currency AND src.date = p.date
-LEFT JOIN rates AS rep ON rep.currency = $reporting_currency AND rep.date = p.date
+LEFT JOIN core.fx_rates_by_day($date_from, $date_to, $reporting_currency) AS fx
+    ON fx.currency = p.currency AND fx.date = p.date
 WHERE p.account_id = $account_id
   AND p.date BETWEEN $date_from AND $date_to;

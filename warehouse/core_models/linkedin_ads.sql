@@ -51,30 +51,19 @@ WHERE platform = 'linkedin_ads'
   AND account_id = 'linkedin_ads:' || $account_id
   AND date BETWEEN $date_from AND $date_to;
 
--- Spend converts at the rate valid on the day, through USD (same grid as meta_ads.sql).
+-- Spend converts at the rate valid on the day, through USD (core.fx_rates_by_day, migration 008).
 INSERT INTO core.ad_performance_daily
-WITH grid AS (
-    SELECT CAST(g.d AS DATE) AS date, c.currency
-    FROM generate_series(CAST($date_from AS TIMESTAMP), CAST($date_to AS TIMESTAMP),
-                         INTERVAL 1 DAY) AS g(d)
-    CROSS JOIN (SELECT DISTINCT currency FROM core.fx_rates) AS c
-),
-rates AS (
-    SELECT grid.date, grid.currency, fx.rate_to_usd
-    FROM grid ASOF JOIN core.fx_rates AS fx
-        ON fx.currency = grid.currency AND grid.date >= fx.valid_from
-)
 SELECT a.date, 'linkedin_ads', 'linkedin_ads:' || a.account_id,
        'linkedin_ads:' || c.campaign_group_id, 'linkedin_ads:' || a.campaign_id,
        'linkedin_ads:' || a.creative_id,
        a.currency, a.spend,
-       CAST(round(a.spend * src.rate_to_usd / rep.rate_to_usd, 4) AS DECIMAL(18, 4)),
+       CAST(round(a.spend * fx.rate_to_usd / fx.reporting_rate_to_usd, 4) AS DECIMAL(18, 4)),
        a.impressions, a.clicks, a.conversions, a.conversion_value,
-       CAST(round(a.conversion_value * src.rate_to_usd / rep.rate_to_usd, 4) AS DECIMAL(18, 4)),
+       CAST(round(a.conversion_value * fx.rate_to_usd / fx.reporting_rate_to_usd, 4) AS DECIMAL(18, 4)),
        $reporting_currency, $run_id, now()
 FROM linkedin_ads.ad_analytics_daily AS a
 LEFT JOIN linkedin_ads.campaigns AS c ON c.campaign_id = a.campaign_id
-LEFT JOIN rates AS src ON src.currency = a.currency AND src.date = a.date
-LEFT JOIN rates AS rep ON rep.currency = $reporting_currency AND rep.date = a.date
+LEFT JOIN core.fx_rates_by_day($date_from, $date_to, $reporting_currency) AS fx
+    ON fx.currency = a.currency AND fx.date = a.date
 WHERE a.account_id = $account_id
   AND a.date BETWEEN $date_from AND $date_to;

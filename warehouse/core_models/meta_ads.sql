@@ -48,31 +48,18 @@ WHERE platform = 'meta_ads'
   AND account_id = 'meta_ads:act_' || regexp_replace($account_id, '^act_', '')
   AND date BETWEEN $date_from AND $date_to;
 
--- Spend converts at the rate valid on the day (the latest valid_from <= date), through USD.
--- The ASOF join runs on the small (day x currency) grid of the batch's window, then a hash
--- join brings the rates to the rows: ~5x faster than two ASOF joins on the rows themselves.
+-- Spend converts at the rate valid on the day, through USD (core.fx_rates_by_day, migration 008).
 INSERT INTO core.ad_performance_daily
-WITH grid AS (
-    SELECT CAST(g.d AS DATE) AS date, c.currency
-    FROM generate_series(CAST($date_from AS TIMESTAMP), CAST($date_to AS TIMESTAMP),
-                         INTERVAL 1 DAY) AS g(d)
-    CROSS JOIN (SELECT DISTINCT currency FROM core.fx_rates) AS c
-),
-rates AS (
-    SELECT grid.date, grid.currency, fx.rate_to_usd
-    FROM grid ASOF JOIN core.fx_rates AS fx
-        ON fx.currency = grid.currency AND grid.date >= fx.valid_from
-)
 SELECT i.date, 'meta_ads', 'meta_ads:act_' || regexp_replace(i.account_id, '^act_', ''),
        'meta_ads:' || i.campaign_id, 'meta_ads:' || i.ad_set_id, 'meta_ads:' || i.ad_id,
        i.currency, i.spend,
-       CAST(round(i.spend * src.rate_to_usd / rep.rate_to_usd, 4) AS DECIMAL(18, 4)),
+       CAST(round(i.spend * fx.rate_to_usd / fx.reporting_rate_to_usd, 4) AS DECIMAL(18, 4)),
        i.impressions, i.clicks, i.conversions, i.conversion_value,
-       CAST(round(i.conversion_value * src.rate_to_usd / rep.rate_to_usd, 4) AS DECIMAL(18, 4)),
+       CAST(round(i.conversion_value * fx.rate_to_usd / fx.reporting_rate_to_usd, 4) AS DECIMAL(18, 4)),
        $reporting_currency, $run_id, now()
 FROM meta_ads.ad_insights_daily AS i
-LEFT JOIN rates AS src ON src.currency = i.currency AND src.date = i.date
-LEFT JOIN rates AS rep ON rep.currency = $reporting_currency AND rep.date = i.date
+LEFT JOIN core.fx_rates_by_day($date_from, $date_to, $reporting_currency) AS fx
+    ON fx.currency = i.currency AND fx.date = i.date
 WHERE i.account_id IN (regexp_replace($account_id, '^act_', ''),
                        'act_' || regexp_replace($account_id, '^act_', ''))
   AND i.date BETWEEN $date_from AND $date_to;
