@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qsl
 
@@ -48,7 +49,17 @@ class LoggedRequest:
 
 @dataclass(frozen=True)
 class Mutation:
-    """One accepted state change: who changed which field of which entity, and how."""
+    """One accepted state change: who changed which field of which entity, and how.
+
+    ``entity_type``, ``entity_id``, ``field``, ``before`` and ``after`` are what the
+    platform's API calls them (Meta ``daily_budget`` in minor units, Google
+    ``amount_micros``, LinkedIn ``dailyBudget`` as a decimal string). The rest is the same
+    change in the market's own terms, identical across platforms, so a flow that writes to
+    all three can be judged with one comparison: ``subject_id`` is the market entity whose
+    state changed (for a Google campaign budget: the campaign), ``attribute`` is
+    ``daily_budget`` or ``status``, and ``old``/``new`` are a ``Decimal`` amount in
+    ``currency`` (major units) or a market status (``ACTIVE``/``PAUSED``).
+    """
 
     at: datetime
     who: str
@@ -58,6 +69,11 @@ class Mutation:
     field: str
     before: Any
     after: Any
+    subject_id: str
+    attribute: str
+    old: Decimal | str
+    new: Decimal | str
+    currency: str | None = None
 
 
 @dataclass
@@ -194,12 +210,47 @@ class Emulator:
         with self._lock:
             return list(self._mutations)
 
-    def record_mutation(
-        self, who: str, entity_type: str, entity_id: str, field: str, before: Any, after: Any
+    def record_budget_change(
+        self,
+        who: str,
+        wire: tuple[str, str, str, Any, Any],
+        subject_id: str,
+        minor: tuple[int, int],
     ) -> None:
-        """Append one state change to ``mutation_log``."""
+        """Log a daily-budget change.
+
+        ``wire`` is (entity_type, entity_id, field, before, after) as the platform names
+        them; ``minor`` is (before, after) in the market's minor units of the account's
+        currency (every market currency has two decimals).
+        """
+        subject = self.market.entity(self.platform, subject_id)
+        account = self.market.account(self.platform, getattr(subject, "account_id", ""))
+        self._log_mutation(
+            who, wire, subject_id, "daily_budget",
+            (Decimal(minor[0]).scaleb(-2), Decimal(minor[1]).scaleb(-2)),
+            account.currency if account is not None else None,
+        )
+
+    def record_status_change(
+        self, who: str, wire: tuple[str, str, str, Any, Any], subject_id: str,
+        market: tuple[str, str],
+    ) -> None:
+        """Log a status change; ``market`` is (before, after) as market statuses."""
+        self._log_mutation(who, wire, subject_id, "status", market, None)
+
+    def _log_mutation(
+        self,
+        who: str,
+        wire: tuple[str, str, str, Any, Any],
+        subject_id: str,
+        attribute: str,
+        change: tuple[Decimal | str, Decimal | str],
+        currency: str | None,
+    ) -> None:
+        entity_type, entity_id, field_name, before, after = wire
         mutation = Mutation(
-            self.market.now(), who, self.platform, entity_type, entity_id, field, before, after
+            self.market.now(), who, self.platform, entity_type, entity_id, field_name,
+            before, after, subject_id, attribute, change[0], change[1], currency,
         )
         with self._lock:
             self._mutations.append(mutation)

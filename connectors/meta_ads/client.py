@@ -346,6 +346,50 @@ class MetaAdsConnector(BaseConnector):
                 self._run_report(account, clamped, rows, depth=0)
         return rows.result
 
+    # ------------------------------------------------------------------ writes
+
+    def set_daily_budget(self, account: str, node_id: str, minor_units: int) -> None:
+        """Set the daily budget of a campaign (CBO) or an ad set (``POST /{node}``).
+
+        Args:
+            account: the ad account the node belongs to (rate limiter and call log key).
+            node_id: the campaign or ad set id that holds the budget.
+            minor_units: the new budget in the account currency's minor units (cents).
+
+        Raises:
+            ConfigurationError: a non-positive amount.
+            BadRequestError: Graph refused it (the node holds no budget, or is an ad).
+
+        """
+        if isinstance(minor_units, bool) or not isinstance(minor_units, int) or minor_units <= 0:
+            raise ConfigurationError(
+                f"daily budget must be a positive whole number of minor units, got {minor_units!r}"
+            )
+        self._update_node(account, node_id, {"daily_budget": str(minor_units)})
+
+    def set_status(self, account: str, node_id: str, status: str) -> None:
+        """Set a campaign's, ad set's or ad's configured status to ``ACTIVE`` or ``PAUSED``.
+
+        Raises:
+            ConfigurationError: any other status.
+
+        """
+        if status not in C.WRITABLE_STATUSES:
+            raise ConfigurationError(f"status must be one of {C.WRITABLE_STATUSES}, got {status!r}")
+        self._update_node(account, node_id, {"status": status})
+
+    def _update_node(self, account: str, node_id: str, form: dict[str, str]) -> None:
+        if not str(node_id).isdigit():
+            raise ConfigurationError(f"node id {node_id!r} is not a number")
+        self.request(
+            "POST",
+            self._path(node_id),
+            account=self.normalize_account_id(account),
+            data=form,
+            expect_key="success",
+            idempotent=False,
+        )
+
     # ------------------------------------------------------------------ reads
 
     def _path(self, *parts: str) -> str:

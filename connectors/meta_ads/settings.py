@@ -92,3 +92,7 @@ BUC_USAGE_HEADER = "X-Business-Use-Case-Usage"
 APP_USAGE_HEADER = "X-App-Usage"
 AD_ACCOUNT_USAGE_HEADER = "X-Ad-Account-Usage"
 INSIGHTS_THROTTLE_HEADER = "x-fb-ads-insights-throttle"
+
+# Statuses a write may set (the emulator and the connector accept these two; ARCHIVED and
+# DELETED are one-way on Graph and belong to no flow of ours).
+WRITABLE_STATUSES = ("ACTIVE", "PAUSED")

@@ -450,8 +450,10 @@ class GoogleAdsEmulator(Emulator):
                 share = left if i == len(groups) - 1 else max(1, round(old[i] * minor / total))
                 self.market.set_budget(_PLATFORM, group.id, share)
                 left -= share
-        self.record_mutation(who, "campaign_budget", budget, "amount_micros", before,
-                             R.budget_micros(self.market, campaign))
+        after = R.budget_micros(self.market, campaign)
+        wire = ("campaign_budget", budget, "amount_micros", str(before), str(after))
+        self.record_budget_change(who, wire, campaign.id, (before // R.MICROS_PER_MINOR,
+                                                           after // R.MICROS_PER_MINOR))
 
     def _status_check(self, kind: str, pattern: str, who: str) -> Callable[
             [str, dict[str, Any]], tuple[str, Callable[[], None]]]:
@@ -477,8 +479,9 @@ class GoogleAdsEmulator(Emulator):
 
     def _set_status(self, who: str, kind: str, entity_id: str, status: str) -> None:
         market_status = "ACTIVE" if status == "ENABLED" else "PAUSED"
-        before, _after = self.market.set_status(_PLATFORM, entity_id, market_status)
-        self.record_mutation(who, kind, entity_id, "status", R.google_status(before), status)
+        market = self.market.set_status(_PLATFORM, entity_id, market_status)
+        wire = (kind, entity_id, "status", R.google_status(market[0]), status)
+        self.record_status_change(who, wire, entity_id, market)
 
     def _mutate_ad_groups(self, call: Call) -> dict[str, Any]:
         check = self._status_check("ad_group", r"customers/{cid}/adGroups/(?P<id>\d+)", call.who)

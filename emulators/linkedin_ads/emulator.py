@@ -371,12 +371,13 @@ class LinkedInAdsEmulator(Emulator):
             changes.append(("status", status))
         for name, value in changes:
             if name == "dailyBudget":
-                before, after = self.market.set_budget(PLATFORM, group.id, value)
-                self.record_mutation(call.who, "campaign", group.id, name, money(before),
-                                     money(after))
+                minor = self.market.set_budget(PLATFORM, group.id, value)
+                wire = ("campaign", group.id, name, money(minor[0]), money(minor[1]))
+                self.record_budget_change(call.who, wire, group.id, minor)
             else:
-                self.record_mutation(call.who, "campaign", group.id, name,
-                                     *self.market.set_status(PLATFORM, group.id, value))
+                market = self.market.set_status(PLATFORM, group.id, value)
+                self.record_status_change(call.who, ("campaign", group.id, name, *market),
+                                          group.id, market)
         return 204, None
 
     def _budget_arg(self, group: AdGroup, raw: Any) -> int:

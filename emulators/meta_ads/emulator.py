@@ -390,12 +390,14 @@ class MetaAdsEmulator(Emulator):
         if not changes:
             raise errors.invalid_parameter("No fields to update (daily_budget, status)")
         for field_name, value in changes:
-            change: tuple[Any, Any]
             if field_name == "daily_budget":
-                change = self.market.set_budget(PLATFORM, node_id, int(value))
+                minor = self.market.set_budget(PLATFORM, node_id, int(value))
+                wire = (node_type, node_id, field_name, str(minor[0]), str(minor[1]))
+                self.record_budget_change(call.who, wire, node_id, minor)
             else:
-                change = self.market.set_status(PLATFORM, node_id, str(value))
-            self.record_mutation(call.who, node_type, node_id, field_name, *change)
+                market = self.market.set_status(PLATFORM, node_id, str(value))
+                self.record_status_change(call.who, (node_type, node_id, field_name, *market),
+                                          node_id, market)
         return {"success": True}
 
     def _budget_arg(self, entity: Campaign | AdGroup, raw: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import httpx
 import pytest
@@ -57,7 +58,9 @@ def test_budget_update_changes_the_market_and_is_logged(emu):
         last = emu.mutation_log[-1]
         assert (last.entity_type, last.entity_id, last.field) == (
             "campaign_budget", budget, "amount_micros")
-        assert (last.before, last.after) == (before, 123_450_000)
+        assert (last.before, last.after) == (str(before), "123450000")
+        assert (last.subject_id, last.attribute, last.new) == (
+            campaign.id, "daily_budget", Decimal("123.45"))
         assert last.platform == "google_ads" and last.who.startswith("oauth:")
     assert len(emu.mutation_log) == len(by_level)
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -34,8 +35,10 @@ def test_budget_write_changes_state_and_is_logged(client, emulator, market, leve
     read = client.get(f"{V}/{holder.id}", params={"fields": "daily_budget"}).json()
     assert read["daily_budget"] == str(before + 1500)
     (m,) = emulator.mutation_log
-    assert (m.entity_id, m.field, m.before, m.after) == (holder.id, "daily_budget", before,
-                                                          before + 1500)
+    assert (m.entity_id, m.field, m.before, m.after) == (holder.id, "daily_budget",
+                                                          str(before), str(before + 1500))
+    assert (m.subject_id, m.attribute, m.new - m.old) == (holder.id, "daily_budget",
+                                                          Decimal("15.00"))
     assert m.entity_type == ("Campaign" if level == "campaign" else "AdSet")
     assert m.who.startswith("app:") and m.platform == P
 

@@ -86,7 +86,8 @@ def test_sdk_writes_a_budget(served, emulator, market):
     api = sdk(served.base_url)
     Campaign(holder.id, api=api).api_update(params={"daily_budget": 4321})
     assert market.budget("meta_ads", holder.id) == 4321
-    assert emulator.mutation_log[-1].after == 4321
+    assert emulator.mutation_log[-1].after == "4321"
+    assert emulator.mutation_log[-1].new == Decimal("43.21")
 
 
 def test_paging_next_points_at_the_loopback_host(served):

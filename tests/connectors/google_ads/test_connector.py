@@ -171,8 +171,8 @@ def test_writes_return_what_the_platform_answered(env):
     group = c.set_status(account, "ad_group", ad["ad_group_id"], "PAUSED")
     assert group.succeeded
     log = [(m.entity_type, m.field, m.after) for m in env.emulator.mutation_log]
-    assert log == [("campaign_budget", "amount_micros", 88_000_000),
-                   ("campaign_budget", "amount_micros", 90_000_000),
+    assert log == [("campaign_budget", "amount_micros", "88000000"),
+                   ("campaign_budget", "amount_micros", "90000000"),
                    ("ad_group_ad", "status", "PAUSED"), ("ad_group", "status", "PAUSED")]
     with pytest.raises(ConfigurationError):
         c.set_status(account, "ad", ad["ad_id"], "PAUSED")

@@ -9,6 +9,7 @@ from pydantic import SecretStr, ValidationError
 from connectors.calllog import CallRecorder
 from connectors.errors import (
     AuthenticationError,
+    BadRequestError,
     ConfigurationError,
     TokenExpiredError,
     VersionError,
@@ -132,3 +133,22 @@ def test_registry_and_block():
     settings = block.to_settings(account_ids=("1001",))
     assert settings.access_token.get_secret_value() == "CANARY-block-token-1"
     assert "CANARY" not in repr(block) + repr(settings) + str(block.model_dump())
+
+
+def test_writes_refused_by_the_connector_or_graph_change_nothing():
+    c, emulator = make(FakeClock(NOW))
+    market = emulator.market
+    ad = market.ads("meta_ads", "act_1001")[0]
+    amounts: list[Any] = [0, -5, 12.5, True]
+    for amount in amounts:
+        with pytest.raises(ConfigurationError, match="minor units"):
+            c.set_daily_budget("act_1001", ad.ad_group_id, amount)
+    with pytest.raises(ConfigurationError, match="ACTIVE"):
+        c.set_status("act_1001", ad.id, "DELETED")
+    with pytest.raises(BadRequestError, match="not valid for node type Ad"):
+        c.set_daily_budget("act_1001", ad.id, 5000)
+    assert emulator.mutation_log == []
+    assert [r.status for r in emulator.request_log if r.method == "POST"] == [400]
+    c.set_status("1001", ad.id, "PAUSED")
+    assert market.status("meta_ads", ad.id) == "PAUSED"
+    assert c.recorder.calls[-1].account_id == "act_1001"
