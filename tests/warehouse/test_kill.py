@@ -1,11 +1,12 @@
 """Crash consistency: SIGKILL a publishing child at random offsets; every table is old or new.
 
-The parent builds an "old" warehouse (one published batch) and stages a large second batch
-that restates half of the old rows and adds as many new ones. Each round copies that file, lets
-a child process publish the staged batch, and kills it with SIGKILL after a random delay
-covering the whole publish (merge, core refresh, commit, checkpoint). The reopened file must be
-exactly the old state or exactly the new state (row counts and content checksums of every
-platform, core and ops table, jointly), and the cursor must match the data.
+For each ad platform, the parent builds an "old" warehouse (one published batch) and stages a
+large second batch that restates half of the old rows and adds as many new ones, with changed
+accounts, campaigns and ad groups. Each round copies that file, lets a child process publish
+the staged batch, and kills it with SIGKILL after a random delay covering the whole publish
+(merge, core refresh, commit, checkpoint). The reopened file must be exactly the old state or
+exactly the new state (row counts and content checksums of every platform, core and ops
+table, jointly), and the cursor must match the data.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -28,19 +30,14 @@ import duckdb
 import pytest
 
 import warehouse
+from warehouse.platforms import TABLES as PLATFORM_TABLES
 
 REPO = Path(__file__).resolve().parents[2]
-ACCOUNT = "act_1001"
 DAY0 = date(2025, 6, 1)
 N_ADS = 1500
 OLD_DAYS = 80  # 120k old rows
 NEW_DAYS = 80  # new batch: days 40..119 -> 60k restated, 60k new
-TABLES = (
-    "meta_ads.ad_insights_daily",
-    "meta_ads.campaigns",
-    "meta_ads.ad_sets",
-    "meta_ads.ads",
-    "meta_ads.accounts",
+CORE_AND_OPS = (
     "core.ad_performance_daily",
     "core.campaigns",
     "core.ad_groups",
@@ -51,6 +48,107 @@ TABLES = (
     "ops.extract_state",
 )
 VOLATILE = {"_loaded_at", "at", "updated_at"}  # wall-clock columns, differ between runs
+Rows = list[dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class Shape:
+    """How one platform's batch looks: its account, report stream and object rows."""
+
+    platform: str
+    account: str  # as the connector names it (landing key)
+    report: str  # the daily report stream
+    ids: Callable[[int], dict[str, str]]  # ad number -> its id columns in the report
+    extra: dict[str, Any]  # report columns only this platform has
+    objects: Callable[[int], dict[str, Rows]]  # run number -> object streams
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        """Every table of the platform, then core and ops."""
+        own = tuple(t for t in PLATFORM_TABLES if t.startswith(self.platform + "."))
+        return own + CORE_AND_OPS
+
+
+def _meta_objects(run: int) -> dict[str, Rows]:
+    return {
+        "accounts": [{"account_id": "1001", "name": f"Shop v{run}", "currency": "EUR",
+                      "timezone_name": "Europe/Berlin", "account_status": 1}],
+        "campaigns": [
+            {"account_id": "1001", "campaign_id": str(100 + c), "name": f"c{c} v{run}",
+             "status": "ACTIVE", "effective_status": "ACTIVE", "objective": "OUTCOME_SALES",
+             "daily_budget": 1000 * (c + run), "lifetime_budget": None, "created_time": None,
+             "updated_time": None}
+            for c in range(N_ADS // 50 + run)
+        ],
+        "ad_sets": [
+            {"account_id": "1001", "campaign_id": str(100 + s // 5), "ad_set_id": str(1000 + s),
+             "name": f"s{s}", "status": "ACTIVE", "effective_status": "ACTIVE",
+             "daily_budget": 100 * run, "created_time": None, "updated_time": None}
+            for s in range(N_ADS // 10)
+        ],
+    }
+
+
+def _google_objects(run: int) -> dict[str, Rows]:
+    return {
+        "accounts": [{"account_id": "4810000001", "name": f"Shop v{run}", "currency": "EUR",
+                      "timezone_name": "Europe/Berlin", "status": "ENABLED",
+                      "is_manager": False}],
+        "campaigns": [
+            {"account_id": "4810000001", "campaign_id": str(200 + c), "name": f"c{c} v{run}",
+             "status": "ENABLED", "channel_type": "SEARCH", "start_date": DAY0,
+             "budget_id": str(900 + c), "daily_budget_micros": 10_000_000 * (c + run)}
+            for c in range(N_ADS // 50 + run)
+        ],
+        "ad_groups": [
+            {"account_id": "4810000001", "campaign_id": str(200 + g // 5),
+             "ad_group_id": str(2000 + g), "name": f"g{g} v{run}", "status": "ENABLED",
+             "type": "SEARCH_STANDARD"}
+            for g in range(N_ADS // 10)
+        ],
+    }
+
+
+def _linkedin_objects(run: int) -> dict[str, Rows]:
+    return {
+        "accounts": [{"account_id": "508001001", "name": f"Shop v{run}", "currency": "USD",
+                      "timezone_name": "America/New_York", "status": "ACTIVE",
+                      "type": "BUSINESS"}],
+        "campaigns": [
+            {"account_id": "508001001", "campaign_id": str(300 + c),
+             "campaign_group_id": str(30 + c // 10), "name": f"c{c} v{run}", "status": "ACTIVE",
+             "type": "SPONSORED_UPDATES", "cost_type": "CPM",
+             "objective_type": "LEAD_GENERATION", "daily_budget": Decimal(50 + c + run),
+             "currency": "USD", "created_time": None, "updated_time": None}
+            for c in range(N_ADS // 10 + run)
+        ],
+    }
+
+
+SHAPES = {
+    "meta_ads": Shape(
+        "meta_ads", "act_1001", "ad_insights_daily",
+        lambda a: {"account_id": "1001", "campaign_id": str(100 + a // 50),
+                   "ad_set_id": str(1000 + a // 10), "ad_id": str(10_000 + a)},
+        {"currency": "EUR", "attribution_setting": "7d_click_1d_view"},
+        _meta_objects,
+    ),
+    "google_ads": Shape(
+        "google_ads", "4810000001", "ad_performance_daily",
+        lambda a: {"account_id": "4810000001", "campaign_id": str(200 + a // 50),
+                   "ad_group_id": str(2000 + a // 10), "ad_id": str(20_000 + a)},
+        {"currency": "EUR"},
+        _google_objects,
+    ),
+    "linkedin_ads": Shape(
+        "linkedin_ads", "508001001", "ad_analytics_daily",
+        lambda a: {"account_id": "508001001", "campaign_id": str(300 + a // 10),
+                   "creative_id": str(30_000 + a)},
+        {"currency": "USD"},
+        _linkedin_objects,
+    ),
+}
+ROUNDS = {"meta_ads": 25, "google_ads": 12, "linkedin_ads": 12}
 
 CHILD = """
 import pickle, sys
@@ -66,85 +164,42 @@ wh.close()
 """
 
 
-def _insights(days: range, restate: bool) -> list[dict[str, Any]]:
+def _report(shape: Shape, days: range, restate: bool) -> Rows:
     rows = []
     for a in range(N_ADS):
+        ids = shape.ids(a)
         for d in days:
             rows.append(
                 {
-                    "account_id": "1001",
-                    "campaign_id": str(100 + a // 50),
-                    "ad_set_id": str(1000 + a // 10),
-                    "ad_id": str(10_000 + a),
+                    **ids,
                     "date": DAY0 + timedelta(days=d),
-                    "currency": "EUR",
                     "spend": Decimal(a % 97) + Decimal(d) / 100,
                     "impressions": 1000 + a + d,
                     "clicks": (a + d) % 50,
                     "conversions": Decimal((a * d) % 7 + (3 if restate else 0)),
                     "conversion_value": Decimal((a * d) % 7) * Decimal("12.5"),
-                    "attribution_setting": "7d_click_1d_view",
+                    **shape.extra,
                 }
             )
     return rows
 
 
-def _objects(run: int) -> dict[str, list[dict[str, Any]]]:
-    return {
-        "campaigns": [
-            {
-                "account_id": "1001",
-                "campaign_id": str(100 + c),
-                "name": f"c{c} v{run}",
-                "status": "ACTIVE",
-                "effective_status": "ACTIVE",
-                "objective": "OUTCOME_SALES",
-                "daily_budget": 1000 * (c + run),
-                "lifetime_budget": None,
-                "created_time": None,
-                "updated_time": None,
-            }
-            for c in range(N_ADS // 50 + run)
-        ],
-        "ad_sets": [
-            {
-                "account_id": "1001",
-                "campaign_id": str(100 + s // 5),
-                "ad_set_id": str(1000 + s),
-                "name": f"s{s}",
-                "status": "ACTIVE",
-                "effective_status": "ACTIVE",
-                "daily_budget": 100 * run,
-                "created_time": None,
-                "updated_time": None,
-            }
-            for s in range(N_ADS // 10)
-        ],
-    }
-
-
-def _batch(
-    wh: warehouse.Warehouse, run_id: str, streams: dict[str, list[dict[str, Any]]]
-) -> warehouse.StagedBatch:
+def _batch(wh: warehouse.Warehouse, shape: Shape, run_id: str, streams: dict[str, Rows]
+           ) -> warehouse.StagedBatch:
     files = tuple(
-        warehouse.write_landing(
-            wh.landing_root,
-            platform="meta_ads",
-            stream=s,
-            account_id=ACCOUNT,
-            run_id=run_id,
-            rows=rows,
-        )
-        for s, rows in streams.items()
+        warehouse.write_landing(wh.landing_root, platform=shape.platform, stream=stream,
+                                account_id=shape.account, run_id=run_id, rows=rows)
+        for stream, rows in streams.items()
     )
-    return warehouse.stage_batch(wh, warehouse.LoadBatch("meta_ads", ACCOUNT, run_id, files))
+    return warehouse.stage_batch(wh, warehouse.LoadBatch(shape.platform, shape.account, run_id,
+                                                         files))
 
 
-def _state(path: Path) -> dict[str, tuple[Any, ...]]:
+def _state(path: Path, tables: tuple[str, ...]) -> dict[str, tuple[Any, ...]]:
     con = duckdb.connect(str(path))
     try:
         state: dict[str, tuple[Any, ...]] = {}
-        for table in TABLES:
+        for table in tables:
             schema, name = table.split(".")
             cols = [
                 c
@@ -169,6 +224,7 @@ def _state(path: Path) -> dict[str, tuple[Any, ...]]:
 
 @dataclass
 class Scenario:
+    shape: Shape
     base: Path
     payload: Path
     old: dict[str, tuple[Any, ...]]
@@ -192,29 +248,24 @@ def _wait_ready(proc: subprocess.Popen[str]) -> None:
     assert line.strip() == "READY", (line, proc.stderr.read() if proc.stderr else "")
 
 
-@pytest.fixture(scope="module")
-def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
-    tmp = tmp_path_factory.mktemp("kill")
+@pytest.fixture(scope="module", params=list(SHAPES))
+def scenario(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Scenario:
+    shape = SHAPES[request.param]
+    tmp = tmp_path_factory.mktemp(f"kill-{shape.platform}")
     base = tmp / "base.duckdb"
     wh = warehouse.connect(base, landing_root=tmp / "landing")
-    old = _batch(wh, "old", {"ad_insights_daily": _insights(range(OLD_DAYS), False), **_objects(1)})
+    old_days, new_days = range(OLD_DAYS), range(OLD_DAYS // 2, OLD_DAYS // 2 + NEW_DAYS)
+    old = _batch(wh, shape, "old", {shape.report: _report(shape, old_days, False),
+                                    **shape.objects(1)})
     ok = warehouse.run_quality(wh, old, warehouse.QualityContext(engine="duckdb"))
-    warehouse.publish(
-        wh, old, ok, [warehouse.CursorUpdate("ad_insights_daily", DAY0 + timedelta(OLD_DAYS - 1))]
-    )
-    new = _batch(
-        wh,
-        "new",
-        {
-            "ad_insights_daily": _insights(range(OLD_DAYS // 2, OLD_DAYS // 2 + NEW_DAYS), True),
-            **_objects(2),
-        },
-    )
+    assert not ok.has_errors, ok
+    cursor = warehouse.CursorUpdate(shape.report, DAY0 + timedelta(OLD_DAYS - 1))
+    warehouse.publish(wh, old, ok, [cursor])
+    new = _batch(wh, shape, "new", {shape.report: _report(shape, new_days, True),
+                                    **shape.objects(2)})
     report = warehouse.run_quality(wh, new, warehouse.QualityContext(engine="duckdb"))
-    assert not report.has_errors
-    cursors = [
-        warehouse.CursorUpdate("ad_insights_daily", DAY0 + timedelta(OLD_DAYS // 2 + NEW_DAYS - 1))
-    ]
+    assert not report.has_errors, report
+    cursors = [warehouse.CursorUpdate(shape.report, DAY0 + timedelta(new_days[-1]))]
     wh.close()
     payload = tmp / "payload.pickle"
     payload.write_bytes(pickle.dumps((new, report, cursors)))
@@ -228,9 +279,13 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Scenario:
     out, err = proc.communicate(timeout=120)
     elapsed = time.perf_counter() - started
     assert proc.returncode == 0 and "DONE" in out, err
-    scen = Scenario(base, payload, _state(base), _state(done), elapsed)
-    assert scen.old != scen.new
-    assert scen.new["meta_ads.ad_insights_daily"][0] == N_ADS * (OLD_DAYS // 2 + NEW_DAYS)
+    scen = Scenario(shape, base, payload, _state(base, shape.tables), _state(done, shape.tables),
+                    elapsed)
+    changed = {t for t in shape.tables if scen.old[t] != scen.new[t]}
+    assert {f"{shape.platform}.{shape.report}", "core.ad_performance_daily", "core.campaigns",
+            "core.accounts", "ops.extract_state"} <= changed
+    assert scen.new[f"{shape.platform}.{shape.report}"][0] == N_ADS * (OLD_DAYS // 2 + NEW_DAYS)
+    assert scen.new["core.ad_performance_daily"][0] == N_ADS * (OLD_DAYS // 2 + NEW_DAYS)
     return scen
 
 
@@ -245,7 +300,7 @@ def _kill_rounds(scenario: Scenario, tmp: Path, rounds: int, seed: int) -> dict[
         time.sleep(rng.uniform(0, scenario.publish_seconds * 1.15))
         os.kill(proc.pid, signal.SIGKILL)
         proc.communicate(timeout=60)
-        state = _state(db)  # reopening replays the WAL
+        state = _state(db, scenario.shape.tables)  # reopening replays the WAL
         if state == scenario.old:
             outcome["old"] += 1
         elif state == scenario.new:
@@ -263,18 +318,19 @@ def _kill_rounds(scenario: Scenario, tmp: Path, rounds: int, seed: int) -> dict[
             )
         # cursor consistent with data: the cursor moved if and only if the data did
         moved = state["cursor"] == scenario.new["cursor"]
-        assert moved == (
-            state["meta_ads.ad_insights_daily"] == scenario.new["meta_ads.ad_insights_daily"]
-        )
+        report = f"{scenario.shape.platform}.{scenario.shape.report}"
+        assert moved == (state[report] == scenario.new[report])
         for suffix in ("", ".wal"):
             Path(f"{db}{suffix}").unlink(missing_ok=True)
-    print(f"kill rounds={rounds} publish={scenario.publish_seconds:.2f}s outcome={outcome}")
+    print(f"{scenario.shape.platform} kill rounds={rounds} "
+          f"publish={scenario.publish_seconds:.2f}s outcome={outcome}")
     return outcome
 
 
 def test_sigkill_during_publish_leaves_old_or_new(scenario: Scenario, tmp_path: Path) -> None:
-    outcome = _kill_rounds(scenario, tmp_path, rounds=25, seed=20261126)
-    assert outcome["old"] + outcome["new"] == 25
+    rounds = ROUNDS[scenario.shape.platform]
+    outcome = _kill_rounds(scenario, tmp_path, rounds=rounds, seed=20261126)
+    assert outcome["old"] + outcome["new"] == rounds
     assert outcome["old"] > 0  # some kills landed before the commit
 
 
