@@ -28,8 +28,10 @@ from emulators.quota import QuotaConfig, QuotaTracker
 
 H = TypeVar("H")
 
+# Credentials any platform sends as query or form fields (OAuth grants included).
 _SECRET_PARAMS = frozenset(
-    {"access_token", "client_secret", "fb_exchange_token", "appsecret_proof"}
+    {"access_token", "client_secret", "refresh_token", "code", "fb_exchange_token",
+     "appsecret_proof"}
 )
 
 
@@ -157,7 +159,11 @@ class Emulator:
         *,
         quota_clock: Callable[[], float] | None = None,
     ) -> None:
-        self.market = market or Market()
+        self.market = market or Market(platforms=(self.platform,))
+        if self.platform not in self.market.platforms:
+            raise ValueError(
+                f"the market has no {self.platform} accounts (Market(platforms=...))"
+            )
         self.faults = FaultInjector(faults)
         self.quota = QuotaTracker(quota, quota_clock) if quota_clock else QuotaTracker(quota)
         self._lock = threading.Lock()

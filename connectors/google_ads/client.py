@@ -15,20 +15,15 @@ Sample error body (HTTP 429, a throttle)::
 from __future__ import annotations
 
 import logging
-import random
 import re
-import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from connectors._base import BaseConnector, utcnow
-from connectors.calllog import CallRecorder
 from connectors.errors import (
     AuthenticationError,
     BadRequestError,
@@ -55,7 +50,7 @@ from connectors.google_ads.models import (
 )
 from connectors.google_ads.streams import ENTITY_QUERIES, STREAMS, stream_spec
 from connectors.pagination import PageRequest, PageTokenPaginator
-from connectors.ratelimit import CircuitBreaker, KeyedPool, TokenBucket
+from connectors.platform import PlatformConnector
 from connectors.records import RecordCollector, validation_message
 from connectors.streams import AccountInfo, DateWindow, StreamResult, StreamSpec
 from connectors.windows import extract_window, yesterday_in
@@ -171,37 +166,18 @@ def parse_google_error(response: httpx.Response) -> GoogleError:
     return GoogleError(status, message, category, code, delay, ads_failure, tuple(reasons))
 
 
-class GoogleAdsConnector(BaseConnector):
+class GoogleAdsConnector(PlatformConnector[GoogleAdsSettings]):
     """Reads Google Ads accounts, entities and daily ad metrics (GAQL); writes budgets, statuses.
 
-    Args:
-        settings: connector settings (credentials, version, limits...).
-        transport: injected transport (emulator in process, loopback, or None = network).
-        recorder: where every HTTP attempt is recorded.
-        sleep: blocking wait (tests pass a fake).
-        clock: current UTC time (tests pass a fake).
-        rng: random source for retry jitter.
-        rate_limiters: shared per-account token buckets.
-        breakers: shared per-account circuit breakers.
-
+    Constructor arguments: see :class:`PlatformConnector`.
     """
 
     platform = C.PLATFORM
+    auth: GoogleAdsAuth
 
-    def __init__(
-        self,
-        settings: GoogleAdsSettings,
-        *,
-        transport: httpx.BaseTransport | None = None,
-        recorder: CallRecorder | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], datetime] = utcnow,
-        rng: random.Random | None = None,
-        rate_limiters: KeyedPool[str, TokenBucket] | None = None,
-        breakers: KeyedPool[str, CircuitBreaker] | None = None,
-    ) -> None:
-        self.settings = settings
-        self.auth = GoogleAdsAuth(
+    def make_auth(self, settings: GoogleAdsSettings, clock: Callable[[], float]) -> GoogleAdsAuth:
+        """OAuth refresh-token auth that also sends the developer token and login customer."""
+        return GoogleAdsAuth(
             token_url=settings.token_url,
             client_id=settings.client_id,
             client_secret=settings.client_secret,
@@ -215,26 +191,7 @@ class GoogleAdsConnector(BaseConnector):
                 else None
             ),
             skew_seconds=settings.token_refresh_skew_seconds,
-            clock=lambda: clock().timestamp(),
-        )
-        super().__init__(
-            base_url=settings.base_url,
-            auth=self.auth,
-            retry_policy=settings.retry,
-            timeout=httpx.Timeout(
-                settings.timeout_seconds, connect=settings.connect_timeout_seconds
-            ),
-            requests_per_second=settings.requests_per_second,
-            burst=settings.burst,
-            breaker_failure_threshold=settings.breaker_failure_threshold,
-            breaker_reset_timeout=settings.breaker_reset_timeout,
-            transport=transport,
-            recorder=recorder,
-            sleep=sleep,
             clock=clock,
-            rng=rng,
-            rate_limiters=rate_limiters,
-            breakers=breakers,
         )
 
     # ------------------------------------------------------------------ hooks

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 
 from connectors.google_ads import settings as C
-from connectors.retry import RetryPolicy
+from connectors.http_settings import HttpSettings
 
 __all__ = ["GoogleAdsSettings", "normalize_customer_id"]
 
@@ -25,7 +25,7 @@ def normalize_customer_id(value: str) -> str:
     return cleaned
 
 
-class GoogleAdsSettings(BaseModel):
+class GoogleAdsSettings(HttpSettings):
     """Everything the Google Ads connector needs; secrets are ``SecretStr``.
 
     Attributes:
@@ -45,18 +45,12 @@ class GoogleAdsSettings(BaseModel):
         lookback_days: days re-read before the cursor (the conversion window, max 90).
         initial_days: length of a first report load without a cursor.
         requests_per_second: client-side rate per account.
-        burst: requests allowed back to back.
-        timeout_seconds: read/write timeout of one HTTP call.
-        connect_timeout_seconds: connect timeout.
-        retry: backoff policy of one request.
-        breaker_failure_threshold: exhausted requests in a row that open the breaker.
-        breaker_reset_timeout: seconds the breaker stays open.
         use_search_stream: read the report with ``:searchStream`` (one call) instead of
             paging ``:search``.
 
-    """
+        (Pacing, timeouts, retries and the breaker: see ``HttpSettings``.)
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """
 
     base_url: str = C.BASE_URL
     api_version: str = Field(default=C.API_VERSION, pattern=r"^v\d+$")
@@ -73,12 +67,6 @@ class GoogleAdsSettings(BaseModel):
     lookback_days: int = Field(default=C.DEFAULT_LOOKBACK_DAYS, ge=0, le=C.MAX_LOOKBACK_DAYS)
     initial_days: int = Field(default=C.DEFAULT_LOOKBACK_DAYS, ge=1)
     requests_per_second: float = Field(default=C.DEFAULT_REQUESTS_PER_SECOND, gt=0)
-    burst: int = Field(default=1, ge=1)
-    timeout_seconds: float = Field(default=60.0, gt=0)
-    connect_timeout_seconds: float = Field(default=10.0, gt=0)
-    retry: RetryPolicy = RetryPolicy()
-    breaker_failure_threshold: int = Field(default=5, ge=1)
-    breaker_reset_timeout: float = Field(default=60.0, ge=0)
     use_search_stream: bool = True
 
     @field_validator("login_customer_id")

@@ -12,19 +12,15 @@ jitter, and ``throttle_headroom`` is counted locally against ``daily_request_quo
 from __future__ import annotations
 
 import logging
-import random
-import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from connectors._base import BaseConnector, utcnow
-from connectors.calllog import CallRecorder
 from connectors.errors import (
     AuthenticationError,
     BadRequestError,
@@ -55,7 +51,7 @@ from connectors.linkedin_ads.models import (
 )
 from connectors.linkedin_ads.streams import ENTITY_FINDERS, STREAMS, stream_spec
 from connectors.pagination import CursorPaginator, PageRequest
-from connectors.ratelimit import CircuitBreaker, KeyedPool, TokenBucket
+from connectors.platform import PlatformConnector
 from connectors.records import RecordCollector, validation_message
 from connectors.streams import AccountInfo, DateWindow, StreamResult, StreamSpec
 from connectors.windows import extract_window, yesterday_in
@@ -81,63 +77,26 @@ class RestliWrite(dict[str, Any]):
         self.restli_method = method
 
 
-class LinkedInAdsConnector(BaseConnector):
-    """Reads LinkedIn ad accounts, campaigns, creatives and daily creative analytics.
+class LinkedInAdsConnector(PlatformConnector[LinkedInAdsSettings]):
+    """Reads LinkedIn accounts, campaigns, creatives and daily analytics; writes campaigns.
 
-    Args:
-        settings: connector settings (token, version, caps...).
-        transport: injected transport (emulator in process, loopback, or None = network).
-        recorder: where every HTTP attempt is recorded.
-        sleep: blocking wait (tests pass a fake).
-        clock: current UTC time (tests pass a fake).
-        rng: random source for retry jitter.
-        rate_limiters: shared per-account token buckets.
-        breakers: shared per-account circuit breakers.
-
+    Constructor arguments: see :class:`PlatformConnector`.
     """
 
     platform = C.PLATFORM
+    _quota_day: date | None = None  # the day _quota_used counts (daily_request_quota)
+    _quota_used = 0
 
-    def __init__(
-        self,
-        settings: LinkedInAdsSettings,
-        *,
-        transport: httpx.BaseTransport | None = None,
-        recorder: CallRecorder | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], datetime] = utcnow,
-        rng: random.Random | None = None,
-        rate_limiters: KeyedPool[str, TokenBucket] | None = None,
-        breakers: KeyedPool[str, CircuitBreaker] | None = None,
-    ) -> None:
-        self.settings = settings
-        self.auth = make_auth(settings, lambda: clock().timestamp())
-        self._quota_day: date | None = None
-        self._quota_used = 0
-        super().__init__(
-            base_url=settings.base_url,
-            auth=self.auth,
-            retry_policy=settings.retry,
-            timeout=httpx.Timeout(
-                settings.timeout_seconds, connect=settings.connect_timeout_seconds
-            ),
-            requests_per_second=settings.requests_per_second,
-            burst=settings.burst,
-            headroom_threshold=settings.headroom_threshold,
-            breaker_failure_threshold=settings.breaker_failure_threshold,
-            breaker_reset_timeout=settings.breaker_reset_timeout,
-            transport=transport,
-            recorder=recorder,
-            sleep=sleep,
-            clock=clock,
-            rng=rng,
-            rate_limiters=rate_limiters,
-            breakers=breakers,
-            headers={
-                C.VERSION_HEADER: settings.api_version,
-                C.PROTOCOL_HEADER: C.RESTLI_PROTOCOL_VERSION,
-            },
-        )
+    def make_auth(self, settings: LinkedInAdsSettings, clock: Callable[[], float]) -> httpx.Auth:
+        """Bearer token, refreshed through OAuth when refresh credentials are configured."""
+        return make_auth(settings, clock)
+
+    def default_headers(self, settings: LinkedInAdsSettings) -> dict[str, str]:
+        """Send the mandatory version headers on every Rest.li call."""
+        return {
+            C.VERSION_HEADER: settings.api_version,
+            C.PROTOCOL_HEADER: C.RESTLI_PROTOCOL_VERSION,
+        }
 
     # ------------------------------------------------------------------ hooks
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 
+from connectors.http_settings import HttpSettings
 from connectors.linkedin_ads import settings as C
-from connectors.retry import RetryPolicy
 
 __all__ = ["LinkedInAdsSettings"]
 
@@ -19,7 +19,7 @@ def _bare_account(value: str) -> str:
     return bare
 
 
-class LinkedInAdsSettings(BaseModel):
+class LinkedInAdsSettings(HttpSettings):
     """Everything the LinkedIn Ads connector needs; secrets are ``SecretStr``.
 
     Attributes:
@@ -36,25 +36,18 @@ class LinkedInAdsSettings(BaseModel):
         lookback_days: days re-read before the cursor (conversions restate for weeks).
         initial_days: length of a first report load without a cursor.
         requests_per_second: client-side rate per account.
-        burst: requests allowed back to back.
-        headroom_threshold: headroom below which the client slows down.
         daily_request_quota: the app's daily call quota as shown in the Developer Portal.
             LinkedIn sends no usage headers, so headroom is counted against this (per UTC
             day, by this connector); None reports no headroom.
-        timeout_seconds: read/write timeout of one HTTP call.
-        connect_timeout_seconds: connect timeout.
-        retry: backoff policy of one request (LinkedIn's 429 has no Retry-After).
-        breaker_failure_threshold: exhausted requests in a row that open the breaker.
-        breaker_reset_timeout: seconds the breaker stays open.
         object_page_size: ``pageSize`` of campaign and creative searches.
         analytics_row_cap: elements per adAnalytics answer beyond which it is truncated
             (15,000); an answer this long is split and re-read.
         analytics_max_fields: fields per adAnalytics request (20); more are chunked.
         analytics_metrics: metrics requested (``dateRange`` and ``pivotValues`` are added).
 
-    """
+        (Pacing, timeouts, retries and the breaker: see ``HttpSettings``.)
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """
 
     base_url: str = C.BASE_URL
     oauth_base_url: str = C.OAUTH_BASE_URL
@@ -69,14 +62,7 @@ class LinkedInAdsSettings(BaseModel):
     lookback_days: int = Field(default=C.DEFAULT_LOOKBACK_DAYS, ge=0, le=400)
     initial_days: int = Field(default=C.DEFAULT_LOOKBACK_DAYS, ge=1)
     requests_per_second: float = Field(default=C.DEFAULT_REQUESTS_PER_SECOND, gt=0)
-    burst: int = Field(default=1, ge=1)
-    headroom_threshold: float = Field(default=0.05, ge=0, le=1)
     daily_request_quota: int | None = Field(default=None, ge=1)
-    timeout_seconds: float = Field(default=60.0, gt=0)
-    connect_timeout_seconds: float = Field(default=10.0, gt=0)
-    retry: RetryPolicy = RetryPolicy()
-    breaker_failure_threshold: int = Field(default=5, ge=1)
-    breaker_reset_timeout: float = Field(default=60.0, ge=0)
     object_page_size: int = Field(default=C.OBJECT_PAGE_SIZE, ge=1, le=1000)
     analytics_row_cap: int = Field(default=C.ANALYTICS_ROW_CAP, ge=2)
     analytics_max_fields: int = Field(

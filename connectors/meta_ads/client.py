@@ -10,17 +10,12 @@ from __future__ import annotations
 
 import json
 import logging
-import random
-import time
 from collections.abc import Callable, Iterable, Iterator
-from datetime import datetime
 from typing import Any
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from connectors._base import BaseConnector, utcnow
-from connectors.calllog import CallRecorder
 from connectors.errors import (
     AuthenticationError,
     BadRequestError,
@@ -50,7 +45,7 @@ from connectors.meta_ads.models import (
 )
 from connectors.meta_ads.streams import ENTITY_ENDPOINTS, STREAMS, stream_spec
 from connectors.pagination import NextUrlPaginator, PageRequest
-from connectors.ratelimit import CircuitBreaker, KeyedPool, TokenBucket
+from connectors.platform import PlatformConnector
 from connectors.records import RecordCollector, validation_message
 from connectors.streams import (
     AccountInfo,
@@ -79,37 +74,22 @@ def _pcts(values: Iterable[Any]) -> list[float]:
     return [float(v) for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
 
 
-class MetaAdsConnector(BaseConnector):
-    """Reads Meta ad accounts, objects and daily ad insights through the Graph API.
+class MetaAdsConnector(PlatformConnector[MetaAdsSettings]):
+    """Reads Meta ad accounts, objects and daily insights (Graph API); writes budgets, statuses.
 
-    Args:
-        settings: connector settings (token, version, limits...).
-        transport: injected transport (emulator in process, loopback, or None = network).
-        recorder: where every HTTP attempt is recorded.
-        sleep: blocking wait (tests pass a fake).
-        clock: current UTC time (tests pass a fake).
-        rng: random source for retry jitter.
-        rate_limiters: shared per-account token buckets (to share a quota across instances).
-        breakers: shared per-account circuit breakers.
-
+    Constructor arguments: see :class:`PlatformConnector`.
     """
 
     platform = C.PLATFORM
+    auth: MetaTokenAuth
 
-    def __init__(
-        self,
-        settings: MetaAdsSettings,
-        *,
-        transport: httpx.BaseTransport | None = None,
-        recorder: CallRecorder | None = None,
-        sleep: Callable[[float], None] = time.sleep,
-        clock: Callable[[], datetime] = utcnow,
-        rng: random.Random | None = None,
-        rate_limiters: KeyedPool[str, TokenBucket] | None = None,
-        breakers: KeyedPool[str, CircuitBreaker] | None = None,
-    ) -> None:
-        self.settings = settings
-        self.auth = MetaTokenAuth(
+    def make_auth(self, settings: MetaAdsSettings, clock: Callable[[], float]) -> MetaTokenAuth:
+        """Token auth; with app credentials it exchanges a token nearing its known expiry.
+
+        Without app credentials ``auth.can_refresh`` is False: the base loop then raises
+        TokenExpiredError instead of forcing a refresh.
+        """
+        return MetaTokenAuth(
             access_token=settings.access_token,
             token_url=f"{settings.base_url}/{settings.api_version}/oauth/access_token",
             app_id=settings.app_id,
@@ -120,29 +100,7 @@ class MetaAdsConnector(BaseConnector):
                 else None
             ),
             skew_seconds=settings.token_refresh_skew_seconds,
-            clock=lambda: clock().timestamp(),
-        )
-        super().__init__(
-            base_url=settings.base_url,
-            # Without app credentials ``auth.can_refresh`` is False: the base loop then raises
-            # TokenExpiredError instead of forcing a refresh.
-            auth=self.auth,
-            retry_policy=settings.retry,
-            timeout=httpx.Timeout(
-                settings.timeout_seconds, connect=settings.connect_timeout_seconds
-            ),
-            requests_per_second=settings.requests_per_second,
-            burst=settings.burst,
-            headroom_threshold=settings.headroom_threshold,
-            breaker_failure_threshold=settings.breaker_failure_threshold,
-            breaker_reset_timeout=settings.breaker_reset_timeout,
-            transport=transport,
-            recorder=recorder,
-            sleep=sleep,
             clock=clock,
-            rng=rng,
-            rate_limiters=rate_limiters,
-            breakers=breakers,
         )
 
     # ------------------------------------------------------------------ hooks

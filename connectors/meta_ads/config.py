@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 
+from connectors.http_settings import HttpSettings
 from connectors.meta_ads import settings as C
-from connectors.retry import RetryPolicy
 
 __all__ = ["MetaAdsSettings"]
 
 
-class MetaAdsSettings(BaseModel):
+class MetaAdsSettings(HttpSettings):
     """Everything the Meta Ads connector needs; secrets are ``SecretStr``.
 
     Attributes:
@@ -30,13 +30,6 @@ class MetaAdsSettings(BaseModel):
         attribution_windows: ``action_attribution_windows`` of insights reports.
         conversion_action_types: action types summed into ``conversions``.
         requests_per_second: client-side rate per account.
-        burst: requests allowed back to back.
-        headroom_threshold: usage headroom below which the client slows down.
-        timeout_seconds: read/write timeout of one HTTP call.
-        connect_timeout_seconds: connect timeout.
-        retry: backoff policy of one request.
-        breaker_failure_threshold: exhausted requests in a row that open the breaker.
-        breaker_reset_timeout: seconds the breaker stays open.
         object_page_size: ``limit`` for campaigns, ad sets and ads.
         insights_page_size: ``limit`` for report rows.
         report_poll_initial_seconds: first wait between report status polls.
@@ -44,9 +37,9 @@ class MetaAdsSettings(BaseModel):
         report_timeout_seconds: give up on a report job after this long.
         report_max_split_depth: how many times a failing date range may be halved.
 
-    """
+        (Pacing, timeouts, retries and the breaker: see ``HttpSettings``.)
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    """
 
     base_url: str = C.BASE_URL
     api_version: str = Field(default=C.API_VERSION, pattern=r"^v\d+\.\d+$")
@@ -61,14 +54,7 @@ class MetaAdsSettings(BaseModel):
     attribution_windows: tuple[str, ...] = C.DEFAULT_ATTRIBUTION_WINDOWS
     conversion_action_types: tuple[str, ...] = C.DEFAULT_CONVERSION_ACTION_TYPES
     requests_per_second: float = Field(default=C.DEFAULT_REQUESTS_PER_SECOND, gt=0)
-    burst: int = Field(default=1, ge=1)
     # Slow down above 95% usage (Airbyte pauses Meta extraction at 95% too).
-    headroom_threshold: float = Field(default=0.05, ge=0, le=1)
-    timeout_seconds: float = Field(default=60.0, gt=0)
-    connect_timeout_seconds: float = Field(default=10.0, gt=0)
-    retry: RetryPolicy = RetryPolicy()
-    breaker_failure_threshold: int = Field(default=5, ge=1)
-    breaker_reset_timeout: float = Field(default=60.0, ge=0)
     object_page_size: int = Field(default=C.OBJECT_PAGE_SIZE, ge=1, le=5000)
     insights_page_size: int = Field(default=C.INSIGHTS_PAGE_SIZE, ge=1, le=5000)
     report_poll_initial_seconds: float = Field(default=1.0, gt=0)

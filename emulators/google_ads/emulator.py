@@ -34,7 +34,7 @@ from urllib.parse import parse_qsl
 import httpx
 
 from emulators import faults as fk
-from emulators._base import Emulator, LoggedRequest, Reply, Router, redact, request_params
+from emulators._base import Emulator, Reply, Router
 from emulators.faults import FaultConfig
 from emulators.google_ads import errors, gaql
 from emulators.google_ads import resources as R
@@ -48,7 +48,6 @@ PAGE_SIZE = 10_000  # fixed by Google since v17; ``page_size`` lets tests page s
 _VERSION = re.compile(r"^/(?P<version>v(?P<major>\d+))(?P<rest>/.*)$")
 _CID = r"customers/(?P<cid>\d{10})"
 _PLATFORM = R.PLATFORM
-_OAUTH_SECRETS = frozenset({"refresh_token", "client_secret", "access_token"})
 
 
 @dataclass
@@ -98,9 +97,6 @@ class GoogleAdsEmulator(Emulator):
         stream_chunk_size: int = PAGE_SIZE,
         quota_clock: Callable[[], float] | None = None,
     ) -> None:
-        market = market or Market(platforms=(_PLATFORM,))
-        if _PLATFORM not in market.platforms:
-            raise ValueError("the market has no google_ads accounts (Market(platforms=...))")
         super().__init__(market, faults, quota, quota_clock=quota_clock)
         if page_size < 1 or stream_chunk_size < 1:
             raise ValueError("page_size and stream_chunk_size must be >= 1")
@@ -121,20 +117,6 @@ class GoogleAdsEmulator(Emulator):
         r("POST", rf"/{_CID}/adGroupAds:mutate", self._mutate_ads)
 
     # ------------------------------------------------------------------ dispatch
-    def respond(self, request: httpx.Request) -> Reply:
-        """Answer and log one request, masking OAuth secrets the shared log does not know."""
-        reply = self.dispatch(request)
-        params = redact(request_params(request))
-        params = {k: ("***" if k in _OAUTH_SECRETS else v) for k, v in params.items()}
-        entry = LoggedRequest(
-            at=self.market.now(), method=request.method, path=request.url.path, params=params,
-            status=reply.response.status_code, who=reply.who, account_id=reply.account_id,
-            fault=reply.fault,
-        )
-        with self._lock:
-            self._requests.append(entry)
-        return reply
-
     def dispatch(self, request: httpx.Request) -> Reply:
         """Answer one request (order of checks: see the module docstring)."""
         path = request.url.path.rstrip("/") or "/"

@@ -16,7 +16,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,7 +25,7 @@ from typing import Any
 import httpx
 
 from emulators import faults as fk
-from emulators._base import Emulator, LoggedRequest, Reply, Router, request_params
+from emulators._base import Emulator, Reply, Router, request_params
 from emulators.faults import FaultConfig
 from emulators.linkedin_ads import errors
 from emulators.linkedin_ads.analytics import build_elements, parse_analytics
@@ -61,8 +60,6 @@ MAX_FIELDS = 20
 MAX_PAGE_SIZE = 1000
 DEFAULT_PAGE_SIZE = 100
 MIN_DAILY_BUDGET = Decimal("10.00")
-_SECRET_PARAMS = frozenset({"access_token", "client_secret", "refresh_token", "code"})
-
 
 @dataclass
 class Call:
@@ -110,16 +107,11 @@ class LinkedInAdsEmulator(Emulator):
         max_fields: int = MAX_FIELDS,
         quota_clock: Callable[[], float] | None = None,
     ) -> None:
-        super().__init__(
-            market or Market(platforms=(PLATFORM,)), faults, quota, quota_clock=quota_clock
-        )
-        if PLATFORM not in self.market.platforms:
-            raise ValueError(f"the market has no {PLATFORM} layout (pass platforms=...)")
+        super().__init__(market, faults, quota, quota_clock=quota_clock)
         self.versions = versions
         self.tokens = tokens or TokenStore()
         self.max_elements = max_elements
         self.max_fields = max_fields
-        self._log_lock = threading.Lock()
         self.router: Router[Handler] = Router()
         r = self.router.add
         acct = r"/rest/adAccounts/(?P<acct>\d+)"
@@ -132,21 +124,6 @@ class LinkedInAdsEmulator(Emulator):
         r("GET", r"/rest/adAnalytics", self._analytics)
 
     # ------------------------------------------------------------------ serving
-    def respond(self, request: httpx.Request) -> Reply:
-        """Answer one request and log it, masking refresh tokens and secrets too."""
-        reply = self.dispatch(request)
-        params = {
-            k: ("***" if k in _SECRET_PARAMS else v) for k, v in request_params(request).items()
-        }
-        entry = LoggedRequest(
-            at=self.market.now(), method=request.method, path=request.url.path,
-            params=params, status=reply.response.status_code, who=reply.who,
-            account_id=reply.account_id, fault=reply.fault,
-        )
-        with self._lock:
-            self._requests.append(entry)
-        return reply
-
     def dispatch(self, request: httpx.Request) -> Reply:
         """Answer one request (see the module docstring for the order of checks)."""
         path = request.url.path.rstrip("/") or "/"

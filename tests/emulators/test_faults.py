@@ -168,3 +168,16 @@ def test_paths_restricts_faults_to_matching_requests(market):
     assert [r.fault for r in em.request_log] == [None, "http_500"]
     with pytest.raises(ValueError, match="regular expression"):
         FaultConfig(paths="(")
+
+
+def test_every_emulator_masks_oauth_secrets_in_its_request_log():
+    from emulators.registry import EMULATORS
+
+    for platform, factory in EMULATORS.items():
+        emulator = factory()
+        form = {"grant_type": "refresh_token", "refresh_token": "R-secret", "code": "C-secret",
+                "client_secret": "S-secret", "client_id": "visible"}
+        emulator.handle(httpx.Request("POST", "https://example.test/token", data=form))
+        (entry,) = emulator.request_log
+        assert entry.params["client_id"] == "visible", platform
+        assert {entry.params[k] for k in ("refresh_token", "code", "client_secret")} == {"***"}

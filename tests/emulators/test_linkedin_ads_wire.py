@@ -199,5 +199,5 @@ def test_registry_factory_needs_a_market_with_the_linkedin_layout():
     em = linkedin_ads(market=market, faults=FaultConfig(), quota=None, max_elements=100)
     assert em.platform == "linkedin_ads" and em.market is market and em.max_elements == 100
     assert linkedin_ads().market.platforms == ("linkedin_ads",)
-    with pytest.raises(ValueError, match="no linkedin_ads layout"):
+    with pytest.raises(ValueError, match="no linkedin_ads accounts"):
         linkedin_ads(market=Market(seed=3))
