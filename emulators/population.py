@@ -249,7 +249,7 @@ class Population:
 
     @staticmethod
     def index_of(person_id: str) -> int:
-        """The index of a ``person_id`` (``P0000042`` -> 42)."""
+        """Return the index of a ``person_id`` (``P0000042`` -> 42)."""
         return int(person_id.removeprefix("P"))
 
     # ------------------------------------------------------------------ building

@@ -3,6 +3,7 @@ with the ad market, and carrying the planted channel effects attribution must re
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -39,7 +40,7 @@ def test_journeys_are_ordered_and_point_at_real_ads(market: Market, index: int):
     person = Population(market, size=1_000_000).person(index)
     touches = person.touches
     assert touches[0].at == person.first_seen
-    assert all(x.at <= y.at for x, y in zip(touches, touches[1:], strict=False))
+    assert all(x.at <= y.at for x, y in itertools.pairwise(touches))
     for touch in touches:
         platform, source, medium = CHANNELS[touch.channel]
         assert (touch.platform, touch.source, touch.medium) == (platform, source, medium)
