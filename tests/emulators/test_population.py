@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from emulators.entities import Ad
 from emulators.market import Market
 from emulators.population import CHANNEL_LIFT, CHANNELS, Population
 
@@ -46,7 +47,7 @@ def test_journeys_are_ordered_and_point_at_real_ads(market: Market, index: int):
         assert (touch.platform, touch.source, touch.medium) == (platform, source, medium)
         if touch.ad_id is not None:
             ad = market.entity(touch.platform or "", touch.ad_id)
-            assert ad is not None and ad.campaign_id == touch.campaign_id
+            assert isinstance(ad, Ad) and ad.campaign_id == touch.campaign_id
         assert (touch.click_id is not None) == (touch.kind == "click" and touch.ad_id is not None)
     for conversion in person.conversions:
         assert conversion.at > touches[conversion.touch_index].at
