@@ -114,8 +114,11 @@ class StreamSpec:
         name: stream name (also the warehouse table name within the platform schema).
         table: the warehouse table, e.g. ``meta_ads.ad_insights_daily``.
         primary_key: columns that identify a row; never null, unique within a read.
-        cursor_field: the date column of report streams (``date``), ``None`` for entities.
+        cursor_field: the date column of windowed streams (``date``), ``None`` for entities.
         model: the pydantic model every output row validates against.
+        through_today: the window may end today (incremental streams of records modified on
+            a day: CRM contacts, orders); report streams of daily metrics stop at yesterday,
+            since today's numbers are incomplete.
 
     """
 
@@ -124,6 +127,7 @@ class StreamSpec:
     primary_key: tuple[str, ...]
     cursor_field: str | None
     model: type[BaseModel]
+    through_today: bool = False
 
     @property
     def is_report(self) -> bool:

@@ -2,7 +2,8 @@
 
 A report window runs from the incremental cursor minus the lookback (conversions arrive late
 and platforms restate recent days), or from an explicitly requested start, to the requested
-end - but never past *yesterday in the account's time zone*, since today is incomplete.
+end - but never past *yesterday in the account's time zone*, since today is incomplete
+(streams of records by modification day may ask to run through today).
 """
 
 from __future__ import annotations
@@ -49,12 +50,14 @@ def extract_window(
     requested_end: date | None = None,
     full_refresh: bool = False,
     initial_days: int | None = None,
+    through_today: bool = False,
 ) -> DateWindow | None:
     """Compute the report window for one account.
 
     Rules, in order:
 
-    * end = ``min(requested_end, yesterday)``; yesterday in the account's time zone.
+    * end = ``min(requested_end, yesterday)``; yesterday in the account's time zone (today
+      with ``through_today``).
     * ``full_refresh``: start = ``requested_start`` (required), the cursor is ignored.
     * else ``requested_start`` when given (an explicit backfill),
     * else ``cursor - lookback_days`` when a cursor exists,
@@ -69,6 +72,7 @@ def extract_window(
         requested_end: explicit last day.
         full_refresh: ignore the cursor and re-read from ``requested_start``.
         initial_days: first-load length; defaults to ``max(lookback_days, 1)``.
+        through_today: end at today instead of yesterday (records by modification day).
 
     Returns:
         The window, or ``None`` when there is nothing to read yet (start after yesterday).
@@ -88,15 +92,15 @@ def extract_window(
         )
     if full_refresh and requested_start is None:
         raise ConfigurationError("full_refresh needs requested_start")
-    yesterday = yesterday_in(timezone_name, now)
-    end = min(requested_end, yesterday) if requested_end else yesterday
+    last = yesterday_in(timezone_name, now) + timedelta(days=1 if through_today else 0)
+    end = min(requested_end, last) if requested_end else last
     if requested_start is not None:
         start = requested_start
     elif cursor is not None:
         start = cursor - timedelta(days=lookback_days)
     else:
         days = initial_days if initial_days is not None else max(lookback_days, 1)
-        start = yesterday - timedelta(days=days - 1)
+        start = last - timedelta(days=days - 1)
     if start > end:
         return None
     return DateWindow(start, end)

@@ -158,6 +158,7 @@ def extract_account(
                             requested_start=start_date,
                             requested_end=end_date,
                             full_refresh=full_refresh,
+                            through_today=stream.through_today,
                         )
                         if stream_window is None:
                             logger.info("%s %s: already up to date", account.id, stream.name)

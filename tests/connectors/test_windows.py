@@ -111,3 +111,12 @@ def test_date_window_split_and_validation():
         DateWindow(date(2026, 1, 1), date(2026, 1, 1)).split()
     with pytest.raises(ConfigurationError):
         DateWindow(date(2026, 1, 2), date(2026, 1, 1))
+
+
+def test_streams_of_modified_records_may_run_through_today():
+    now = datetime(2026, 11, 26, 23, 30, tzinfo=UTC)  # already the 27th in Berlin
+    window = extract_window(timezone_name="Europe/Berlin", now=now, cursor=date(2026, 11, 20),
+                            lookback_days=1, through_today=True)
+    assert window == DateWindow(date(2026, 11, 19), date(2026, 11, 27))
+    first = extract_window(timezone_name="UTC", now=now, initial_days=3, through_today=True)
+    assert first == DateWindow(date(2026, 11, 24), date(2026, 11, 26))
