@@ -22,6 +22,7 @@ from urllib.parse import parse_qsl
 
 import httpx
 
+from emulators.entities import LAYOUTS
 from emulators.faults import FaultConfig, FaultInjector
 from emulators.market import Market
 from emulators.quota import QuotaConfig, QuotaTracker
@@ -159,8 +160,11 @@ class Emulator:
         *,
         quota_clock: Callable[[], float] | None = None,
     ) -> None:
-        self.market = market or Market(platforms=(self.platform,))
-        if self.platform not in self.market.platforms:
+        # An ad platform renders its own accounts of the market; a CRM, analytics or shop
+        # emulator renders the market's population, whose journeys touch every ad platform.
+        advertises = self.platform in LAYOUTS
+        self.market = market or Market(platforms=(self.platform,) if advertises else tuple(LAYOUTS))
+        if advertises and self.platform not in self.market.platforms:
             raise ValueError(
                 f"the market has no {self.platform} accounts (Market(platforms=...))"
             )
