@@ -29,8 +29,9 @@ def validation_message(exc: ValidationError) -> str:
     """Summarise a pydantic error without echoing the input values."""
     parts = []
     for error in exc.errors(include_url=False, include_input=False):
-        where = ".".join(str(p) for p in error.get("loc", ())) or "record"
-        parts.append(f"{where}: {error.get('msg', 'invalid')}")
+        message = str(error.get("msg", "invalid")).removeprefix("Value error, ")
+        where = ".".join(str(p) for p in error.get("loc", ()))
+        parts.append(f"{where}: {message}" if where else message)  # whole-record checks
     return "; ".join(parts)
 
 

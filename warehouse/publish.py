@@ -79,6 +79,7 @@ class PublishResult:
     cursors: tuple[CursorUpdate, ...]
     warnings: tuple[str, ...] = ()
     report: QualityReport | None = None
+    set_aside: tuple[Path, ...] = ()  # rejected records copied to the quarantine folder
 
     def table(self, name: str) -> TableLoad:
         """Return the load of one qualified table."""
@@ -158,8 +159,17 @@ def _refresh_core(con: duckdb.DuckDBPyConnection, wh: Warehouse, staged: StagedB
         con.execute(statement, {k: v for k, v in params.items() if k in used})
 
 
+# (table, original amount, reporting amount, currency, day expression) of each core table
+# whose money the core models convert to the reporting currency.
+_CONVERTED = (
+    ("core.ad_performance_daily", "spend", "spend_reporting", "currency", "date"),
+    ("core.conversions", "value", "value_reporting", "currency", "CAST(occurred_at AS DATE)"),
+    ("core.orders", "total", "total_reporting", "currency", "CAST(ordered_at AS DATE)"),
+)
+
+
 def _check_converted(con: duckdb.DuckDBPyConnection, staged: StagedBatch) -> None:
-    """Refuse a publish that leaves spend without a reporting-currency value.
+    """Refuse a publish that leaves money without a reporting-currency value.
 
     Raises:
         PublishError: a currency (or the reporting currency) has no rate in core.fx_rates;
@@ -167,18 +177,20 @@ def _check_converted(con: duckdb.DuckDBPyConnection, staged: StagedBatch) -> Non
 
     """
     batch = staged.batch
-    missing = con.execute(
-        "SELECT currency, min(date), max(date), count(*) FROM core.ad_performance_daily "
-        "WHERE platform = ? AND _run_id = ? AND spend IS NOT NULL AND spend_reporting IS NULL "
-        "GROUP BY currency ORDER BY currency",
-        [batch.platform, batch.run_id],
-    ).fetchall()
-    if missing:
-        detail = "; ".join(f"{c}: {n} row(s) {lo}..{hi}" for c, lo, hi, n in missing)
+    problems = []
+    for table, amount, reporting, currency, day in _CONVERTED:
+        missing = con.execute(
+            f"SELECT {currency}, min({day}), max({day}), count(*) FROM {table} "
+            f"WHERE platform = ? AND _run_id = ? AND {amount} IS NOT NULL "
+            f"AND {reporting} IS NULL GROUP BY ALL ORDER BY 1",
+            [batch.platform, batch.run_id],
+        ).fetchall()
+        problems += [f"{table}.{amount} in {c}: {n} row(s) {lo}..{hi}" for c, lo, hi, n in missing]
+    if problems:
         raise PublishError(
-            f"{batch.platform} {batch.account_id}: spend left unconverted to the reporting "
-            f"currency (no rate in core.fx_rates for {detail}); nothing published. Load the "
-            "missing rates into core.fx_rates and re-run."
+            f"{batch.platform} {batch.account_id}: money left unconverted to the reporting "
+            f"currency (no rate in core.fx_rates for {'; '.join(problems)}); nothing "
+            "published. Load the missing rates into core.fx_rates and re-run."
         )
 
 
@@ -253,6 +265,7 @@ def publish(
     batch = staged.batch
     at = datetime.now(UTC)
     loads: list[TableLoad] = []
+    rejects = _copy_rejects(wh, staged)
     with wh.transaction(PublishError, f"publish {batch.platform}/{batch.account_id}") as con:
         days = {st.table: staged_days(con, st) for st in staged.tables}
         for st in staged.tables:
@@ -278,6 +291,13 @@ def publish(
             ],
         )
         _record_quality(con, report, at)
+        for st, src, dst in rejects:
+            con.execute(
+                "INSERT INTO ops.quarantine VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [batch.run_id, batch.platform, batch.account_id, st.stream, st.table, str(src),
+                 str(dst), f"{st.landing.rejects} rejected record(s) set aside; the valid "
+                 "rows were published", at],
+            )
         for cu in cursor_updates:
             con.execute(
                 "INSERT INTO ops.extract_state VALUES (?, ?, ?, ?, ?, ?) "
@@ -299,7 +319,30 @@ def publish(
         cursors=tuple(cursor_updates),
         warnings=tuple(f"{r.table} {r.check}: {r.observed}" for r in report.warnings),
         report=report,
+        set_aside=tuple(dst for _, _, dst in rejects),
     )
+
+
+def _copy_rejects(wh: Warehouse, staged: StagedBatch) -> list[tuple[StagedTable, Path, Path]]:
+    """Copy the rejects files of a batch that publishes anyway (a WARN-level rejects check).
+
+    The copies sit where a quarantined batch's files would, so people look in one place.
+    """
+    batch = staged.batch
+    folder = wh.quarantine_root / batch.platform / batch.account_id / batch.run_id
+    copied = []
+    for st in staged.tables:
+        src = st.landing.rejects_path
+        if src is None or not st.landing.rejects:
+            continue
+        dst = folder / st.stream / src.name
+        try:
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)
+        except OSError as exc:
+            raise WarehouseError(f"cannot set rejected records aside in {dst}: {exc}") from exc
+        copied.append((st, src, dst))
+    return copied
 
 
 def quarantine(

@@ -1,21 +1,26 @@
 """Registry of platform tables: one module per platform, each exporting ``TABLES``.
 
 Adding a platform: a migration with its DDL, ``platforms/<platform>.py`` with its table specs and
-suites, and ``core_models/<platform>.sql`` with its mapping into ``core``.
+suites, and ``core_models/<platform>.sql`` with its mapping into ``core``. Every public module of
+this package is found at import: there is no list to edit.
 """
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from importlib import resources
 
 from warehouse.errors import WarehouseError
-from warehouse.platforms import google_ads, linkedin_ads, meta_ads
 from warehouse.spec import TableSpec
 
 __all__ = ["TABLES", "core_model_sql", "table_spec"]
 
+_MODULES = sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
 TABLES: dict[str, TableSpec] = {
-    spec.table: spec for module in (meta_ads, google_ads, linkedin_ads) for spec in module.TABLES
+    spec.table: spec
+    for name in _MODULES
+    for spec in importlib.import_module(f"{__name__}.{name}").TABLES
 }
 
 

@@ -13,6 +13,7 @@ __all__ = [
     "natural_key_unique",
     "no_rejected_records",
     "non_negative",
+    "rejected_records_reported",
     "row_count_vs_previous",
 ]
 
@@ -69,3 +70,12 @@ def row_count_vs_previous(min_ratio: float = 0.5) -> CheckSpec:
 def no_rejected_records() -> CheckSpec:
     """ERROR when the connector rejected any record of the batch (it would be silently lost)."""
     return CheckSpec("no_rejected_records", CheckKind.NO_REJECTS, Severity.ERROR)
+
+
+def rejected_records_reported() -> CheckSpec:
+    """WARN when the source rejected records: the good rows publish, the rejects are set aside.
+
+    For hand-made sources (a drop folder of exports) where one bad line must not hold back the
+    rest; the rejects stay with the batch's landing files and are copied to the quarantine.
+    """
+    return CheckSpec("rejected_records", CheckKind.NO_REJECTS, Severity.WARN)

@@ -1,0 +1,48 @@
+"""Settings of the offline-conversions source (built by ``deployments``, never from env here)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+__all__ = ["OfflineConversionsSettings"]
+
+
+class OfflineConversionsSettings(BaseModel):
+    """Where the drop folder is and how its rows are read.
+
+    Attributes:
+        folder: the drop folder; every ``*.csv`` and ``*.parquet`` file in it (not in
+            sub-folders) is read on each run. Files are never moved or changed: the
+            warehouse merges on ``conversion_id``, so a file read twice counts once.
+        source_name: the account id of this folder in the warehouse (``crm-exports``,
+            ``pos``...): several folders can feed one warehouse.
+        timezone: IANA zone of timestamps written without an offset, and of the days the
+            window counts in.
+        lookback_days: days re-read before the cursor: a deal closed last month may be
+            exported today.
+        initial_days: days read on a first load.
+        max_file_bytes: a larger file is refused with a clear error instead of being read.
+
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    folder: Path
+    source_name: str = Field(default="offline", pattern=r"^[a-z0-9][a-z0-9_-]{0,62}$")
+    timezone: str = "UTC"
+    lookback_days: int = Field(default=90, ge=0, le=730)
+    initial_days: int = Field(default=365, ge=1)
+    max_file_bytes: int = Field(default=512 * 1024 * 1024, ge=1)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
