@@ -1,0 +1,1 @@
+"""Decision logic with no Prefect and no HTTP: leads, lifecycle, (later) attribution, budgets."""
