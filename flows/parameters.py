@@ -8,13 +8,28 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 Platform = Literal["meta_ads", "google_ads", "linkedin_ads"]
-"""Ad platforms the extract flow can read (connector package names)."""
+"""Ad platforms the `extract_ads` flow can read (connector package names)."""
 
 PLATFORMS: tuple[Platform, ...] = ("meta_ads", "google_ads", "linkedin_ads")
 
-MAX_LOOKBACK_DAYS = {"meta_ads": 28, "google_ads": 90, "linkedin_ads": 90}
+SourcePlatform = Literal["hubspot", "ga4", "shopify", "offline_conversions"]
+"""CRM, analytics, commerce and offline sources the `extract_sources` flow can read."""
+
+SOURCE_PLATFORMS: tuple[SourcePlatform, ...] = ("hubspot", "ga4", "shopify", "offline_conversions")
+
+MAX_LOOKBACK_DAYS = {
+    "meta_ads": 28,
+    "google_ads": 90,
+    "linkedin_ads": 90,
+    "hubspot": 400,
+    "ga4": 30,
+    "shopify": 400,
+    "offline_conversions": 730,
+}
 """The furthest back each platform restates data (Meta: 28-day attribution windows; Google
-Ads and LinkedIn: conversion windows of up to 90 days)."""
+Ads and LinkedIn: conversion windows of up to 90 days; GA4 settles within days; CRM records,
+orders and offline exports change whenever someone edits them, so a longer re-read is
+allowed)."""
 
 
 class ParameterError(ValueError):
@@ -22,11 +37,11 @@ class ParameterError(ValueError):
 
 
 class ExtractRequest(BaseModel):
-    """What one `extract_ads` run is asked to do."""
+    """What one extract run (`extract_ads` or `extract_sources`) is asked to do."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    platforms: tuple[Platform, ...] = Field(default=PLATFORMS, min_length=1)
+    platforms: tuple[Platform | SourcePlatform, ...] = Field(default=PLATFORMS, min_length=1)
     accounts: tuple[str, ...] | None = None
     start_date: dt.date | None = None
     end_date: dt.date | None = None
@@ -72,7 +87,7 @@ class ExtractRequest(BaseModel):
         return self
 
 
-def parse_extract_request(**parameters: object) -> ExtractRequest:
+def parse_extract_request(flow: str = "extract_ads", **parameters: object) -> ExtractRequest:
     """Validate raw flow parameters into an `ExtractRequest`, or raise a readable ParameterError."""
     try:
         return ExtractRequest.model_validate(parameters)
@@ -81,4 +96,4 @@ def parse_extract_request(**parameters: object) -> ExtractRequest:
         for error in exc.errors():
             where = ".".join(str(part) for part in error["loc"]) or "parameters"
             problems.append(f"{where}: {error['msg'].removeprefix('Value error, ')}")
-        raise ParameterError("invalid extract_ads parameters: " + "; ".join(problems)) from None
+        raise ParameterError(f"invalid {flow} parameters: " + "; ".join(problems)) from None
