@@ -10,6 +10,7 @@ resulting `Environment` (functions don't read the environment themselves).
 | `CAMPAIGN_OPS_DATA_DIR` | `data` | landing and quarantine files |
 | `CAMPAIGN_OPS_REPORTING_CURRENCY` | `USD` | currency of `spend_reporting` |
 | `CAMPAIGN_OPS_SANDBOX_URL_<PLATFORM>` | unset | loopback emulator (`up`); unset: in-process |
+| `CAMPAIGN_OPS_OFFLINE_CONVERSIONS_DIR` | `<data dir>/offline_conversions` | the drop folder |
 | `CAMPAIGN_OPS_<PLATFORM>_BLOCK` | `<platform with dashes>` | live: name of the credentials block |
 """
 
@@ -33,6 +34,7 @@ if TYPE_CHECKING:
     from connectors.streams import SourceConnector
     from emulators._base import Emulator
     from emulators.market import Market
+    from emulators.population import Population
 
 EnvironmentName = Literal["sandbox", "live"]
 QuotaScope = Literal["account", "app"]
@@ -54,6 +56,7 @@ class Environment:
     reporting_currency: str = "USD"
     sandbox_urls: Mapping[str, str] = field(default_factory=dict)
     credential_blocks: Mapping[str, str] = field(default_factory=dict)
+    offline_dir: Path | None = None
 
     @property
     def landing_root(self) -> Path:
@@ -65,6 +68,11 @@ class Environment:
         """Landing files of batches that failed an ERROR quality check."""
         return self.data_dir / "quarantine"
 
+    @property
+    def offline_conversions_dir(self) -> Path:
+        """The drop folder of offline-conversion exports."""
+        return self.offline_dir or self.data_dir / "offline_conversions"
+
     def describe(self) -> str:
         """One line for logs and artifacts (no secrets)."""
         where = ", ".join(f"{p} at {u}" for p, u in self.sandbox_urls.items()) or "in-process"
@@ -74,11 +82,13 @@ class Environment:
     def now(self, platform: str) -> dt.datetime:
         """Return the current instant as `platform` sees it (an in-process sandbox's clock)."""
         if self.name == "sandbox" and platform not in self.sandbox_urls:
-            return sandbox_emulator(platform).market.now()
+            return sandbox_market().now()
         return dt.datetime.now(dt.UTC)
 
     def connector(self, platform: str, *, recorder: CallRecorder | None = None) -> SourceConnector:
         """Build a connector for `platform`, wired to the emulator or the live API."""
+        if platform == "offline_conversions":
+            return self._offline_connector(recorder)
         wiring = PLATFORMS.get(platform)
         if wiring is None:
             known = ", ".join(sorted(PLATFORMS))
@@ -98,6 +108,26 @@ class Environment:
             recorder=recorder,
             rate_limiters=shared_rate_limiters(platform, wiring.quota_scope, settings),
         )
+
+
+    def _offline_connector(self, recorder: CallRecorder | None) -> SourceConnector:
+        """Return the drop folder's connector (the sandbox first writes its CRM export there)."""
+        from connectors.offline_conversions import (
+            OfflineConversionsConnector,
+            OfflineConversionsSettings,
+        )
+
+        folder = self.offline_conversions_dir
+        if self.name == "sandbox":
+            from emulators.offline_conversions import export_closed_deals
+
+            now = sandbox_market().now()
+            if not (folder / f"deals-{now.date().isoformat()}.csv").exists():
+                export_closed_deals(sandbox_population(), folder, as_of=now)
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+        settings = OfflineConversionsSettings(folder=folder, source_name="offline")
+        return OfflineConversionsConnector(settings, recorder=recorder)
 
 
 def _live_settings(environment: Environment, platform: str, wiring: PlatformWiring) -> Any:
@@ -247,22 +277,52 @@ PLATFORMS: dict[str, PlatformWiring] = {
 
 _emulators: dict[str, Emulator] = {}
 _market: Market | None = None
+_population: Population | None = None
 _emulators_lock = threading.Lock()
 
 
 def sandbox_emulator(platform: str) -> Emulator:
     """Return the in-process emulator of `platform`, one per process (state lives as long)."""
-    from emulators.market import Market
     from emulators.registry import EMULATORS
+
+    market = sandbox_market()
+    with _emulators_lock:
+        if platform not in _emulators:
+            options = {} if platform in market.platforms else {"population": sandbox_population()}
+            _emulators[platform] = EMULATORS[platform](market=market, **options)
+        return _emulators[platform]
+
+
+def sandbox_market() -> Market:
+    """Return the sandbox's one seeded company on every ad platform (one per process)."""
+    from emulators.entities import LAYOUTS
+    from emulators.market import Market
 
     global _market
     with _emulators_lock:
-        if platform not in _emulators:
+        if _market is None:
             # One seeded company on every platform, so cross-channel numbers agree.
-            if _market is None:
-                _market = Market(seed=7, platforms=tuple(EMULATORS))
-            _emulators[platform] = EMULATORS[platform](market=_market)
-        return _emulators[platform]
+            _market = Market(seed=7, platforms=tuple(LAYOUTS))
+        return _market
+
+
+SANDBOX_PEOPLE = 5_000
+
+
+def sandbox_population() -> Population:
+    """Return the people behind the sandbox market (one per process).
+
+    The CRM, GA4, the shop and the offline exports all render this one population, so a
+    person's click, session, lead and order agree.
+    """
+    from emulators.population import Population
+
+    global _population
+    market = sandbox_market()
+    with _emulators_lock:
+        if _population is None:
+            _population = Population(market, size=SANDBOX_PEOPLE)
+        return _population
 
 
 @contextlib.contextmanager
@@ -316,4 +376,9 @@ def current(environ: Mapping[str, str] | None = None) -> Environment:
         reporting_currency=currency,
         sandbox_urls=sandbox_urls if name == "sandbox" else {},
         credential_blocks=blocks,
+        offline_dir=(
+            Path(environ["CAMPAIGN_OPS_OFFLINE_CONVERSIONS_DIR"]).resolve()
+            if environ.get("CAMPAIGN_OPS_OFFLINE_CONVERSIONS_DIR")
+            else None
+        ),
     )
