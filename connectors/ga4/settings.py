@@ -18,10 +18,11 @@ SCOPE = "https://www.googleapis.com/auth/analytics.readonly"
 # sent as an event parameter by the site's tag): the join key to people and ad clicks.
 CLIENT_ID_DIMENSION = "customEvent:ga_client_id"
 
-# GA4 keeps processing a day for 24-72 hours, so the last days are re-read on every run; a
-# standard property's data is final after that, so the lookback never needs to reach far.
+# GA4 keeps processing a day for 24-72 hours, so the last days are re-read on every run. The
+# maximum allows a month for the rarer late changes (imported cost or conversion data, a
+# Google Ads link backfilling campaign names); nothing restates further back.
 DEFAULT_LOOKBACK_DAYS = 3
-MAX_LOOKBACK_DAYS = 14
+MAX_LOOKBACK_DAYS = 30
 DEFAULT_INITIAL_DAYS = 30
 # Client-side pace per property: GA4 allows 10 concurrent requests per property and charges
 # tokens, not calls; the token headroom in ``propertyQuota`` slows the client further.

@@ -105,7 +105,9 @@ class Ga4Emulator(Emulator):
             its call limits do not apply (see ``limits``).
         properties: the properties served (default: an EUR one in Berlin, a USD one in New
             York).
-        population_size: people in the population (deterministic from the market's seed).
+        population: the people to render (the sandbox shares one across the CRM, GA4 and the
+            shop); default: ``Population(market, size=population_size)``.
+        population_size: people in a population built here (deterministic from the seed).
         client_id_parameter: the event parameter of the registered custom dimension holding
             the GA client id (Data API name ``customEvent:<parameter>``).
         custom_dimensions: further registered custom dimensions (values ``(not set)``).
@@ -125,6 +127,7 @@ class Ga4Emulator(Emulator):
         quota: QuotaConfig | None = None,
         *,
         properties: Sequence[Ga4Property] = DEFAULT_PROPERTIES,
+        population: Population | None = None,
         population_size: int = 5_000,
         client_id_parameter: str = CLIENT_ID_PARAMETER,
         custom_dimensions: Sequence[CustomDimension] = DEFAULT_CUSTOM_DIMENSIONS,
@@ -133,14 +136,18 @@ class Ga4Emulator(Emulator):
         horizon_hours: float = DEFAULT_HORIZON_HOURS,
         quota_clock: Callable[[], float] | None = None,
     ) -> None:
+        if market is None and population is not None:
+            market = population.market
         super().__init__(market, faults, quota, quota_clock=quota_clock)
+        if population is not None and population.market is not self.market:
+            raise ValueError("the population must render the emulator's market")
         if not properties:
             raise ValueError("a GA4 emulator needs at least one property")
         if len({p.id for p in properties}) != len(properties):
             raise ValueError("property ids must be unique")
         self.properties = {p.id: p for p in properties}
-        self.population = Population(self.market, size=population_size)
-        if population_size:
+        self.population = population or Population(self.market, size=population_size)
+        if len(self.population):
             self.population.person(0)  # pins the population's span to the market's now
         self.client_id_dimension = f"customEvent:{client_id_parameter}"
         self.custom_dimensions = (
