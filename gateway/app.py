@@ -1,0 +1,492 @@
+"""The gateway's FastAPI application: one route per sender, plus health and metrics.
+
+Every webhook route does the same five steps (``_Receiver.receive``): read the body under the
+size limit, verify the sender's signature, map the body to deliveries
+(``gateway.sources``), store them in the inbox *before* answering, then wake the forwarder.
+The answer is 200 with a receipt saying, per delivery, ``accepted`` or ``duplicate`` (a
+delivery id already stored is not stored again), or ``ignored`` when nothing in the body maps
+to an event. Refusals are ``gateway.errors`` rendered as ``ErrorBody`` JSON.
+
+Request bodies are read raw (a signature covers the exact bytes), so their JSON schemas are
+added to the OpenAPI document by hand (``_document_bodies``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+import re
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Annotated, Any, Literal
+
+import anyio.to_thread
+from fastapi import FastAPI, Header, Query, Request
+from fastapi.openapi.utils import get_openapi
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from pydantic import BaseModel, TypeAdapter
+
+from gateway import signatures
+from gateway.body import read_body
+from gateway.errors import (
+    ErrorBody,
+    GatewayError,
+    RequestRejected,
+    SignatureError,
+    SourceNotConfigured,
+    VerifyTokenMismatch,
+)
+from gateway.events import event_id
+from gateway.forwarder import EventSink, Forwarder, PrefectEventSink
+from gateway.inbox import Inbox, SqlInbox
+from gateway.metrics import CONTENT_TYPE, GatewayMetrics
+from gateway.settings import GatewaySettings
+from gateway.sources import hubspot, meta, shopify, webform
+from gateway.sources._common import Parsed
+from store import NewDelivery, StoreError
+
+__all__ = ["DeliveryResult", "Health", "Receipt", "create_app"]
+
+logger = logging.getLogger("gateway")
+
+_CHALLENGE_RE = re.compile(r"^[\x21-\x7e]{1,256}$")
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class DeliveryResult(BaseModel):
+    """What became of one delivery of the request."""
+
+    delivery_id: str
+    event: str
+    event_id: str
+    status: Literal["accepted", "duplicate"]
+
+
+class Receipt(BaseModel):
+    """The 200 answer to a webhook: stored (``accepted``), seen before, or nothing to store."""
+
+    status: Literal["accepted", "duplicate", "ignored"]
+    deliveries: list[DeliveryResult]
+    ignored: int
+
+
+class Health(BaseModel):
+    """The answer of ``GET /healthz``."""
+
+    status: Literal["ok", "unavailable"]
+    store: Literal["ok", "unavailable"]
+    inbox_backlog: int | None = None
+    forwarding: Literal["on", "off"]
+    last_forward_error: str | None = None
+
+
+_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {"model": ErrorBody, "description": "Malformed request (e.g. Content-Length)"},
+    401: {"model": ErrorBody, "description": "Signature missing, malformed, wrong or expired"},
+    413: {"model": ErrorBody, "description": "Body larger than the configured limit"},
+    422: {"model": ErrorBody, "description": "Verified, but not the JSON this source sends"},
+    503: {"model": ErrorBody, "description": "Source not configured, or inbox unavailable"},
+}
+
+
+class _Receiver:
+    """The shared steps of every webhook route, bound to one app's settings and inbox."""
+
+    def __init__(
+        self,
+        settings: GatewaySettings,
+        inbox: Inbox,
+        metrics: GatewayMetrics,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.settings = settings
+        self.inbox = inbox
+        self.metrics = metrics
+        self.clock = clock
+        self.forwarder: Forwarder | None = None
+
+    async def receive(
+        self,
+        request: Request,
+        source: str,
+        configured: bool,
+        verify: Callable[[bytes, datetime], None],
+        parse: Callable[[bytes, datetime], Parsed],
+    ) -> Receipt:
+        try:
+            if not configured:
+                raise SourceNotConfigured(f"no secret is configured for {source} webhooks")
+            body = await read_body(request, self.settings.max_body_bytes)
+            now = self.clock()
+            verify(body, now)
+            parsed = parse(body, now)
+        except SignatureError as exc:
+            self.metrics.signature_failures.labels(source, exc.code).inc()
+            self.metrics.deliveries.labels(source, "rejected").inc()
+            raise
+        except GatewayError:
+            self.metrics.deliveries.labels(source, "rejected").inc()
+            raise
+        deliveries = [
+            NewDelivery(
+                source=source,
+                delivery_id=item.delivery_id,
+                topic=item.topic,
+                event_name=item.event_name,
+                event_id=event_id(source, item.delivery_id),
+                payload=item.payload.model_dump(mode="json"),
+                body=item.body,
+                received_at=now,
+            )
+            for item in parsed.deliveries
+        ]
+        outcomes = await anyio.to_thread.run_sync(self.inbox.add, deliveries) if deliveries else []
+        results = [
+            DeliveryResult(
+                delivery_id=o.delivery.delivery_id,
+                event=o.delivery.event_name,
+                event_id=str(o.delivery.event_id),
+                status="accepted" if o.inserted else "duplicate",
+            )
+            for o in outcomes
+        ]
+        for result in results:
+            self.metrics.deliveries.labels(source, result.status).inc()
+        if parsed.ignored:
+            self.metrics.deliveries.labels(source, "ignored").inc(parsed.ignored)
+        accepted = any(r.status == "accepted" for r in results)
+        if accepted and self.forwarder is not None:
+            self.forwarder.wake()
+        status: Literal["accepted", "duplicate", "ignored"] = (
+            "accepted" if accepted else "duplicate" if results else "ignored"
+        )
+        return Receipt(status=status, deliveries=results, ignored=parsed.ignored)
+
+
+def create_app(
+    settings: GatewaySettings,
+    *,
+    inbox: Inbox | None = None,
+    sink: EventSink | None = None,
+    clock: Callable[[], datetime] = _utcnow,
+) -> FastAPI:
+    """Build the gateway application.
+
+    The store's tables are created and the forwarder started when the app starts (ASGI
+    lifespan); both stop with it.
+
+    Args:
+        settings: secrets, limits, store URL and Prefect API (see ``GatewaySettings``).
+        inbox: where deliveries are stored (default: ``SqlInbox`` at ``settings.store_url``).
+        sink: where events go (default: ``PrefectEventSink`` at ``settings.prefect_api_url``,
+            or no forwarding when that is None).
+        clock: current UTC time (tests pass a fake to move through time).
+
+    """
+    inbox = inbox if inbox is not None else SqlInbox.from_url(settings.store_url)
+    metrics = GatewayMetrics(inbox.backlog)
+    receiver = _Receiver(settings, inbox, metrics, clock)
+    tolerance = timedelta(seconds=settings.tolerance_seconds)
+    hubspot_keys = tuple(s.get_secret_value().encode() for s in settings.hubspot_client_secrets)
+    meta_keys = tuple(s.get_secret_value().encode() for s in settings.meta_app_secrets)
+    shopify_keys = tuple(s.get_secret_value().encode() for s in settings.shopify_secrets)
+    webform_keys = settings.webform_keys()
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await anyio.to_thread.run_sync(inbox.open)
+        event_sink = sink
+        if event_sink is None and settings.prefect_api_url:
+            event_sink = PrefectEventSink(
+                settings.prefect_api_url,
+                auth_string=settings.prefect_api_auth_string,
+                api_key=settings.prefect_api_key,
+                timeout=settings.forward_timeout_seconds,
+            )
+        task: asyncio.Task[None] | None = None
+        if event_sink is not None:
+            receiver.forwarder = Forwarder(inbox, event_sink, settings, metrics, clock)
+            task = asyncio.create_task(receiver.forwarder.run(), name="gateway-forwarder")
+        else:
+            logger.warning("no Prefect API configured: deliveries are stored, not forwarded")
+        try:
+            yield
+        finally:
+            if receiver.forwarder is not None and task is not None:
+                receiver.forwarder.stop()
+                await task
+                receiver.forwarder = None
+            if event_sink is not None and sink is None:
+                await event_sink.aclose()
+            inbox.close()
+
+    app = FastAPI(
+        title="campaign-ops webhook gateway",
+        version="1",
+        description=(
+            "Verifies HubSpot, Meta, Shopify and web-form (Standard Webhooks) signatures, "
+            "stores each delivery in the inbox before answering, and forwards it to Prefect "
+            "as an event whose id is derived from the delivery id."
+        ),
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.inbox = inbox
+    app.state.metrics = metrics
+    app.state.receiver = receiver
+
+    @app.exception_handler(GatewayError)
+    async def _refused(_request: Request, exc: GatewayError) -> JSONResponse:
+        logger.info("refused %s: %s", exc.code, exc.message)
+        return JSONResponse(exc.error_body().model_dump(), status_code=exc.status)
+
+    @app.exception_handler(StoreError)
+    async def _store_down(_request: Request, exc: StoreError) -> JSONResponse:
+        logger.error("inbox unavailable: %s", exc)
+        body = ErrorBody(error="store_unavailable", message="the inbox is unavailable; retry")
+        return JSONResponse(body.model_dump(), status_code=503)
+
+    @app.post(
+        "/webhooks/hubspot",
+        response_model=Receipt,
+        responses=_ERRORS,
+        tags=["webhooks"],
+        summary="HubSpot app webhooks (v3 signature)",
+    )
+    async def hubspot_webhook(
+        request: Request,
+        signature: Annotated[
+            str | None,
+            Header(alias=signatures.HUBSPOT_SIGNATURE,
+                   description="base64 HMAC-SHA256(client secret, method+URI+body+timestamp)"),
+        ] = None,
+        timestamp: Annotated[
+            str | None,
+            Header(alias=signatures.HUBSPOT_TIMESTAMP, description="epoch milliseconds"),
+        ] = None,
+    ) -> Receipt:
+        """Receive a batch of HubSpot events (``contact.creation``, property changes...)."""
+        base = settings.public_base_url or f"{request.url.scheme}://{request.url.netloc}"
+        raw_path = request.scope.get("raw_path") or request.url.path.encode()
+        uri = signatures.hubspot_v3_uri(
+            base, raw_path.decode("latin-1"), request.scope.get("query_string", b"").decode(
+                "latin-1")
+        )
+
+        def verify(body: bytes, now: datetime) -> None:
+            signatures.verify_hubspot_v3(
+                hubspot_keys, method=request.method, uri=uri, body=body, signature=signature,
+                timestamp=timestamp, now=now, tolerance=tolerance,
+            )
+
+        return await receiver.receive(
+            request, "hubspot", bool(hubspot_keys), verify,
+            lambda body, now: hubspot.parse(body, received_at=now),
+        )
+
+    @app.get(
+        "/webhooks/meta",
+        response_class=PlainTextResponse,
+        responses={
+            200: {"content": {"text/plain": {"schema": {"type": "string"}}},
+                  "description": "The challenge, echoed"},
+            400: {"model": ErrorBody, "description": "Not a subscription handshake"},
+            403: {"model": ErrorBody, "description": "Wrong verify token"},
+            503: {"model": ErrorBody, "description": "No verify token configured"},
+        },
+        tags=["webhooks"],
+        summary="Meta subscription handshake",
+    )
+    async def meta_handshake(
+        mode: Annotated[str | None, Query(alias="hub.mode", max_length=64)] = None,
+        verify_token: Annotated[str | None, Query(alias="hub.verify_token", max_length=512)] = None,
+        challenge: Annotated[str | None, Query(alias="hub.challenge", max_length=256)] = None,
+    ) -> PlainTextResponse:
+        """Answer Meta's ``hub.mode=subscribe`` handshake by echoing ``hub.challenge``."""
+        expected = settings.meta_verify_token
+        if expected is None:
+            raise SourceNotConfigured("no verify token is configured for Meta webhooks")
+        if mode != "subscribe":
+            raise RequestRejected("hub.mode must be 'subscribe'", location="query:hub.mode")
+        if challenge is None or not _CHALLENGE_RE.match(challenge):
+            raise RequestRejected("hub.challenge must be 1-256 printable characters",
+                                  location="query:hub.challenge")
+        if verify_token is None or not hmac.compare_digest(
+            verify_token.encode(), expected.get_secret_value().encode()
+        ):
+            raise VerifyTokenMismatch("hub.verify_token does not match",
+                                      location="query:hub.verify_token")
+        return PlainTextResponse(challenge)
+
+    @app.post(
+        "/webhooks/meta",
+        response_model=Receipt,
+        responses=_ERRORS,
+        tags=["webhooks"],
+        summary="Meta page webhooks (leadgen)",
+    )
+    async def meta_webhook(
+        request: Request,
+        signature: Annotated[
+            str | None,
+            Header(alias=signatures.META_SIGNATURE,
+                   description="sha256=<hex HMAC-SHA256(app secret, body)>"),
+        ] = None,
+    ) -> Receipt:
+        """Receive a Meta page notification; each ``leadgen`` change is one delivery."""
+
+        def verify(body: bytes, _now: datetime) -> None:
+            signatures.verify_meta(meta_keys, body=body, signature=signature)
+
+        return await receiver.receive(
+            request, "meta", bool(meta_keys), verify,
+            lambda body, now: meta.parse(body, received_at=now),
+        )
+
+    @app.post(
+        "/webhooks/shopify",
+        response_model=Receipt,
+        responses=_ERRORS,
+        tags=["webhooks"],
+        summary="Shopify webhooks (orders/create)",
+    )
+    async def shopify_webhook(
+        request: Request,
+        signature: Annotated[
+            str | None,
+            Header(alias=signatures.SHOPIFY_HMAC,
+                   description="base64 HMAC-SHA256(client secret, body)"),
+        ] = None,
+        triggered_at: Annotated[
+            str | None, Header(alias=signatures.SHOPIFY_TRIGGERED_AT, description="ISO 8601")
+        ] = None,
+        topic: Annotated[str | None, Header(alias=shopify.SHOPIFY_TOPIC)] = None,
+        shop_domain: Annotated[str | None, Header(alias=shopify.SHOPIFY_SHOP_DOMAIN)] = None,
+        shopify_event_id: Annotated[str | None, Header(alias=shopify.SHOPIFY_EVENT_ID)] = None,
+        webhook_id: Annotated[str | None, Header(alias=shopify.SHOPIFY_WEBHOOK_ID)] = None,
+    ) -> Receipt:
+        """Receive a Shopify webhook; ``orders/create`` becomes an offline conversion."""
+        max_age = timedelta(seconds=settings.shopify_max_age_seconds)
+
+        def verify(body: bytes, now: datetime) -> None:
+            signatures.verify_shopify(
+                shopify_keys, body=body, signature=signature, triggered_at=triggered_at,
+                now=now, max_age=max_age, tolerance=tolerance,
+            )
+
+        def parse(body: bytes, now: datetime) -> Parsed:
+            delivery = shopify.delivery_id(shopify_event_id, webhook_id)
+            return shopify.parse(body, topic=topic, shop_domain=shop_domain, delivery=delivery,
+                                 received_at=now)
+
+        return await receiver.receive(request, "shopify", bool(shopify_keys), verify, parse)
+
+    @app.post(
+        "/webhooks/forms",
+        response_model=Receipt,
+        responses=_ERRORS,
+        tags=["webhooks"],
+        summary="Web form submissions (Standard Webhooks)",
+    )
+    async def form_webhook(
+        request: Request,
+        webhook_id: Annotated[
+            str | None, Header(alias=signatures.WEBHOOK_ID, description="message id")
+        ] = None,
+        webhook_timestamp: Annotated[
+            str | None, Header(alias=signatures.WEBHOOK_TIMESTAMP, description="epoch seconds")
+        ] = None,
+        webhook_signature: Annotated[
+            str | None,
+            Header(alias=signatures.WEBHOOK_SIGNATURE,
+                   description="space-separated 'v1,<base64>' signatures"),
+        ] = None,
+    ) -> Receipt:
+        """Receive a web form submission; ``form.submitted`` becomes a lead."""
+
+        def verify(body: bytes, now: datetime) -> None:
+            signatures.verify_standard_webhook(
+                webform_keys, body=body, webhook_id=webhook_id, timestamp=webhook_timestamp,
+                signature=webhook_signature, now=now, tolerance=tolerance,
+            )
+
+        def parse(body: bytes, now: datetime) -> Parsed:
+            assert webhook_id is not None  # verify() refused a request without it
+            return webform.parse(body, webhook_id=webhook_id.strip(), received_at=now)
+
+        return await receiver.receive(request, "webform", bool(webform_keys), verify, parse)
+
+    @app.get(
+        "/healthz",
+        response_model=Health,
+        responses={503: {"model": Health, "description": "The inbox is unavailable"}},
+        tags=["operations"],
+        summary="Health of the gateway and its inbox",
+    )
+    def healthz() -> Response:
+        """Check the inbox answers (and report the backlog and forwarding state)."""
+        forwarder = receiver.forwarder
+        forwarding: Literal["on", "off"] = "on" if forwarder is not None else "off"
+        last_error = forwarder.last_error if forwarder is not None else None
+        try:
+            inbox.check()
+            backlog = inbox.backlog()
+        except StoreError as exc:
+            logger.error("health check: inbox unavailable: %s", exc)
+            down = Health(status="unavailable", store="unavailable", forwarding=forwarding,
+                          last_forward_error=last_error)
+            return JSONResponse(down.model_dump(), status_code=503)
+        ok = Health(status="ok", store="ok", inbox_backlog=backlog, forwarding=forwarding,
+                    last_forward_error=last_error)
+        return JSONResponse(ok.model_dump())
+
+    @app.get(
+        "/metrics",
+        response_class=PlainTextResponse,
+        responses={200: {"content": {CONTENT_TYPE: {"schema": {"type": "string"}}},
+                         "description": "Prometheus text exposition"}},
+        tags=["operations"],
+        summary="Prometheus metrics",
+    )
+    def prometheus_metrics() -> Response:
+        """Expose deliveries, signature failures, inbox backlog and forward latency."""
+        return Response(metrics.render(), media_type=CONTENT_TYPE)
+
+    _document_bodies(
+        app,
+        {
+            "/webhooks/hubspot": TypeAdapter(list[hubspot.HubSpotEvent]),
+            "/webhooks/meta": TypeAdapter(meta.MetaNotification),
+            "/webhooks/shopify": TypeAdapter(shopify.ShopifyOrder),
+            "/webhooks/forms": TypeAdapter(webform.FormSubmission),
+        },
+    )
+    return app
+
+
+def _document_bodies(app: FastAPI, bodies: dict[str, TypeAdapter[Any]]) -> None:
+    """Add the raw-read request bodies' JSON schemas to the app's OpenAPI document."""
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        document = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        components = document.setdefault("components", {}).setdefault("schemas", {})
+        for path, adapter in bodies.items():
+            schema = adapter.json_schema(ref_template="#/components/schemas/{model}")
+            components.update(schema.pop("$defs", {}))
+            document["paths"][path]["post"]["requestBody"] = {
+                "required": True,
+                "content": {"application/json": {"schema": schema}},
+            }
+        app.openapi_schema = document
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,143 @@
+"""The store's tables and the version row that says which layout a database holds.
+
+Schema management is ``metadata.create_all`` plus a one-row ``store_schema`` table rather
+than Alembic: the store only ever gains whole tables (the inbox now, the change ledger and
+idempotency keys in later issues), which ``create_all`` adds idempotently, and the version
+row lets old code refuse a newer database instead of misreading it. When a later change has
+to alter an existing table, add an upgrade step to ``_UPGRADES`` (or move to Alembic then).
+
+Timestamps are stored in UTC and always read back timezone-aware (``UtcDateTime``), on SQLite
+(which keeps text) as on PostgreSQL (``timestamptz``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Dialect, Engine
+
+from store.engine import describe, translate_errors
+from store.errors import SchemaVersionError
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "UtcDateTime",
+    "create_schema",
+    "inbox",
+    "metadata",
+    "schema_info",
+    "schema_version",
+]
+
+SCHEMA_VERSION = 1
+
+
+class UtcDateTime(sa.TypeDecorator[datetime]):
+    """A timezone-aware UTC timestamp on every backend (naive values are refused)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Store ``value`` as UTC."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("store timestamps must be timezone-aware")
+        utc = value.astimezone(UTC)
+        return utc.replace(tzinfo=None) if dialect.name == "sqlite" else utc
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Read ``value`` back as an aware UTC datetime."""
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+metadata = sa.MetaData()
+
+schema_info = sa.Table(
+    "store_schema",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+    sa.Column("applied_at", UtcDateTime, nullable=False),
+)
+
+# One row per accepted webhook delivery (per event, for sources that batch several events in
+# one request). ``available_at`` is when a forwarder may next take the row: now on insert, a
+# lease while one forwards it, a backoff after a failed attempt.
+inbox = sa.Table(
+    "webhook_inbox",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True,
+              autoincrement=True),
+    sa.Column("source", sa.String(32), nullable=False),
+    sa.Column("delivery_id", sa.String(255), nullable=False),
+    sa.Column("topic", sa.String(255), nullable=False),
+    sa.Column("event_name", sa.String(255), nullable=False),
+    sa.Column("event_id", sa.Uuid, nullable=False),
+    sa.Column("payload", sa.JSON, nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("received_at", UtcDateTime, nullable=False),
+    sa.Column("available_at", UtcDateTime, nullable=False),
+    sa.Column("forwarded_at", UtcDateTime, nullable=True),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("last_error", sa.Text, nullable=True),
+    sa.UniqueConstraint("source", "delivery_id", name="uq_webhook_inbox_delivery"),
+    sa.UniqueConstraint("event_id", name="uq_webhook_inbox_event_id"),
+    sa.Index(
+        "ix_webhook_inbox_pending",
+        "available_at",
+        sqlite_where=sa.text("forwarded_at IS NULL"),
+        postgresql_where=sa.text("forwarded_at IS NULL"),
+    ),
+)
+
+# version reached -> function upgrading a database from the previous version.
+_UPGRADES: dict[int, Callable[[sa.Connection], Any]] = {}
+
+
+def schema_version(engine: Engine) -> int | None:
+    """Return the schema version recorded in the database, or None for an empty database."""
+    with translate_errors(engine, "reading the schema version"), engine.connect() as connection:
+        if not sa.inspect(connection).has_table(schema_info.name):
+            return None
+        return connection.execute(sa.select(sa.func.max(schema_info.c.version))).scalar()
+
+
+def create_schema(engine: Engine) -> int:
+    """Create the store's tables if missing and record the schema version.
+
+    Safe to call on every start, from several processes at once.
+
+    Returns:
+        The schema version the database now holds (``SCHEMA_VERSION``).
+
+    Raises:
+        SchemaVersionError: the database was written by newer code.
+        StoreUnavailableError: the database cannot be reached.
+
+    """
+    with translate_errors(engine, "creating the schema"), engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            # Serialise concurrent first starts: CREATE TABLE IF NOT EXISTS races on Postgres.
+            connection.execute(sa.text("SELECT pg_advisory_xact_lock(4242001)"))
+        metadata.create_all(connection, checkfirst=True)
+        found = connection.execute(sa.select(sa.func.max(schema_info.c.version))).scalar()
+        if found is not None and found > SCHEMA_VERSION:
+            raise SchemaVersionError(
+                f"store {describe(engine)} holds schema version {found}, newer than this "
+                f"code's {SCHEMA_VERSION}: upgrade campaign-ops"
+            )
+        start = SCHEMA_VERSION if found is None else found
+        for version in range(start + 1, SCHEMA_VERSION + 1):
+            _UPGRADES[version](connection)
+        if found != SCHEMA_VERSION:
+            connection.execute(
+                sa.insert(schema_info).values(version=SCHEMA_VERSION, applied_at=datetime.now(UTC))
+            )
+    return SCHEMA_VERSION
