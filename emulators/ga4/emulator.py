@@ -41,7 +41,7 @@ from emulators.ga4.properties import (
     Ga4Property,
 )
 from emulators.ga4.quota import PropertyQuotaLedger, PropertyQuotaLimits, report_tokens
-from emulators.ga4.report import parse_request, run_report
+from emulators.ga4.report import METRIC_TYPE_NUMBERS, parse_request, run_report
 from emulators.ga4.sessions import DEFAULT_HORIZON_HOURS, Ga4Session, build_sessions
 from emulators.google_ads.auth import TokenError, TokenStore
 from emulators.market import Market
@@ -286,6 +286,10 @@ class Ga4Emulator(Emulator):
         self.ledger.charge(prop.id, tokens)
         if call.fault == fk.BAD_RECORD and answer.get("rows"):
             answer["rows"][len(answer["rows"]) // 2]["metricValues"][0]["value"] = "n/a"
+        if "enum-encoding=int" in call.request.url.params.get("$alt", ""):
+            # The GAPIC REST transports ask for enums as numbers ($alt=json;enum-encoding=int).
+            for header in answer["metricHeaders"]:
+                header["type"] = METRIC_TYPE_NUMBERS[header["type"]]
         if request.return_quota:
             answer["propertyQuota"] = self.ledger.status(prop.id, tokens)
             answer["kind"] = answer.pop("kind")  # keep Google's key order: kind last

@@ -30,6 +30,7 @@ __all__ = [
     "DEFAULT_LIMIT",
     "MAX_LIMIT",
     "METRIC_TYPES",
+    "METRIC_TYPE_NUMBERS",
     "ReportRequest",
     "parse_request",
     "run_report",
@@ -48,6 +49,8 @@ METRIC_TYPES = {
     "totalRevenue": "TYPE_CURRENCY",
     "purchaseRevenue": "TYPE_CURRENCY",
 }
+# google.analytics.data.v1beta.MetricType numbers (answers asked for enum-encoding=int).
+METRIC_TYPE_NUMBERS = {"TYPE_INTEGER": 1, "TYPE_FLOAT": 2, "TYPE_CURRENCY": 9}
 _BODY_FIELDS = frozenset(
     {
         "property", "dimensions", "metrics", "dateRanges", "dimensionFilter", "metricFilter",

@@ -115,7 +115,7 @@ def test_sessions_land_and_map_into_core(wh: Warehouse, emulator: Ga4Emulator, c
         "FROM core.touchpoints AS t WHERE t.platform = 'ga4'"
     )
     assert len(touches) == wh.fetchall("SELECT count(*) FROM ga4.sessions")[0][0] > 100
-    channels = Counter()
+    channels: Counter[str] = Counter()
     for client, at, channel, ad_platform, click_type, click, source, page, person, kind in touches:
         s = by_minute[(client, at, source, page)]
         assert (kind, person) == ("session", None)
