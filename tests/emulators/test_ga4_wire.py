@@ -8,11 +8,13 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from emulators.ga4 import ACCESS_TOKEN, Ga4Emulator, PropertyQuotaLimits, report_tokens
+from emulators.ga4 import ACCESS_TOKEN, Ga4Emulator, PropertyQuotaLimits, ga4, report_tokens
 from emulators.market import Market
+from emulators.population import Population
 
 from .conftest import MovableClock
 
@@ -275,3 +277,16 @@ def test_population_is_split_over_properties_and_key_events_are_leads():
     key_events = sum(e.key_event for ss in SHARED.sessions.values() for s in ss for e in s.events)
     assert key_events == leads
     assert date(2026, 1, 1) < min(s.start for ss in SHARED.sessions.values() for s in ss).date()
+
+
+def test_a_shared_population_is_rendered_and_must_match_the_market():
+    market = Market(seed=7, clock=MovableClock(NOW), platforms=PLATFORMS)
+    people = Population(market, size=300)
+    emulator = ga4(market=market, population=people)
+    assert isinstance(emulator, Ga4Emulator) and emulator.population is people
+    assert ga4(population=people).market is market
+    clients = {s.client_id for ss in emulator.sessions.values() for s in ss}
+    assert clients <= {p.client_id for p in people}
+    other = Market(seed=8, clock=MovableClock(NOW), platforms=PLATFORMS)
+    with pytest.raises(ValueError, match="population must render the emulator's market"):
+        ga4(market=other, population=people)
