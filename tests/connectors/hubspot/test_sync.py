@@ -47,11 +47,11 @@ def test_bulk_import_beyond_the_search_cap_is_read_once_each():
 
 
 def test_naive_paging_hits_the_cap_error():
-    emulator, _, connector = _run(size=12_000, bulk_import=10_500)
+    _emulator, _, connector = _run(size=12_000, bulk_import=10_500)
     with connector:
         connector.list_accounts()
         body = {"limit": 200, "after": "10000"}
-        with pytest.raises(BadRequestError, match="VALIDATION_ERROR.*10000"):
+        with pytest.raises(BadRequestError, match=r"VALIDATION_ERROR.*10000"):
             connector.request("POST", "/crm/v3/objects/contacts/search", data=body)
 
 
@@ -83,7 +83,7 @@ def test_upsert_changes_state_and_appears_in_the_next_incremental_read():
         emails = [p.email for p in people if p.first_seen <= NOW][:120]
         clock.advance(3600)
         emulator.market.clock = lambda: clock()
-        done = connector.set_lifecycle_stage(account, emails + ["new.person@example.com"],
+        done = connector.set_lifecycle_stage(account, [*emails, "new.person@example.com"],
                                              "salesqualifiedlead")
         calls = [r for r in emulator.request_log if r.path.endswith("/batch/upsert")]
         assert len(calls) == 2  # 121 inputs: 100 + 21
@@ -118,7 +118,7 @@ def test_unknown_property_is_refused_with_hubspots_message():
     emulator, _, connector = _run()
     with connector:
         account = connector.list_accounts()[0]
-        with pytest.raises(BadRequestError, match="PROPERTY_DOESNT_EXIST|does not exist"):
+        with pytest.raises(BadRequestError, match=r"PROPERTY_DOESNT_EXIST|does not exist"):
             connector.upsert_contacts(account, [ContactUpsert("a@example.com", {"shoe": "42"})])
     assert not emulator.mutation_log
 
