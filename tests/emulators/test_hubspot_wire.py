@@ -39,7 +39,8 @@ def test_objects_page_with_after_cursors_and_string_properties(emulator):
         seen: list[str] = []
         after = None
         while True:
-            params = {"limit": 100, "properties": "email,phone,lifecyclestage"}
+            params: dict[str, str | int] = {"limit": 100,
+                                            "properties": "email,phone,lifecyclestage"}
             if after:
                 params["after"] = after
             body = c.get("/crm/v3/objects/contacts", params=params).json()

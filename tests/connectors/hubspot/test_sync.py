@@ -67,6 +67,7 @@ def test_reanchored_body_continues_after_the_last_record(anchor_ms, anchor_id):
     pager.update_state(page)
     request = PageRequest("POST", "/search", data=pager.first_body())
     pager.update_request(request)
+    assert request.data is not None
     groups = request.data["filterGroups"]
     eq, gt = groups
     assert {f["operator"]: f["value"] for f in eq["filters"]} == {
