@@ -155,6 +155,9 @@ class ShopifyEmulator(Emulator):
         self.versions = tuple(sorted(versions))
         self.tokens = tokens or TokenStore()
         self.population = Population(self.market, size=population_size, currency=currency)
+        if population_size:
+            # Anchor the journeys' time span now: built later, the people would differ.
+            self.population.person(0)
         self.shops = {s.handle: s for s in shops}
         self.primary = shops[0].handle
         self.data = {

@@ -32,18 +32,18 @@ SH_REFRESH_TOKEN = "shprt_CANARY-shopify-refresh-8b4e"
 
 
 def shopify_emulator(faults: FaultConfig | None, **options):
-    return shopify(
-        market=Market(seed=7, today=TODAY, platforms=tuple(LAYOUTS)),
-        faults=faults,
-        tokens=TokenStore(
+    options.setdefault("market", Market(seed=7, today=TODAY, platforms=tuple(LAYOUTS)))
+    options.setdefault("population_size", POPULATION)
+    options.setdefault(
+        "tokens",
+        TokenStore(
             sandbox_token=SH_TOKEN,
             client_id=SH_CLIENT_ID,
             client_secret=SH_CLIENT_SECRET,
             refresh_token=SH_REFRESH_TOKEN,
         ),
-        population_size=POPULATION,
-        **options,
     )
+    return shopify(faults=faults, **options)
 
 
 def shopify_connector(
