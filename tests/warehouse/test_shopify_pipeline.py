@@ -101,7 +101,7 @@ def test_first_publish_fills_platform_and_core_tables(wh: Warehouse, first_read)
     )
     assert len(core) == len(orders)
     by_id = {row["order_id"]: row for row in orders}
-    lines = {}
+    lines: dict[str, int] = {}
     for line in results["order_line_items"].rows:
         lines[line["order_id"]] = lines.get(line["order_id"], 0) + 1
     rate_eur, rate_usd = (
