@@ -72,7 +72,8 @@ MAX_SUBMISSION_PAGE = 50
 DEFAULT_QUOTA = QuotaConfig(account_calls=190, app_calls=1_000_000, user_calls=5,
                             window_seconds=10.0)
 
-_OBJ = r"/crm/(?:v3/objects|objects/(?P<ver>\d{4}-\d{2}))/(?P<type>contacts|companies|deals|0-[123])"
+_OBJ = (r"/crm/(?:v3/objects|objects/(?P<ver>\d{4}-\d{2}))"
+        r"/(?P<type>contacts|companies|deals|0-[123])")
 _LISTS = r"/crm/(?:v3/lists|lists/(?P<ver>\d{4}-\d{2}))"
 _PIPES = r"/crm/(?:v3/pipelines|pipelines/(?P<ver>\d{4}-\d{2}))"
 _ASSOC = r"/crm/(?:v4/associations|associations/(?P<ver>\d{4}-\d{2}))"
@@ -107,6 +108,8 @@ class HubSpotEmulator(Emulator):
             10 s, policy ``TEN_SECONDLY_ROLLING``), ``app_calls`` the daily limit (``DAILY``)
             and ``user_calls`` the search limit per second (``SECONDLY``); None disables one.
         size: people in the population (contacts are those visible at the market's now).
+        population: the people to render (the sandbox shares one across the CRM, GA4 and
+            the shop); default ``Population(market, size=size)``.
         tokens: accepted tokens and the OAuth refresh grant.
         portal_id: the portal (account) id.
         timezone: the portal's time zone.
@@ -126,6 +129,7 @@ class HubSpotEmulator(Emulator):
         quota: QuotaConfig | None = None,
         *,
         size: int = DEFAULT_SIZE,
+        population: Population | None = None,
         tokens: TokenStore | None = None,
         portal_id: int = PORTAL_ID,
         timezone: str = PORTAL_TIMEZONE,
@@ -134,8 +138,12 @@ class HubSpotEmulator(Emulator):
         versions: tuple[str, ...] = SERVED_VERSIONS,
         quota_clock: Callable[[], float] | None = None,
     ) -> None:
+        if market is None and population is not None:
+            market = population.market
         super().__init__(market, faults, quota or DEFAULT_QUOTA, quota_clock=quota_clock)
-        self.population = Population(self.market, size=size)
+        if population is not None and population.market is not self.market:
+            raise ValueError("the population must render the emulator's market")
+        self.population = population or Population(self.market, size=size)
         self.tokens = tokens or TokenStore()
         self.portal_id = portal_id
         self.timezone = timezone
@@ -211,9 +219,9 @@ class HubSpotEmulator(Emulator):
 
     def _serve(self, handler: Handler, call: Call, path: str) -> Reply:
         is_search = path.endswith("/search") and "/lists" not in path
-        listing = is_search or call.request.method == "GET" and (
+        listing = is_search or (call.request.method == "GET" and (
             path.endswith(("/memberships", "/forms", "/contacts", "/companies", "/deals"))
-            or "/submissions/forms/" in path) or path.endswith("/lists/search")
+            or "/submissions/forms/" in path)) or path.endswith("/lists/search")
         eligible = set(fk.KINDS) - fk.DATA_KINDS
         if listing:
             eligible.add(fk.BAD_RECORD)
@@ -278,7 +286,7 @@ class HubSpotEmulator(Emulator):
         return None
 
     def rate_headers(self) -> dict[str, str]:
-        """The ``X-HubSpot-RateLimit-*`` headers describing the portal's usage now."""
+        """Return the ``X-HubSpot-RateLimit-*`` headers describing the portal's usage now."""
         cfg = self.quota.config
         headers: dict[str, str] = {}
         burst = self.quota.usage("burst", cfg.account_calls)

@@ -138,3 +138,16 @@ def test_upsert_batch_limit_and_mutation_log():
         assert "recordsIdsAdded" in add  # HubSpot's own spelling
     changes = [(m.entity_id, m.field, m.after) for m in em.mutation_log]
     assert ("3", "lifecyclestage", "customer") in changes
+
+
+def test_a_shared_population_is_rendered_as_given():
+    from emulators.population import Population
+
+    market = Market(seed=3, today=TODAY, platforms=tuple(LAYOUTS))
+    people = Population(market, size=300)
+    em = hubspot(market=market, population=people)
+    assert em.population is people
+    person = next(p for p in people if p.first_seen <= market.now())
+    assert em.crm.contact_properties(person.index + 1)["email"] == person.email
+    with pytest.raises(ValueError, match="market"):
+        hubspot(market=Market(seed=4, today=TODAY, platforms=tuple(LAYOUTS)), population=people)
