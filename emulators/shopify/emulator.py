@@ -166,6 +166,7 @@ class ShopifyEmulator(Emulator):
         self._buckets: dict[str, CostBucket] = {}
         self._buckets_lock = threading.Lock()
         self._request_ids = 0
+        self.throttled = 0  # THROTTLED answers given (the bucket lacked the requested cost)
         self._documents: dict[str, tuple[DocumentNode, list[GraphQLError]]] = {}
         self.schema = build_shop_schema([currency])
         self._attach_resolvers()
@@ -283,6 +284,8 @@ class ShopifyEmulator(Emulator):
                          fault)
         bucket = self.bucket(handle)
         if not bucket.take(requested):
+            with self._buckets_lock:
+                self.throttled += 1
             cost = {"requestedQueryCost": requested, "actualQueryCost": None,
                     "throttleStatus": bucket.status()}
             return reply(200, errors.throttled(cost), fault)
