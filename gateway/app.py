@@ -94,6 +94,12 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
 }
 
 
+def _json_error(description: str) -> dict[str, Any]:
+    # Explicit JSON content: on a plain-text route FastAPI would document "model" as text.
+    ref = {"$ref": "#/components/schemas/ErrorBody"}
+    return {"description": description, "content": {"application/json": {"schema": ref}}}
+
+
 class _Receiver:
     """The shared steps of every webhook route, bound to one app's settings and inbox."""
 
@@ -295,9 +301,9 @@ def create_app(
         responses={
             200: {"content": {"text/plain": {"schema": {"type": "string"}}},
                   "description": "The challenge, echoed"},
-            400: {"model": ErrorBody, "description": "Not a subscription handshake"},
-            403: {"model": ErrorBody, "description": "Wrong verify token"},
-            503: {"model": ErrorBody, "description": "No verify token configured"},
+            400: _json_error("Not a subscription handshake"),
+            403: _json_error("Wrong verify token"),
+            503: _json_error("No verify token configured"),
         },
         tags=["webhooks"],
         summary="Meta subscription handshake",

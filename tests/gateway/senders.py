@@ -84,6 +84,18 @@ def sign_hubspot(
     }
 
 
+def sign_hubspot_bytes(body: bytes, uri: str, *, secret: str = HUBSPOT_SECRET) -> dict[str, str]:
+    """HubSpot v3 over bytes that may not be text (the SDK signs str)."""
+    timestamp = str(int(datetime.now(UTC).timestamp() * 1000))
+    message = b"POST" + uri.encode() + body + timestamp.encode()
+    digest = base64.b64encode(hmac.new(secret.encode(), message, hashlib.sha256).digest())
+    return {
+        "X-HubSpot-Signature-v3": digest.decode(),
+        "X-HubSpot-Request-Timestamp": timestamp,
+        "content-type": "application/json",
+    }
+
+
 def sign_meta(body: bytes, *, secret: str = META_SECRET) -> dict[str, str]:
     digest = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     return {"X-Hub-Signature-256": f"sha256={digest}", "content-type": "application/json"}

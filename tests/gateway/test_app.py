@@ -306,11 +306,12 @@ def test_metrics_count_outcomes_signature_failures_and_the_backlog(client, gatew
     lines = dict(
         line.rsplit(" ", 1) for line in text.splitlines() if line and not line.startswith("#")
     )
-    assert float(lines['campaign_ops_gateway_deliveries_total{outcome="accepted",source="webform"}']) == 1
-    assert float(lines['campaign_ops_gateway_deliveries_total{outcome="duplicate",source="webform"}']) == 1
-    assert float(lines['campaign_ops_gateway_deliveries_total{outcome="rejected",source="webform"}']) == 1
-    assert float(lines['campaign_ops_gateway_signature_failures_total{reason="bad_signature",source="webform"}']) == 1
-    assert float(lines['campaign_ops_gateway_signature_failures_total{reason="missing_header",source="meta"}']) == 1
+    deliveries = "campaign_ops_gateway_deliveries_total"
+    failures = "campaign_ops_gateway_signature_failures_total"
+    for outcome in ("accepted", "duplicate", "rejected"):
+        assert float(lines[f'{deliveries}{{outcome="{outcome}",source="webform"}}']) == 1
+    assert float(lines[f'{failures}{{reason="bad_signature",source="webform"}}']) == 1
+    assert float(lines[f'{failures}{{reason="missing_header",source="meta"}}']) == 1
     assert float(lines["campaign_ops_gateway_inbox_backlog"]) == 1
     assert "campaign_ops_gateway_forward_latency_seconds_bucket" in text
 

@@ -75,7 +75,8 @@ def _webform_verify(secrets, body, headers):
 SCHEMES = {
     "hubspot": Scheme(
         "hubspot",
-        lambda body, secret=s.HUBSPOT_SECRET, at=NOW: s.sign_hubspot(body, URI, secret=secret, at=at),
+        lambda body, secret=s.HUBSPOT_SECRET, at=NOW: s.sign_hubspot(
+            body, URI, secret=secret, at=at),
         _hubspot_verify, s.HUBSPOT_SECRET, s.HUBSPOT_SECRET_NEW,
         "X-HubSpot-Signature-v3", "X-HubSpot-Request-Timestamp", "not base64 at all!",
     ),

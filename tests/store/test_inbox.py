@@ -106,7 +106,9 @@ def test_naive_timestamps_are_refused(engine):
 
 
 def test_claim_leases_rows_oldest_first_and_hides_them_until_the_lease_ends(engine):
-    store.add_deliveries(engine, [delivery(f"d-{i}", at=T0 + timedelta(seconds=i)) for i in range(5)])
+    store.add_deliveries(
+        engine, [delivery(f"d-{i}", at=T0 + timedelta(seconds=i)) for i in range(5)]
+    )
     now = T0 + timedelta(minutes=1)
     lease = timedelta(seconds=30)
     first = store.claim_unforwarded(engine, now=now, lease=lease, limit=3)
@@ -147,7 +149,7 @@ def test_concurrent_claims_never_hand_out_a_row_twice(engine):
 def test_forwarded_rows_leave_the_backlog_and_are_never_claimed_again(engine):
     store.add_deliveries(engine, [delivery("a"), delivery("b")])
     assert store.inbox_backlog(engine) == 2
-    [a, b] = store.claim_unforwarded(engine, now=T0, lease=timedelta(seconds=5))
+    [a, _b] = store.claim_unforwarded(engine, now=T0, lease=timedelta(seconds=5))
     done = T0 + timedelta(seconds=1)
     assert store.mark_forwarded(engine, [a.id], now=done) == 1
     assert store.mark_forwarded(engine, [a.id], now=done) == 0  # already forwarded
