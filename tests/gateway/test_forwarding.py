@@ -33,14 +33,14 @@ def wait_for(predicate, timeout: float, what: str):
     raise AssertionError(f"timed out waiting for {what}")
 
 
-def read_events(api: str, **event_filter) -> list[dict]:
+def read_events(api: str, **event_filter):
     answer = httpx.post(f"{api}/events/filter", json={"filter": event_filter, "limit": 50},
                         timeout=10)
     answer.raise_for_status()
     return answer.json()["events"]
 
 
-def events_of(api: str, source: str, delivery_id: str) -> list[dict]:
+def events_of(api: str, source: str, delivery_id: str):
     """Every event Prefect stored for one delivery: by its id, and by its resource."""
     by_resource = read_events(api, resource={"id": [resource_id(source, delivery_id)]})
     by_id = read_events(api, id={"id": [str(event_id(source, delivery_id))]})
@@ -49,7 +49,7 @@ def events_of(api: str, source: str, delivery_id: str) -> list[dict]:
     return by_resource
 
 
-def wait_forwarded(store_url: str, delivery_id: str, timeout: float = 30) -> dict:
+def wait_forwarded(store_url: str, delivery_id: str, timeout: float = 30):
     def forwarded():
         rows = [r for r in inbox_rows(store_url) if r["delivery_id"] == delivery_id]
         return rows[0] if rows and rows[0]["forwarded_at"] is not None else None
