@@ -66,7 +66,7 @@ from connectors.hubspot.streams import SEARCH_STREAMS, STREAMS, stream_spec
 from connectors.pagination import CursorPaginator, PageRequest
 from connectors.platform import PlatformConnector
 from connectors.ratelimit import TokenBucket
-from connectors.records import RecordCollector, validation_message
+from connectors.records import RecordCollector
 from connectors.streams import AccountInfo, DateWindow, StreamResult, StreamSpec
 from connectors.windows import extract_window
 
@@ -80,7 +80,7 @@ class JsonArray(dict[str, Any]):
 
     def __init__(self, items: Iterable[Any]) -> None:
         super().__init__()
-        self.items = list(items)
+        self.values_list = list(items)
 
 
 @dataclass(frozen=True)
@@ -221,7 +221,7 @@ class HubSpotConnector(PlatformConnector[HubSpotSettings]):
         if data is None:
             return {}
         if isinstance(data, JsonArray):
-            return {"json": data.items}
+            return {"json": data.values_list}
         return {"json": dict(data)}
 
     def request(self, method: str, url: str, **kwargs: Any) -> ApiResponse:

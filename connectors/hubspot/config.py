@@ -6,8 +6,8 @@ from datetime import datetime
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 
-from connectors.hubspot import settings as C
 from connectors.http_settings import HttpSettings
+from connectors.hubspot import settings as C
 
 __all__ = ["HubSpotSettings"]
 

@@ -70,7 +70,7 @@ class SearchPaginator(Paginator):
         self._advance((None, 0))
 
     def first_body(self) -> dict[str, Any]:
-        """The body of the first page."""
+        """Return the body of the first page."""
         return self._body(None, 0)
 
     def _body(self, anchor: tuple[int, int] | None, after: int) -> dict[str, Any]:
@@ -139,7 +139,7 @@ class SearchPaginator(Paginator):
 
 
 def _sort_key(raw: Any, prop: str) -> tuple[int, int] | None:
-    """(modified ms, id) of a raw record, or None when it is unreadable."""
+    """Return (modified ms, id) of a raw record, or None when it is unreadable."""
     if not isinstance(raw, Mapping):
         return None
     props = raw.get("properties")

@@ -127,12 +127,12 @@ class ListDef:
     name: str
     processing_type: str
     created_ms: int
-    ids: array = field(default_factory=lambda: array("q"))
-    since: array = field(default_factory=lambda: array("q"))
+    ids: array[int] = field(default_factory=lambda: array("q"))
+    since: array[int] = field(default_factory=lambda: array("q"))
     updated_ms: int = 0
 
     def render(self) -> dict[str, Any]:
-        """The list as ``POST /crm/v3/lists/search`` returns it."""
+        """Render the list as ``POST /crm/v3/lists/search`` returns it."""
         return {
             "listId": self.list_id,
             "listVersion": 1,
@@ -312,7 +312,7 @@ class Crm:
 
     # ------------------------------------------------------------------ contacts
     def person_of(self, contact_id: int) -> Person | None:
-        """The person behind a contact id (None for contacts created through the API)."""
+        """Return the person behind a contact id (None for contacts created through the API)."""
         index = contact_id - CONTACT_ID_OFFSET
         if 0 <= index < self.population.size and self.created[index] >= 0:
             return self.population.person(index)
@@ -330,7 +330,7 @@ class Crm:
         return self.created[index], self.modified[index]
 
     def contact_by_email(self, email: str) -> int | None:
-        """The id of the contact with ``email`` (case-insensitive), if any."""
+        """Return the id of the contact with ``email`` (case-insensitive), if any."""
         wanted = email.strip().lower()
         if wanted in self.emails:
             return self.emails[wanted]
@@ -458,7 +458,7 @@ class Crm:
         return deal[1], deal[4]
 
     def deal_contact(self, deal_id: int) -> int:
-        """The contact a deal is associated with."""
+        """Return the contact a deal is associated with."""
         return self.deals[deal_id][0] + CONTACT_ID_OFFSET
 
     # ------------------------------------------------------------------ generic access
@@ -479,14 +479,14 @@ class Crm:
         return self.deal_properties(record_id)
 
     def times(self, object_type: ObjectType, record_id: int) -> tuple[int, int]:
-        """(created, modified) of one record, epoch ms."""
+        """Return (created, modified) of one record, epoch ms."""
         if object_type is CONTACTS:
             return self.contact_times(record_id)
         if object_type is COMPANIES:
             return self.company_times(record_id)
         return self.deal_times(record_id)
 
-    def ids(self, object_type: ObjectType) -> list[int] | array:
+    def ids(self, object_type: ObjectType) -> list[int] | array[int]:
         """Record ids in ascending order (basic list paging)."""
         if object_type is CONTACTS:
             return self.contact_ids
@@ -496,7 +496,7 @@ class Crm:
 
     def render(self, object_type: ObjectType, record_id: int,
                wanted: tuple[str, ...] | None) -> dict[str, Any]:
-        """A record as the objects and search endpoints return it."""
+        """Render a record as the objects and search endpoints return it."""
         props = self.properties(object_type, record_id)
         names = wanted if wanted else object_type.defaults
         keep = {n: props[n] for n in names if n in props}
@@ -508,7 +508,7 @@ class Crm:
 
     # ------------------------------------------------------------------ forms, lists
     def form(self, guid: str) -> Form | None:
-        """The form with ``guid``, if any."""
+        """Return the form with ``guid``, if any."""
         return next((f for f in self.forms if f.guid == guid), None)
 
     def submission(self, submitted_ms: int, index: int) -> dict[str, Any]:
@@ -532,7 +532,7 @@ class Crm:
             {"name": "utm_campaign", "value": touch.campaign},
         ]
         query = ""
-        if click is not None and click.click_id_param:
+        if click is not None and click.click_id_param and click.click_id:
             values.append({"name": click.click_id_param, "value": click.click_id})
             query = f"?{click.click_id_param}={click.click_id}"
         return {
@@ -583,5 +583,5 @@ class Crm:
 
 
 def money(value: Decimal) -> str:
-    """A decimal amount as HubSpot sends it (a string)."""
+    """Format a decimal amount as HubSpot sends it (a string)."""
     return f"{value:.2f}"

@@ -25,8 +25,8 @@ from typing import Any
 
 from emulators.hubspot import errors
 from emulators.hubspot.crm import Crm, ObjectType
-from emulators.hubspot.index import EPOCH_MS, MAX_ID, MAX_MS, pack
 from emulators.hubspot.errors import SEARCH_CAP, HubSpotError
+from emulators.hubspot.index import EPOCH_MS, MAX_ID, MAX_MS, pack
 
 MAX_GROUPS = 5
 MAX_FILTERS_PER_GROUP = 6
@@ -154,7 +154,7 @@ def _filter(raw: Any, object_type: ObjectType) -> Filter:
 
 
 def _epoch(text: str) -> int:
-    """A filter value on a date property: epoch ms, or an ISO instant/date."""
+    """Parse a filter value on a date property: epoch ms, or an ISO instant/date."""
     if text.lstrip("-").isdigit():
         return int(text)
     try:
