@@ -120,6 +120,8 @@ class ShopifyEmulator(Emulator):
         shops: the shops served; people are dealt to them round-robin.
         population_size: people in the population (about one in six becomes a customer).
         currency: the shops' currency (the population's).
+        population: the people to render instead (the sandbox shares one across the CRM,
+            GA4 and the shop; its market and currency are used).
         versions: stable API versions served (older quarterly ones fall forward).
         tokens: accepted tokens and the refresh grant.
         quota_clock: monotonic seconds of the cost buckets (tests pass a fake clock; the
@@ -140,8 +142,11 @@ class ShopifyEmulator(Emulator):
         currency: str = "EUR",
         versions: tuple[str, ...] = SERVED_VERSIONS,
         tokens: TokenStore | None = None,
+        population: Population | None = None,
         quota_clock: Callable[[], float] | None = None,
     ) -> None:
+        if market is None and population is not None:
+            market = population.market
         super().__init__(
             market,
             faults,
@@ -154,8 +159,13 @@ class ShopifyEmulator(Emulator):
         self.quota_clock: Callable[[], float] = quota_clock or time.monotonic
         self.versions = tuple(sorted(versions))
         self.tokens = tokens or TokenStore()
-        self.population = Population(self.market, size=population_size, currency=currency)
-        if population_size:
+        if population is not None and population.market is not self.market:
+            raise ValueError("the population must render the emulator's market")
+        self.population = population or Population(
+            self.market, size=population_size, currency=currency
+        )
+        currency = self.population.currency
+        if len(self.population):
             # Anchor the journeys' time span now: built later, the people would differ.
             self.population.person(0)
         self.shops = {s.handle: s for s in shops}

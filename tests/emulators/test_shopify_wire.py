@@ -263,3 +263,17 @@ def test_shops_split_the_population_and_keep_separate_buckets(clock):
     assert uk["extensions"]["cost"]["throttleStatus"]["currentlyAvailable"] == 2000 - 62
     tz = post(emulator, "{ shop { ianaTimezone } }", host="https://north-uk.myshopify.com")
     assert tz.json()["data"]["shop"]["ianaTimezone"] == "Europe/London"
+
+
+def test_a_shared_population_is_rendered_as_given(clock):
+    from emulators.population import Population
+
+    market = Market(seed=7, clock=clock, platforms=tuple(LAYOUTS))
+    people = Population(market, size=1500, currency="GBP")
+    emulator = shopify(population=people, quota_clock=clock.monotonic)
+    assert emulator.market is market and emulator.population is people
+    shop = post(emulator, "{ shop { currencyCode } }").json()["data"]["shop"]
+    assert shop["currencyCode"] == "GBP"
+    other = Market(seed=8, clock=clock, platforms=tuple(LAYOUTS))
+    with pytest.raises(ValueError, match="population must render the emulator's market"):
+        ShopifyEmulator(other, population=people)
