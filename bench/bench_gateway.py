@@ -27,8 +27,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from store import AddOutcome, InboxRow, NewDelivery  # noqa: E402
-from tests.gateway.load import GatewayProcess, free_port, gateway_env, run_load  # noqa: E402
+from store import AddOutcome, InboxRow, NewDelivery
+from tests.gateway.load import GatewayProcess, free_port, gateway_env, run_load
 
 
 class NullInbox:

@@ -1,0 +1,46 @@
+"""Settings come from arguments; only the serve edge reads the environment."""
+
+from __future__ import annotations
+
+import pytest
+
+from gateway.serve import GatewayConfigError, settings_from_environ
+from tests.gateway import senders as s
+
+
+def test_the_environment_edge_builds_settings_with_rotated_secrets():
+    settings = settings_from_environ({
+        "CAMPAIGN_OPS_STORE_URL": "postgresql+psycopg://postgres@127.0.0.1:5432/ops",
+        "PREFECT_API_URL": "http://127.0.0.1:4200/api",
+        "CAMPAIGN_OPS_GATEWAY_WEBFORM_SECRETS": f"{s.WEBFORM_SECRET}, {s.WEBFORM_SECRET_NEW}",
+        "CAMPAIGN_OPS_GATEWAY_SHOPIFY_SECRETS": s.SHOPIFY_SECRET,
+        "CAMPAIGN_OPS_GATEWAY_META_VERIFY_TOKEN": "tok",
+    })
+    assert settings.store_url == "postgresql+psycopg://postgres@127.0.0.1:5432/ops"
+    assert settings.prefect_api_url == "http://127.0.0.1:4200/api"
+    assert len(settings.webform_secrets) == 2 and len(settings.webform_keys()) == 2
+    assert settings.hubspot_client_secrets == ()
+    assert s.SHOPIFY_SECRET not in repr(settings)  # SecretStr
+
+
+def test_defaults_store_under_data_and_forward_nowhere():
+    settings = settings_from_environ({})
+    assert settings.store_url == "sqlite:///data/store.sqlite"
+    assert settings.prefect_api_url is None
+    assert settings.max_body_bytes == 1024 * 1024 and settings.tolerance_seconds == 300
+
+
+def test_cli_options_win_over_the_environment():
+    settings = settings_from_environ({"CAMPAIGN_OPS_STORE_URL": "sqlite:///a.sqlite"},
+                                     store_url="sqlite:///b.sqlite", max_body_bytes=None)
+    assert settings.store_url == "sqlite:///b.sqlite"
+
+
+def test_a_bad_secret_names_the_variable_not_the_value():
+    with pytest.raises(GatewayConfigError) as caught:
+        settings_from_environ({"CAMPAIGN_OPS_GATEWAY_WEBFORM_SECRETS": "whsec_ok,plainsecret99"})
+    message = str(caught.value)
+    assert "CAMPAIGN_OPS_GATEWAY_WEBFORM_SECRETS" in message and "#1" in message
+    assert "plainsecret99" not in message
+    with pytest.raises(GatewayConfigError, match="CAMPAIGN_OPS_GATEWAY_PUBLIC_URL"):
+        settings_from_environ({"CAMPAIGN_OPS_GATEWAY_PUBLIC_URL": "hooks.example.com/path"})
