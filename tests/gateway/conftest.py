@@ -33,7 +33,7 @@ def make_gateway(store_url):
     servers = []
 
     def start(**overrides):
-        settings = GatewaySettings(**settings_kwargs(store_url=store_url, **overrides))
+        settings = GatewaySettings(**settings_kwargs(**{"store_url": store_url, **overrides}))
         server = serve_in_thread(settings).start()
         servers.append(server)
         return server

@@ -344,3 +344,22 @@ def test_the_inbox_keeps_the_exact_signed_body(client, store_url):
     [row] = inbox_rows(store_url)
     assert row["body"].encode() == body
     assert row["payload"]["email"] == "zoë@example.com"
+
+
+@pytest.mark.postgres
+def test_the_inbox_can_live_in_postgresql(make_gateway):
+    from tests.store.pg import throwaway_database
+
+    with throwaway_database("campaign_ops_gateway") as url:
+        server = make_gateway(store_url=url)
+        body = s.form_body()
+        headers = s.sign_webform(body, msg_id="msg_pg")
+        with httpx.Client(base_url=server.base_url) as c:
+            first = c.post("/webhooks/forms", content=body, headers=headers)
+            again = c.post("/webhooks/forms", content=body, headers=headers)
+            health = c.get("/healthz").json()
+        server.stop()
+        assert first.json()["status"] == "accepted" and again.json()["status"] == "duplicate"
+        assert health["inbox_backlog"] == 1
+        [row] = inbox_rows(url)
+        assert row["delivery_id"] == "msg_pg" and row["payload"]["email"] == "ada.meyer@example.com"
