@@ -11,11 +11,21 @@ from typing import Any
 from prefect.blocks.core import Block
 from pydantic import Field, SecretStr
 
+from connectors.ga4 import Ga4Settings
 from connectors.google_ads import GoogleAdsSettings
+from connectors.hubspot import HubSpotSettings
 from connectors.linkedin_ads import LinkedInAdsSettings
 from connectors.meta_ads.config import MetaAdsSettings
+from connectors.shopify import ShopifySettings
 
-__all__ = ["GoogleAdsCredentials", "LinkedInAdsCredentials", "MetaAdsCredentials"]
+__all__ = [
+    "Ga4Credentials",
+    "GoogleAdsCredentials",
+    "HubSpotCredentials",
+    "LinkedInAdsCredentials",
+    "MetaAdsCredentials",
+    "ShopifyCredentials",
+]
 
 
 class MetaAdsCredentials(Block):
@@ -132,5 +142,108 @@ class GoogleAdsCredentials(Block):
             client_secret=self.client_secret,
             refresh_token=self.refresh_token,
             login_customer_id=self.login_customer_id,
+            **overrides,
+        )
+
+
+class HubSpotCredentials(Block):
+    """Credentials of the HubSpot CRM API.
+
+    Attributes:
+        access_token: a private app's access token (scopes: crm.objects.contacts/companies/
+            deals read and write, crm.lists.read, forms).
+        client_id: OAuth app client id (public apps refresh their tokens).
+        client_secret: OAuth app client secret.
+        refresh_token: OAuth refresh token.
+
+    """
+
+    _block_type_name = "HubSpot Credentials"
+    _block_type_slug = "hubspot-credentials"
+    _description = "Private-app token (or OAuth refresh credentials) of the HubSpot CRM API."
+
+    access_token: SecretStr = Field(description="Private app or OAuth access token.")
+    client_id: str | None = Field(default=None, description="OAuth client id.")
+    client_secret: SecretStr | None = Field(default=None, description="OAuth client secret.")
+    refresh_token: SecretStr | None = Field(default=None, description="OAuth refresh token.")
+
+    def to_settings(self, **overrides: Any) -> HubSpotSettings:
+        """Build connector settings from these credentials (``overrides``: other fields)."""
+        return HubSpotSettings(
+            access_token=self.access_token,
+            client_id=self.client_id,
+            client_secret=self.client_secret,
+            refresh_token=self.refresh_token,
+            **overrides,
+        )
+
+
+class Ga4Credentials(Block):
+    """Credentials of the GA4 Data and Admin APIs (OAuth refresh, scope analytics.readonly).
+
+    Attributes:
+        client_id: OAuth client id.
+        client_secret: OAuth client secret.
+        refresh_token: OAuth refresh token (analytics.readonly).
+        property_ids: the GA4 properties to read.
+        client_id_dimension: the custom dimension holding the GA client id.
+
+    """
+
+    _block_type_name = "GA4 Credentials"
+    _block_type_slug = "ga4-credentials"
+    _description = "OAuth refresh credentials and property ids of the GA4 Data API."
+
+    client_id: str = Field(description="OAuth client id.")
+    client_secret: SecretStr = Field(description="OAuth client secret.")
+    refresh_token: SecretStr = Field(description="OAuth refresh token (analytics.readonly).")
+    property_ids: list[str] = Field(description="GA4 property ids (123 or properties/123).")
+    client_id_dimension: str = Field(
+        default="customEvent:ga_client_id",
+        description="Custom dimension holding the GA client id.",
+    )
+
+    def to_settings(self, **overrides: Any) -> Ga4Settings:
+        """Build connector settings from these credentials (``overrides``: other fields)."""
+        return Ga4Settings(
+            client_id=self.client_id,
+            client_secret=self.client_secret,
+            refresh_token=self.refresh_token,
+            property_ids=tuple(self.property_ids),
+            client_id_dimension=self.client_id_dimension,
+            **overrides,
+        )
+
+
+class ShopifyCredentials(Block):
+    """Credentials of one shop's Admin GraphQL API.
+
+    Attributes:
+        shop: the shop handle or ``*.myshopify.com`` domain.
+        access_token: Admin API access token (read_orders, read_customers).
+        client_id: app client id (expiring offline tokens refresh with it).
+        client_secret: app client secret.
+        refresh_token: refresh token of an expiring offline token.
+
+    """
+
+    _block_type_name = "Shopify Credentials"
+    _block_type_slug = "shopify-credentials"
+    _description = "Shop and Admin API token (optional refresh credentials) of Shopify."
+
+    shop: str = Field(description="Shop handle or *.myshopify.com domain.")
+    access_token: SecretStr = Field(description="Admin API access token.")
+    client_id: str | None = Field(default=None, description="App client id (expiring tokens).")
+    client_secret: SecretStr | None = Field(default=None, description="App client secret.")
+    refresh_token: SecretStr | None = Field(default=None, description="Refresh token.")
+
+    def to_settings(self, **overrides: Any) -> ShopifySettings:
+        """Build connector settings from these credentials (``overrides``: other fields)."""
+        return ShopifySettings(
+            shop=self.shop,
+            access_token=self.access_token,
+            client_id=self.client_id,
+            client_secret=self.client_secret,
+            refresh_token=self.refresh_token,
             **overrides,
         )

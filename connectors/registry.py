@@ -8,9 +8,12 @@ from pydantic import BaseModel
 
 from connectors._base import BaseConnector
 from connectors.errors import ConfigurationError
+from connectors.ga4 import Ga4Connector, Ga4Settings
 from connectors.google_ads import GoogleAdsConnector, GoogleAdsSettings
+from connectors.hubspot import HubSpotConnector, HubSpotSettings
 from connectors.linkedin_ads import LinkedInAdsConnector, LinkedInAdsSettings
 from connectors.meta_ads import MetaAdsConnector, MetaAdsSettings
+from connectors.shopify import ShopifyConnector, ShopifySettings
 
 __all__ = ["CONNECTORS", "ConnectorEntry", "get_connector"]
 
@@ -35,6 +38,9 @@ CONNECTORS: dict[str, ConnectorEntry] = {
     "meta_ads": ConnectorEntry("meta_ads", MetaAdsConnector, MetaAdsSettings),
     "linkedin_ads": ConnectorEntry("linkedin_ads", LinkedInAdsConnector, LinkedInAdsSettings),
     "google_ads": ConnectorEntry("google_ads", GoogleAdsConnector, GoogleAdsSettings),
+    "hubspot": ConnectorEntry("hubspot", HubSpotConnector, HubSpotSettings),
+    "ga4": ConnectorEntry("ga4", Ga4Connector, Ga4Settings),
+    "shopify": ConnectorEntry("shopify", ShopifyConnector, ShopifySettings),
 }
 
 

@@ -27,10 +27,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from connectors.calllog import CallRecorder
+    from connectors.ga4 import Ga4Settings
     from connectors.google_ads import GoogleAdsSettings
+    from connectors.hubspot import HubSpotSettings
     from connectors.linkedin_ads import LinkedInAdsSettings
     from connectors.meta_ads import MetaAdsSettings
     from connectors.ratelimit import KeyedPool, TokenBucket
+    from connectors.shopify import ShopifySettings
     from connectors.streams import SourceConnector
     from emulators._base import Emulator
     from emulators.market import Market
@@ -250,6 +253,65 @@ def _google_sandbox_settings(base_url: str) -> GoogleAdsSettings:
     )
 
 
+def _hubspot_connector_cls() -> type:
+    from connectors.hubspot import HubSpotConnector
+
+    return HubSpotConnector
+
+
+def _hubspot_sandbox_settings(base_url: str) -> HubSpotSettings:
+    from pydantic import SecretStr
+
+    from connectors.hubspot import HubSpotSettings
+    from emulators.hubspot import PRIVATE_APP_TOKEN
+
+    return HubSpotSettings(base_url=base_url, access_token=SecretStr(PRIVATE_APP_TOKEN))
+
+
+def _ga4_connector_cls() -> type:
+    from connectors.ga4 import Ga4Connector
+
+    return Ga4Connector
+
+
+def _ga4_sandbox_settings(base_url: str) -> Ga4Settings:
+    from pydantic import SecretStr
+
+    from connectors.ga4 import Ga4Settings
+    from emulators import ga4 as sandbox
+
+    # One host serves the Data API, the Admin API and the token endpoint.
+    return Ga4Settings(
+        base_url=base_url,
+        admin_base_url=base_url,
+        token_url=f"{base_url}/token",
+        client_id=sandbox.CLIENT_ID,
+        client_secret=SecretStr(sandbox.CLIENT_SECRET),
+        refresh_token=SecretStr(sandbox.REFRESH_TOKEN),
+        access_token=SecretStr(sandbox.ACCESS_TOKEN),
+        property_ids=tuple(p.id for p in sandbox.DEFAULT_PROPERTIES),
+    )
+
+
+def _shopify_connector_cls() -> type:
+    from connectors.shopify import ShopifyConnector
+
+    return ShopifyConnector
+
+
+def _shopify_sandbox_settings(base_url: str) -> ShopifySettings:
+    from pydantic import SecretStr
+
+    from connectors.shopify import ShopifySettings
+    from emulators.shopify import SANDBOX_SHOP, SANDBOX_TOKEN
+
+    # In process: the live template (https://{shop}.myshopify.com) filled with the sandbox
+    # shop; on loopback: the server URL, which serves the sandbox shop.
+    return ShopifySettings(
+        base_url=base_url, shop=SANDBOX_SHOP, access_token=SecretStr(SANDBOX_TOKEN)
+    )
+
+
 PLATFORMS: dict[str, PlatformWiring] = {
     "meta_ads": PlatformWiring(
         live_base_url="https://graph.facebook.com",
@@ -271,6 +333,27 @@ PLATFORMS: dict[str, PlatformWiring] = {
         connector_cls=_linkedin_connector_cls,
         sandbox_settings=_linkedin_sandbox_settings,
         credentials_block="LinkedInAdsCredentials",
+    ),
+    "hubspot": PlatformWiring(
+        live_base_url="https://api.hubapi.com",
+        quota_scope="account",  # limits per portal (the account), shared by its apps
+        connector_cls=_hubspot_connector_cls,
+        sandbox_settings=_hubspot_sandbox_settings,
+        credentials_block="HubSpotCredentials",
+    ),
+    "ga4": PlatformWiring(
+        live_base_url="https://analyticsdata.googleapis.com",
+        quota_scope="account",  # token quotas are counted per property
+        connector_cls=_ga4_connector_cls,
+        sandbox_settings=_ga4_sandbox_settings,
+        credentials_block="Ga4Credentials",
+    ),
+    "shopify": PlatformWiring(
+        live_base_url="https://{shop}.myshopify.com",
+        quota_scope="account",  # the cost bucket is per app and shop; one shop = one account
+        connector_cls=_shopify_connector_cls,
+        sandbox_settings=_shopify_sandbox_settings,
+        credentials_block="ShopifyCredentials",
     ),
 }
 
@@ -306,16 +389,13 @@ def sandbox_market() -> Market:
         return _market
 
 
-SANDBOX_PEOPLE = 5_000
-
-
 def sandbox_population() -> Population:
     """Return the people behind the sandbox market (one per process).
 
     The CRM, GA4, the shop and the offline exports all render this one population, so a
     person's click, session, lead and order agree.
     """
-    from emulators.population import Population
+    from emulators.population import SANDBOX_PEOPLE, Population
 
     global _population
     market = sandbox_market()

@@ -175,19 +175,18 @@ def run_local_stack(
     platforms: tuple[str, ...] | None = None,
 ) -> None:
     """Start everything `campaign-ops up` promises and block until Ctrl-C, then stop it all."""
-    from emulators.market import Market
+    from deployments.environments import sandbox_emulator
     from emulators.registry import EMULATORS
     from emulators.serve import serve_in_thread
 
     platforms = platforms or tuple(EMULATORS)
-    # One seeded company on every platform, so cross-channel numbers agree.
-    market = Market(seed=7, platforms=platforms)
     with contextlib.ExitStack() as stack:
         api_url = stack.enter_context(prefect_server(prefect_port, prefect_home))
         os.environ["PREFECT_API_URL"] = api_url
         print(f"Prefect UI and API: {api_url.removesuffix('/api')}", flush=True)
         for offset, platform in enumerate(platforms):
-            emulator = EMULATORS[platform](market=market)
+            # The process's sandbox emulators: one seeded company and one population.
+            emulator = sandbox_emulator(platform)
             server = stack.enter_context(serve_in_thread(emulator, port=sandbox_port + offset))
             os.environ[SANDBOX_URL_ENV.format(platform=platform.upper())] = server.base_url
             print(f"Sandbox {platform}: {server.base_url}", flush=True)

@@ -36,11 +36,15 @@ from emulators.market import Market
 __all__ = [
     "CHANNELS",
     "CHANNEL_LIFT",
+    "SANDBOX_PEOPLE",
     "Conversion",
     "Person",
     "Population",
     "Touch",
 ]
+
+SANDBOX_PEOPLE = 5_000
+"""Size of the sandbox population: every emulator served for one sandbox renders this many."""
 
 # Channel -> (platform of its ad touches or None, utm source, utm medium).
 CHANNELS: dict[str, tuple[str | None, str, str]] = {
@@ -341,6 +345,8 @@ class Population:
         last = len(touches) - 1
         while last > 0 and touches[last].kind == "view":
             last -= 1
+        if touches[last].kind == "view":
+            return ()  # only ever saw ads: never visited, so nothing to convert on
         after = touches[last].at + timedelta(minutes=2 + u[5] * 40)
         found: list[Conversion] = []
         if u[0] < chance:

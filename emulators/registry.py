@@ -7,11 +7,14 @@ from typing import Any
 
 from emulators._base import Emulator
 from emulators.faults import FaultConfig
+from emulators.ga4 import ga4
 from emulators.google_ads.factory import google_ads
+from emulators.hubspot import hubspot
 from emulators.linkedin_ads import linkedin_ads
 from emulators.market import Market
 from emulators.meta_ads import MetaAdsEmulator
 from emulators.quota import QuotaConfig
+from emulators.shopify import shopify
 
 
 def meta_ads(
@@ -28,4 +31,7 @@ EMULATORS: dict[str, Callable[..., Emulator]] = {
     "meta_ads": meta_ads,
     "linkedin_ads": linkedin_ads,
     "google_ads": google_ads,
+    "hubspot": hubspot,
+    "ga4": ga4,
+    "shopify": shopify,
 }

@@ -21,8 +21,10 @@ import httpx
 import uvicorn
 
 from emulators._base import Emulator
+from emulators.entities import LAYOUTS
 from emulators.faults import FaultConfig
 from emulators.market import Market
+from emulators.population import SANDBOX_PEOPLE, Population
 from emulators.quota import QuotaConfig
 from emulators.registry import EMULATORS
 
@@ -160,11 +162,14 @@ def build(
         raise KeyError(f"no emulator for {platform!r}; known: {sorted(EMULATORS)}")
     if isinstance(faults, str):
         faults = FaultConfig.parse(faults)
-    # The same seeded company on every platform, so loopback sandboxes agree with each other.
-    market = Market(
-        seed=seed, today=today, accounts_per_platform=accounts, platforms=tuple(EMULATORS)
-    )
-    return EMULATORS[platform](market=market, faults=faults, quota=quota)
+    # The same seeded company on every ad platform, and the same people behind it, so
+    # loopback sandboxes served by separate processes agree with each other.
+    market = Market(seed=seed, today=today, accounts_per_platform=accounts,
+                    platforms=tuple(LAYOUTS))
+    options: dict[str, Any] = {}
+    if platform not in LAYOUTS:
+        options["population"] = Population(market, size=SANDBOX_PEOPLE)
+    return EMULATORS[platform](market=market, faults=faults, quota=quota, **options)
 
 
 def serve_forever(

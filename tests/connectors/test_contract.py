@@ -21,8 +21,11 @@ from emulators.quota import QuotaConfig
 from emulators.registry import EMULATORS
 from tests.connectors.contract import ConnectorContract, ContractTarget
 from tests.connectors.fakes import FakeClock
+from tests.connectors.ga4.contract_target import GA4_TARGET
 from tests.connectors.google_ads.contract_target import GOOGLE_ADS_TARGET
+from tests.connectors.hubspot.contract_target import HUBSPOT_TARGET
 from tests.connectors.linkedin_ads.contract_target import linkedin_target
+from tests.connectors.shopify.contract_target import SHOPIFY_TARGET
 
 TODAY = date(2026, 11, 20)
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -80,6 +83,9 @@ CONTRACT_TARGETS: dict[str, ContractTarget] = {
     ),
     "linkedin_ads": linkedin_target(),
     "google_ads": GOOGLE_ADS_TARGET,
+    "hubspot": HUBSPOT_TARGET,
+    "ga4": GA4_TARGET,
+    "shopify": SHOPIFY_TARGET,
 }
 
 
