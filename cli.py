@@ -46,9 +46,10 @@ def demo(
     """Run the extract flow against the sandbox end to end and print what it did."""
     import os
 
-    from flows.parameters import PLATFORMS
+    from flows.parameters import PLATFORMS, SOURCE_PLATFORMS
 
-    platforms = _check_platforms(platform or list(PLATFORMS), PLATFORMS)
+    known = (*PLATFORMS, *SOURCE_PLATFORMS)
+    platforms = _check_platforms(platform or list(known), known)
     if warehouse is not None:
         os.environ["CAMPAIGN_OPS_WAREHOUSE"] = str(warehouse)
     # The demo is the sandbox, whatever the shell says: it never touches live accounts.
@@ -67,17 +68,28 @@ def demo(
         "(a first run starts a local Prefect server)…",
         fg="cyan",
     )
-    from flows.extract_ads import ExtractFailed, extract_ads
+    from flows._extract import ExtractFailed
+    from flows.extract_ads import extract_ads
+    from flows.extract_sources import extract_sources
     from warehouse.errors import WarehouseError
 
-    try:
-        summary = extract_ads(platforms=platforms)  # type: ignore[arg-type]  # checked above
-    except ExtractFailed as exc:
-        print_extract_summary(exc.summary)
-        _fail(str(exc))
-    except WarehouseError as exc:
-        _fail(str(exc))
-    print_extract_summary(summary)
+    ads = [p for p in platforms if p in PLATFORMS]
+    sources = [p for p in platforms if p in SOURCE_PLATFORMS]
+    failed = []
+    for flow, chosen in ((extract_ads, ads), (extract_sources, sources)):
+        if not chosen:
+            continue
+        try:
+            summary = flow(platforms=chosen)  # type: ignore[arg-type]  # checked above
+        except ExtractFailed as exc:
+            print_extract_summary(exc.summary)
+            failed.append(str(exc))
+            continue
+        except WarehouseError as exc:
+            _fail(str(exc))
+        print_extract_summary(summary)
+    if failed:
+        _fail(" | ".join(failed))
 
 
 def _fail(message: str) -> NoReturn:
@@ -88,7 +100,10 @@ def _fail(message: str) -> NoReturn:
 @sandbox_app.command("serve")
 def sandbox_serve(
     platform: Annotated[
-        str, typer.Option(help="Emulator to serve: meta_ads, linkedin_ads, ...")
+        str,
+        typer.Option(
+            help="Emulator to serve: meta_ads, google_ads, linkedin_ads, hubspot, ga4, shopify."
+        ),
     ] = "meta_ads",
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1.", min=1, max=65535)] = 8701,
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
@@ -109,6 +124,30 @@ def sandbox_serve(
         f"Serving the {platform} emulator on http://{host}:{port} (Ctrl-C stops)", fg="cyan"
     )
     serve_forever(platform, port=port, host=host, seed=seed, fault_rate=fault_rate)
+
+
+@app.command()
+def gateway(
+    port: Annotated[int, typer.Option(help="TCP port.", min=1, max=65535)] = 8787,
+    host: Annotated[str, typer.Option(help="Interface (loopback by default).")] = "127.0.0.1",
+    store_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Inbox store URL (default: $CAMPAIGN_OPS_STORE_URL or "
+            "sqlite:///data/store.sqlite)."
+        ),
+    ] = None,
+) -> None:
+    """Receive signed webhooks: verify, store in the inbox, forward to Prefect as events."""
+    from gateway.serve import GatewayConfigError, run, settings_from_environ
+
+    try:
+        settings = settings_from_environ(store_url=store_url)
+    except GatewayConfigError as exc:
+        _fail(str(exc))
+    typer.secho(f"Webhook gateway on http://{host}:{port} (docs at /docs; Ctrl-C stops)",
+                fg="cyan")
+    run(host=host, port=port, settings=settings)
 
 
 @app.command()

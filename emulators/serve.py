@@ -97,7 +97,9 @@ class LoopbackServer:
     def __init__(self, emulator: Emulator, port: int = 0, host: str = "127.0.0.1") -> None:
         self.emulator = emulator
         self.host = host
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # IPPROTO_TCP: asyncio sets TCP_NODELAY only on sockets it knows are TCP; without it
+        # every answer waits ~40 ms for a delayed ACK.
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind((host, port))
         self.port: int = self._socket.getsockname()[1]
