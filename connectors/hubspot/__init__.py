@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from connectors.hubspot.client import (
     ContactUpsert,
+    CrmContact,
     HubSpotConnector,
     ListChange,
     UpsertedContact,
@@ -30,6 +31,7 @@ from connectors.hubspot.search import SearchPaginator
 
 __all__ = [
     "ContactUpsert",
+    "CrmContact",
     "HubSpotConnector",
     "HubSpotSettings",
     "ListChange",

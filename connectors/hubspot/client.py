@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
 import httpx
@@ -66,11 +66,18 @@ from connectors.hubspot.streams import SEARCH_STREAMS, STREAMS, stream_spec
 from connectors.pagination import CursorPaginator, PageRequest
 from connectors.platform import PlatformConnector
 from connectors.ratelimit import TokenBucket
-from connectors.records import RecordCollector
+from connectors.records import RecordCollector, validation_message
 from connectors.streams import AccountInfo, DateWindow, StreamResult, StreamSpec
 from connectors.windows import extract_window
 
-__all__ = ["ContactUpsert", "HubSpotConnector", "JsonArray", "ListChange", "UpsertedContact"]
+__all__ = [
+    "ContactUpsert",
+    "CrmContact",
+    "HubSpotConnector",
+    "JsonArray",
+    "ListChange",
+    "UpsertedContact",
+]
 
 logger = logging.getLogger("connectors.hubspot")
 
@@ -95,6 +102,14 @@ class ContactUpsert:
 
     email: str
     properties: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CrmContact:
+    """A contact as read: its id and the properties asked for (strings or None)."""
+
+    contact_id: str
+    properties: dict[str, str | None]
 
 
 @dataclass(frozen=True)
@@ -367,6 +382,52 @@ class HubSpotConnector(PlatformConnector[HubSpotSettings]):
             answer = self.request("POST", path, account=portal, data=body, expect_key="results")
             done += self._upserted(answer, path, portal)
         return done
+
+    def read_contacts(
+        self,
+        account: AccountInfo | str,
+        ids: Sequence[str],
+        properties: Sequence[str],
+        *,
+        by: Literal["email", "hs_object_id"] = "email",
+    ) -> dict[str, CrmContact]:
+        """Read contacts by email (or id), 100 per ``batch/read`` call.
+
+        Returns:
+            The contacts found, keyed by the id as asked (emails lower-cased); ids HubSpot
+            does not know are simply absent (HubSpot answers 207 and lists them).
+
+        Raises:
+            ConfigurationError: an empty id.
+            BadRequestError: an unknown property.
+
+        """
+        portal = self._portal(account)
+        keys = [i.strip().lower() if by == "email" else i.strip() for i in ids]
+        if any(not k for k in keys):
+            raise ConfigurationError("contact ids to read must be non-empty")
+        path = f"{self.settings.objects_prefix}/contacts/batch/read"
+        found: dict[str, CrmContact] = {}
+        size = self.settings.batch_size
+        unique = list(dict.fromkeys(keys))
+        for start in range(0, len(unique), size):
+            chunk = unique[start: start + size]
+            body = {"idProperty": by, "properties": list(properties),
+                    "inputs": [{"id": k} for k in chunk]}
+            # A read: safe to retry whatever happened in transit.
+            answer = self.request("POST", path, account=portal, data=body, expect_key="results")
+            for raw in answer.payload["results"]:
+                try:
+                    record = HsObject.model_validate(raw)
+                except ValidationError as exc:
+                    raise MalformedResponseError(
+                        f"batch read answered an unusable record: {validation_message(exc)}",
+                        platform=self.platform, account=portal, endpoint=path,
+                        status=answer.status,
+                    ) from None
+                key = (record.prop("email") or "").lower() if by == "email" else record.id
+                found[key] = CrmContact(record.id, dict(record.properties))
+        return found
 
     def set_lifecycle_stage(
         self, account: AccountInfo | str, emails: Sequence[str], stage: str

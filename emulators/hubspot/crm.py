@@ -62,7 +62,10 @@ CONTACTS = ObjectType(
     "contacts", "0-1", "lastmodifieddate",
     frozenset({"email", "firstname", "lastname", "phone", "lifecyclestage", "createdate",
                "lastmodifieddate", "hs_object_id", "associatedcompanyid", "ga_client_id",
-               "gclid", "fbclid", "li_fat_id", "company", "jobtitle", "hs_lead_status"}),
+               "gclid", "fbclid", "li_fat_id", "company", "jobtitle", "hs_lead_status",
+               # custom properties the portal defines for lead intake
+               "utm_source", "utm_medium", "utm_campaign", "lead_source",
+               "marketing_consent"}),
     ("createdate", "email", "firstname", "hs_object_id", "lastmodifieddate", "lastname"),
 )
 COMPANIES = ObjectType(

@@ -161,6 +161,7 @@ class HubSpotEmulator(Emulator):
         r("GET", r"/account-info/v3/details", self._account_info)
         r("POST", _OBJ + r"/search", self._search)
         r("POST", _OBJ + r"/batch/upsert", self._batch_upsert)
+        r("POST", _OBJ + r"/batch/read", self._batch_read)
         r("GET", _OBJ, self._list_objects)
         r("GET", _OBJ + r"/(?P<id>[^/]+)", self._get_object)
         r("GET", _PIPES + r"/(?P<type>deals|0-3)", self._pipelines)
@@ -401,6 +402,55 @@ class HubSpotEmulator(Emulator):
             raise errors.not_found(f"{object_type.name}/{raw}")
         wanted = tuple(p for p in call.params.get("properties", "").split(",") if p)
         return 200, crm.render(object_type, found, wanted)
+
+    def _batch_read(self, call: Call) -> tuple[int, Any]:
+        """``POST .../batch/read``: records by id or by a unique property; 207 when some miss."""
+        object_type = self._type(call)
+        started = iso(to_ms(self.market.now()))
+        body = search.body_of(call.request.content)
+        inputs = body.get("inputs") if isinstance(body, dict) else None
+        if not isinstance(inputs, list) or not inputs:
+            raise errors.validation("inputs must be a non-empty list")
+        if len(inputs) > MAX_BATCH:
+            raise errors.validation(
+                f"Batch input size limit exceeded: {len(inputs)} inputs, at most {MAX_BATCH}",
+                context={"maxInputs": [str(MAX_BATCH)]})
+        id_property = body.get("idProperty") or "hs_object_id"
+        if id_property not in ("hs_object_id", "email") or (
+                id_property == "email" and object_type is not CONTACTS):
+            raise errors.validation(f"idProperty {id_property!r} is not a unique property of "
+                                    f"{object_type.name}")
+        wanted = body.get("properties") or []
+        if not isinstance(wanted, list) or not all(isinstance(w, str) for w in wanted):
+            raise errors.validation("properties must be a list of property names")
+        for name in wanted:
+            if name not in object_type.properties:
+                raise errors.unknown_property(name, object_type.name.upper().rstrip("S"))
+        crm = self.crm
+        results, missing = [], []
+        for n, item in enumerate(inputs):
+            raw = item.get("id") if isinstance(item, dict) else None
+            if not isinstance(raw, str) or not raw:
+                raise errors.validation(f"inputs[{n}].id must be a non-empty string")
+            found = (crm.contact_by_email(raw) if id_property == "email"
+                     else int(raw) if raw.isdigit() else None)
+            if found is None or not crm.exists(object_type, found):
+                missing.append(raw)
+                continue
+            results.append(crm.render(object_type, found, tuple(wanted)))
+        answer: dict[str, Any] = {"status": "COMPLETE", "results": results,
+                                  "startedAt": started,
+                                  "completedAt": iso(to_ms(self.market.now()))}
+        if not missing:
+            return 200, answer
+        answer["numErrors"] = 1
+        answer["errors"] = [{
+            "status": "error", "category": "OBJECT_NOT_FOUND",
+            "message": f"Could not get some {object_type.name.upper()} objects, they may be "
+                       "deleted or not exist. Check that ids are valid.",
+            "context": {"ids": missing},
+        }]
+        return 207, answer
 
     def _batch_upsert(self, call: Call) -> tuple[int, Any]:
         object_type = self._type(call)

@@ -167,3 +167,25 @@ def test_date_version_prefix_is_used_and_unknown_versions_fail_clearly():
                             objects_prefix="/crm/objects/2024-09")
     with old, pytest.raises(NotFoundError, match="2024-09"):
         old.read("contacts", account, DateWindow(TODAY, TODAY))
+
+
+def test_batch_read_by_email_returns_known_contacts_and_skips_unknown_ones():
+    emulator, _, connector = _run(size=300)
+    with connector:
+        account = connector.list_accounts()[0]
+        people = [p for p in emulator.population.visible()][:3]
+        emails = [p.email.upper() for p in people] + ["nobody@example.com"]
+        found = connector.read_contacts(account, emails, ["email", "lifecyclestage", "gclid"])
+        assert set(found) == {p.email for p in people}
+        first = found[people[0].email]
+        assert first.contact_id.isdigit()
+        assert set(first.properties) >= {"email", "lifecyclestage", "gclid"}
+        assert first.properties["lifecyclestage"] == people[0].lifecycle_stage(
+            emulator.market.now())
+        by_id = connector.read_contacts(account, [first.contact_id], ["email"],
+                                        by="hs_object_id")
+        assert by_id[first.contact_id].properties["email"] == people[0].email
+        with pytest.raises(BadRequestError, match="PROPERTY_DOESNT_EXIST"):
+            connector.read_contacts(account, emails, ["no_such_property"])
+    reads = [r for r in emulator.request_log if r.path.endswith("/contacts/batch/read")]
+    assert [r.status for r in reads] == [207, 200, 400]
