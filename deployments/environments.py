@@ -361,7 +361,7 @@ PLATFORMS: dict[str, PlatformWiring] = {
 _emulators: dict[str, Emulator] = {}
 _market: Market | None = None
 _population: Population | None = None
-_emulators_lock = threading.Lock()
+_emulators_lock = threading.RLock()  # re-entered: emulator -> population -> market
 
 
 def sandbox_emulator(platform: str) -> Emulator:

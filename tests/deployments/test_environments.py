@@ -95,3 +95,26 @@ def test_connectors_of_a_platform_share_its_rate_limiters():
     finally:
         for connector in (first, second, meta_a, meta_b):
             connector.close()
+
+
+def test_sandbox_source_emulators_share_one_market_and_one_population():
+    import threading
+
+    from deployments.environments import sandbox_emulator, sandbox_market, sandbox_population
+
+    built: dict[str, object] = {}
+
+    def build(platform: str) -> None:
+        built[platform] = sandbox_emulator(platform)
+
+    threads = [threading.Thread(target=build, args=(p,)) for p in ("hubspot", "ga4", "shopify")]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "building sandbox emulators deadlocked"
+    population = sandbox_population()
+    for platform in ("hubspot", "ga4", "shopify"):
+        emulator = built[platform]
+        assert emulator.market is sandbox_market()  # type: ignore[attr-defined]
+        assert emulator.population is population  # type: ignore[attr-defined]
