@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from marketing.identity import normalize_email, normalize_phone, person_key
+from marketing.identity import InvalidIdentifier, normalize_email, normalize_phone, person_key
 from marketing.lifecycle import STAGES
 
 __all__ = ["ContactUpsert", "Lead", "LeadSource", "NormalizedLead", "normalize_lead",
@@ -31,7 +31,9 @@ class Lead(BaseModel):
     """A lead as a form, an ad platform or a person typed it.
 
     Attributes:
-        email: the lead's email (required: the CRM dedupes on it).
+        email: the lead's email (the CRM dedupes on it); may be left out when
+            ``crm_contact_id`` names a contact the CRM already holds.
+        crm_contact_id: the CRM contact the lead is (a lead the CRM announced itself).
         first_name: given name.
         last_name: family name.
         phone: phone number; without a country code the flow's default applies.
@@ -51,7 +53,8 @@ class Lead(BaseModel):
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
-    email: str = Field(min_length=3, max_length=254)
+    email: str | None = Field(default=None, min_length=3, max_length=254)
+    crm_contact_id: str | None = Field(default=None, pattern=r"^\d{1,20}$")
     first_name: str | None = Field(default=None, max_length=100)
     last_name: str | None = Field(default=None, max_length=100)
     phone: str | None = Field(default=None, max_length=40)
@@ -72,6 +75,16 @@ class Lead(BaseModel):
     def _blank_is_none(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
 
+    @model_validator(mode="after")
+    def _identified(self) -> Lead:
+        if self.email is None and self.crm_contact_id is None:
+            raise ValueError("a lead needs an email (or the CRM contact id it already has)")
+        return self
+
+    def with_email(self, email: str) -> Lead:
+        """Return a copy carrying ``email`` (read from the CRM for a lead known by id)."""
+        return self.model_copy(update={"email": email})
+
 
 @dataclass(frozen=True)
 class NormalizedLead:
@@ -90,9 +103,12 @@ def normalize_lead(
     """Return the lead normalised for the CRM.
 
     Raises:
-        marketing.identity.InvalidIdentifier: the email or phone cannot be normalised.
+        marketing.identity.InvalidIdentifier: the email or phone cannot be normalised, or
+            the lead has no email yet (read it from the CRM first).
 
     """
+    if lead.email is None:
+        raise InvalidIdentifier("the lead has no email: read it from the CRM contact first")
     email = normalize_email(lead.email)
     properties = {
         "email": email,
@@ -108,6 +124,7 @@ def normalize_lead(
         "li_fat_id": lead.li_fat_id,
         "ga_client_id": lead.ga_client_id,
         "lead_source": lead.source,
+        "marketing_consent": "true" if lead.marketing_consent else None,
     }
     return NormalizedLead(
         person_key=person_key(email),

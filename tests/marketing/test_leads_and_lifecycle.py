@@ -43,7 +43,7 @@ def test_a_new_lead_creates_a_contact_at_stage_lead():
     assert plan.action == "create" and plan.stage_after == "lead"
     assert plan.properties == {"email": "ada@example.com", "firstname": "Ada",
                                "gclid": "gclid-1", "lead_source": "web_form",
-                               "lifecyclestage": "lead"}
+                               "marketing_consent": "true", "lifecyclestage": "lead"}
 
 
 def test_an_existing_contact_keeps_its_first_touch_its_values_and_a_later_stage():
@@ -64,8 +64,14 @@ def test_an_existing_contact_keeps_its_first_touch_its_values_and_a_later_stage(
 
 
 def test_bad_leads_are_refused_with_the_field_named():
-    with pytest.raises(ValidationError, match="email"):
+    with pytest.raises(ValidationError, match="needs an email"):
         Lead(email="")
+    with pytest.raises(ValidationError, match="crm_contact_id"):
+        Lead(crm_contact_id="12a")
+    known = Lead(crm_contact_id="501")
+    with pytest.raises(InvalidIdentifier, match="read it from the CRM"):
+        normalize_lead(known, NOW)
+    assert normalize_lead(known.with_email("B@example.com"), NOW).email == "b@example.com"
     with pytest.raises(ValidationError, match="unexpected"):
         Lead(email="a@example.com", unexpected="x")  # type: ignore[call-arg]
     with pytest.raises(InvalidIdentifier, match="phone"):
