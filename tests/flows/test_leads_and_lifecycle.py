@@ -7,6 +7,7 @@ wrote is read from its mutation log and its records, and the runs from the Prefe
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -40,7 +41,7 @@ def _contact(emulator, email: str) -> dict:
 
     cid = emulator.crm.contact_by_email(email)
     assert cid is not None, email
-    return emulator.crm.properties(CONTACTS, cid)
+    return dict(emulator.crm.properties(CONTACTS, cid))
 
 
 def test_a_new_web_lead_is_created_once_and_a_rerun_changes_nothing(crm):
@@ -109,6 +110,7 @@ def test_a_bad_lead_fails_the_run_with_the_field_named_and_writes_nothing(crm):
         unknown.result()
     assert crm.mutation_log == []
     with get_client(sync_client=True) as client:
+        assert state.state_details.flow_run_id is not None
         run = client.read_flow_run(state.state_details.flow_run_id)
     assert run.state is not None and run.state.is_failed()
 
@@ -128,7 +130,7 @@ def test_lifecycle_moves_contacts_forward_from_warehouse_facts(crm, tmp_path):
     from connectors.hubspot import ContactUpsert
     from deployments.environments import current
 
-    connector = current().connector("hubspot")
+    connector: Any = current().connector("hubspot")
     portal = connector.list_accounts()[0]
     connector.upsert_contacts(portal, [ContactUpsert(p.email, {"lifecyclestage": "lead"})
                                        for p in won])
