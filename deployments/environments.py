@@ -372,8 +372,21 @@ def sandbox_emulator(platform: str) -> Emulator:
     with _emulators_lock:
         if platform not in _emulators:
             options = {} if platform in market.platforms else {"population": sandbox_population()}
+            options.update(_sandbox_options(platform))
             _emulators[platform] = EMULATORS[platform](market=market, **options)
         return _emulators[platform]
+
+
+def _sandbox_options(platform: str) -> dict[str, Any]:
+    """Per-platform settings of the in-process sandbox (beyond the shared market and people)."""
+    if platform == "shopify":
+        from emulators.shopify.bucket import ShopifyQuota
+
+        # The sandbox shop is on Shopify Plus query limits (10x the standard restore rate), so
+        # the demo is not mostly waiting on the cost bucket; tests and the bench cover the
+        # standard 2,000-point bucket restoring 100 points a second.
+        return {"quota": ShopifyQuota(maximum_available=20_000, restore_rate=1_000)}
+    return {}
 
 
 def sandbox_market() -> Market:
