@@ -71,3 +71,36 @@ def test_runner_deployments_build_with_schedules_and_parameters():
     items = schema["properties"]["platforms"]["items"]
     assert items.get("const") == "meta_ads" or "meta_ads" in items.get("enum", [])
     assert "date" in str(schema["properties"]["start_date"])
+
+
+def test_manual_runs_get_typed_forms_for_leads_and_lifecycle():
+    """The UI's "Custom run" form is the flow's parameter schema: a Lead is a typed object."""
+    from prefect.flows import load_flow_from_entrypoint
+    from prefect.utilities.callables import parameter_schema
+
+    leads: Any = load_flow_from_entrypoint(str(PREFECT_YAML.parent / "flows/sync_leads.py")
+                                           + ":sync_leads")
+    schema = parameter_schema(leads).model_dump()
+    assert schema["required"] == ["lead"]
+    lead = schema["definitions"]["Lead"]
+    assert {"email", "crm_contact_id", "phone", "marketing_consent", "gclid"} <= set(
+        lead["properties"])
+    assert set(lead["properties"]["source"]["enum"]) == {"web_form", "hubspot",
+                                                         "meta_lead_ad", "manual"}
+    lifecycle: Any = load_flow_from_entrypoint(str(PREFECT_YAML.parent / "flows/lifecycle.py")
+                                               + ":update_lifecycle_stages")
+    props = parameter_schema(lifecycle).model_dump()["properties"]
+    assert props["scoring_days"]["minimum"] == 1 and props["scoring_days"]["maximum"] == 365
+    assert props["dry_run"]["type"] == "boolean"
+
+
+def test_event_triggers_name_the_gateways_events():
+    from gateway.events import LEAD_RECEIVED, OFFLINE_CONVERSIONS_RECEIVED
+
+    deployments = {d.name: d for d in deployments_from_yaml(PREFECT_YAML)}
+    leads = [t.expect for t in deployments["sync-leads"].triggers]
+    assert leads == [{LEAD_RECEIVED}, {LEAD_RECEIVED}]
+    assert [t.expect for t in deployments["refresh-conversions"].triggers] == [
+        {OFFLINE_CONVERSIONS_RECEIVED}]
+    assert deployments["refresh-conversions"].concurrency_options.collision_strategy == (
+        "CANCEL_NEW")
