@@ -85,6 +85,12 @@ class Environment:
     def now(self, platform: str) -> dt.datetime:
         """Return the current instant as `platform` sees it (an in-process sandbox's clock)."""
         if self.name == "sandbox" and platform not in self.sandbox_urls:
+            from emulators.registry import EMULATORS
+
+            # The platform's own emulator (tests swap in one with a controlled clock); a file
+            # source has none and reads the sandbox market's clock.
+            if platform in EMULATORS:
+                return sandbox_emulator(platform).market.now()
             return sandbox_market().now()
         return dt.datetime.now(dt.UTC)
 
