@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from decimal import Decimal
 from typing import Any
@@ -10,26 +9,14 @@ from typing import Any
 import pytest
 
 import warehouse
-import warehouse.platforms as registry
 from connectors.calllog import CallRecorder
 from connectors.streams import DateWindow
 from tests.connectors.fakes import FakeClock
 from tests.connectors.hubspot.contract_target import NOW, hubspot_connector, hubspot_emulator
 from warehouse import LoadBatch, Warehouse
-from warehouse.platforms import hubspot as hubspot_tables
 from warehouse.quality.report import QualityContext
 
 PORTAL = "24681357"
-
-
-@pytest.fixture(autouse=True)
-def registered() -> Iterator[None]:
-    """Register hubspot's tables as warehouse/platforms/__init__.py will once wired."""
-    added = {s.table: s for s in hubspot_tables.TABLES if s.table not in registry.TABLES}
-    registry.TABLES.update(added)
-    yield
-    for table in added:
-        registry.TABLES.pop(table, None)
 
 
 @pytest.fixture(scope="module")
