@@ -52,6 +52,17 @@ def _wait(
     raise AssertionError(f"timed out waiting for {what}:\n{log.read_text()[-4000:] if log else ''}")
 
 
+def _post_retrying_busy(client: httpx.Client, url: str, **kwargs) -> httpx.Response:
+    """POST as Prefect's own client does: a 503 (SQLite busy while `serve` registers every
+    deployment's schedules and automations) is retried after a pause, a few times."""
+    for attempt in range(6):
+        answer = client.post(url, **kwargs)
+        if answer.status_code != 503:
+            return answer
+        time.sleep(1 + attempt)
+    return answer
+
+
 def _postgres_database():
     """A fresh PostgreSQL database for the production backend, or a skip with the reason."""
     try:
@@ -150,7 +161,8 @@ def _check_up(tmp_path, database: str | None) -> None:
         assert {s["schedule"]["cron"] for s in schedules} == {"15 6 * * *", "5 * * * *"}
         assert "lookback_days" in dep["parameter_openapi_schema"]["properties"]
 
-        run = client.post(
+        run = _post_retrying_busy(
+            client,
             f"/deployments/{dep['id']}/create_flow_run",
             json={
                 "parameters": {

@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.e2e.test_up import ROOT, _free_port, _wait
+from tests.e2e.test_up import ROOT, _free_port, _post_retrying_busy, _wait
 from tests.gateway.senders import (
     WEBFORM_SECRET,
     WRONG_WEBFORM_SECRET,
@@ -112,7 +112,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
 
 
 def _runs_for(stack: dict[str, Any], email: str) -> list[dict[str, Any]]:
-    runs = stack["api"].post("/flow_runs/filter", json={
+    runs = _post_retrying_busy(stack["api"], "/flow_runs/filter", json={
         "deployments": {"id": {"any_": [stack["deployment"]["id"]]}}}).json()
     return [r for r in runs if (r["parameters"].get("lead") or {}).get("email") == email]
 
