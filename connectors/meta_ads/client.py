@@ -31,6 +31,7 @@ from connectors.errors import (
 from connectors.meta_ads import settings as C
 from connectors.meta_ads.auth import MetaTokenAuth
 from connectors.meta_ads.config import MetaAdsSettings
+from connectors.meta_ads.conversions_api import CapiEvent, CapiResult, send_events
 from connectors.meta_ads.models import (
     AccountRow,
     AdRow,
@@ -335,6 +336,20 @@ class MetaAdsConnector(PlatformConnector[MetaAdsSettings]):
         if status not in C.WRITABLE_STATUSES:
             raise ConfigurationError(f"status must be one of {C.WRITABLE_STATUSES}, got {status!r}")
         self._update_node(account, node_id, {"status": status})
+
+    def send_conversions(
+        self,
+        pixel_id: str,
+        events: Iterable[CapiEvent],
+        *,
+        test_event_code: str | None = None,
+        default_country_code: str | None = None,
+    ) -> CapiResult:
+        """Send offline conversions to a pixel (Conversions API); see ``conversions_api``."""
+        return send_events(
+            self, pixel_id, events, test_event_code=test_event_code,
+            default_country_code=default_country_code,
+        )
 
     def _update_node(self, account: str, node_id: str, form: dict[str, str]) -> None:
         if not str(node_id).isdigit():

@@ -24,6 +24,7 @@ from emulators.faults import FaultConfig
 from emulators.market import Account, Ad, AdGroup, Campaign, Market
 from emulators.meta_ads import errors
 from emulators.meta_ads.auth import TokenStore
+from emulators.meta_ads.capi import CapiLog
 from emulators.meta_ads.errors import GraphError
 from emulators.meta_ads.insights import InsightsQuery, build_rows, parse_query
 from emulators.meta_ads.nodes import NODE_TYPES, PLATFORM, graph_time, parse_fields, select
@@ -90,6 +91,7 @@ class MetaAdsEmulator(Emulator):
         self._rows_cache: dict[tuple[object, ...], list[dict[str, Any]]] = {}
         self._rows_lock = threading.Lock()
         self._sequence = itertools.count()
+        self.capi = CapiLog()
         self.router: Router[Handler] = Router()
         r = self.router.add
         r("GET", r"/me", self._me)
@@ -100,6 +102,7 @@ class MetaAdsEmulator(Emulator):
         r("POST", rf"/{_ACT}/insights", self._insights_start)
         r("GET", rf"/{_ID}", self._node)
         r("GET", rf"/{_ID}/insights", self._node_insights)
+        r("POST", r"/(?P<pixel>\d+)/events", self._capi_events)
         r("POST", rf"/{_ID}", self._write)
 
     # ------------------------------------------------------------------ dispatch
@@ -368,6 +371,10 @@ class MetaAdsEmulator(Emulator):
         default_level = {Campaign: "campaign", AdGroup: "adset", Ad: "ad"}[type(entity)]
         query = parse_query(call.params, default_level, self._today(entity.account_id))
         return self._listing(call, self._rows(node_id, query))
+
+    def _capi_events(self, call: Call) -> dict[str, Any]:
+        """Conversions API: validate, deduplicate and log events (see ``capi``)."""
+        return self.capi.ingest(call.groups["pixel"], call.params, self.market.now())
 
     def _write(self, call: Call) -> dict[str, Any]:
         node_id = call.groups["id"]
