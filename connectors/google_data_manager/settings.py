@@ -1,0 +1,18 @@
+"""Constants of the Google Data Manager connector. Constants only: no logic, no I/O."""
+
+from __future__ import annotations
+
+PLATFORM = "google_data_manager"
+
+BASE_URL = "https://datamanager.googleapis.com"
+TOKEN_URL = "https://oauth2.googleapis.com/token"
+INGEST_PATH = "/v1/events:ingest"
+SCOPE = "https://www.googleapis.com/auth/datamanager"
+
+# Events per events:ingest request (verify: the published limit; 2,000 assumed).
+MAX_EVENTS_PER_REQUEST = 2000
+DEFAULT_REQUESTS_PER_SECOND = 5.0
+
+RETRYABLE_STATUSES = frozenset({"UNAVAILABLE", "INTERNAL", "DEADLINE_EXCEEDED", "ABORTED"})
+EXPIRED_TOKEN_REASONS = frozenset({"ACCESS_TOKEN_EXPIRED"})
+GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
