@@ -9,7 +9,9 @@ TOKEN_URL = "https://oauth2.googleapis.com/token"
 INGEST_PATH = "/v1/events:ingest"
 SCOPE = "https://www.googleapis.com/auth/datamanager"
 
-# Events per events:ingest request (verify: the published limit; 2,000 assumed).
+# IngestEventsRequest limits (developers.google.com/data-manager/api/limits): 2,000 events,
+# 10 user identifiers per event, 10 destinations; IngestionService 300 requests/min and
+# 100,000/day per Cloud project (429 RESOURCE_EXHAUSTED beyond).
 MAX_EVENTS_PER_REQUEST = 2000
 DEFAULT_REQUESTS_PER_SECOND = 5.0
 

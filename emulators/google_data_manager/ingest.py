@@ -20,7 +20,10 @@ from emulators.google_data_manager import errors
 
 __all__ = ["MAX_EVENTS", "IngestLog", "IngestedEvent"]
 
-MAX_EVENTS = 2000  # verify: the published per-request limit of events:ingest
+# IngestEventsRequest limits (developers.google.com/data-manager/api/limits).
+MAX_EVENTS = 2000
+MAX_IDENTIFIERS = 10
+MAX_DESTINATIONS = 10
 ACCOUNT_TYPES = frozenset({"GOOGLE_ADS", "DISPLAY_VIDEO_ADVERTISER", "DISPLAY_VIDEO_PARTNER",
                            "DATA_PARTNER", "GOOGLE_ANALYTICS_PROPERTY"})
 CONSENT_VALUES = frozenset({"CONSENT_GRANTED", "CONSENT_DENIED", "CONSENT_STATUS_UNSPECIFIED"})
@@ -51,6 +54,8 @@ def _check_destinations(body: dict[str, Any], bad: list[tuple[str, str]]) -> lis
     if not isinstance(dests, list) or not dests:
         bad.append(("destinations", "At least one destination is required."))
         return []
+    if len(dests) > MAX_DESTINATIONS:
+        bad.append(("destinations", f"At most {MAX_DESTINATIONS} destinations per request."))
     for i, d in enumerate(dests):
         where = f"destinations[{i}]"
         acct = d.get("operatingAccount") if isinstance(d, dict) else None
@@ -102,6 +107,9 @@ def _check_event(i: int, e: Any, hexed: bool, now: datetime, bad: list[tuple[str
         e.get("userData"), dict | None) else None
     if not gclid and not ids:
         bad.append((where, "Needs adIdentifiers.gclid or userData.userIdentifiers."))
+    if isinstance(ids, list) and len(ids) > MAX_IDENTIFIERS:
+        bad.append((f"{where}.userData.userIdentifiers",
+                    f"At most {MAX_IDENTIFIERS} user identifiers per event."))
     for j, ident in enumerate(ids or []):
         spot = f"{where}.userData.userIdentifiers[{j}]"
         keys = [k for k in IDENTIFIER_KEYS if isinstance(ident, dict) and k in ident]

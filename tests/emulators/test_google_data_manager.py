@@ -111,6 +111,12 @@ def test_destination_encoding_and_size_limits(api, clock):
     assert "encoding" in violations(api.post(URL, json={"destinations": [DEST],
                                                         "events": [ev(clock)]}))
     assert "events" in violations(ingest(api, [ev(clock, f"T-{i}") for i in range(2001)]))
+    many = {"userIdentifiers": [{"emailAddress": HASH}] * 11}
+    assert "events[0].userData.userIdentifiers" in violations(
+        ingest(api, [ev(clock, userData=many)]))
+    assert "destinations" in violations(
+        api.post(URL, json={"destinations": [DEST] * 11, "events": [ev(clock)],
+                            "encoding": "HEX"}))
 
 
 def test_no_or_bad_token_is_unauthenticated(dm, clock):
