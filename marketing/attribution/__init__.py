@@ -1,0 +1,34 @@
+"""Multi-touch attribution models: pure functions from journeys to exact channel credit.
+
+No Prefect, no HTTP, no warehouse: callers build :class:`Journeys` with
+:func:`journeys_from_touches` or :func:`journeys_from_paths` and call a model; each returns an
+:class:`Attribution` whose channel and campaign rows sum exactly to the total conversions and
+value.
+"""
+
+from marketing.attribution.credit import QUANTUM, Attribution
+from marketing.attribution.heuristics import (
+    DEFAULT_DIRECT,
+    first_touch,
+    last_non_direct,
+    last_touch,
+    linear,
+    position_based,
+    time_decay,
+)
+from marketing.attribution.journeys import (
+    AttributionInputError,
+    Journey,
+    Journeys,
+    journeys_from_paths,
+    journeys_from_touches,
+)
+from marketing.attribution.markov import choose_order, markov, markov_auto
+from marketing.attribution.shapley import shapley_ordered, shapley_simplified
+
+__all__ = [
+    "DEFAULT_DIRECT", "QUANTUM", "Attribution", "AttributionInputError", "Journey", "Journeys",
+    "choose_order", "first_touch", "journeys_from_paths", "journeys_from_touches",
+    "last_non_direct", "last_touch", "linear", "markov", "markov_auto", "position_based",
+    "shapley_ordered", "shapley_simplified", "time_decay",
+]
