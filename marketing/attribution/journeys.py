@@ -17,7 +17,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from decimal import Decimal
 
 import pandas as pd
@@ -106,6 +105,16 @@ def _finish(items: list[Journey], declared: Sequence[str] | None) -> Journeys:
         total_conversions=sum((j.conversions for j in items), Decimal(0)),
         total_value=sum((j.value for j in items), Decimal(0)),
     )
+
+
+def _epoch_seconds(column: pd.Series, what: str) -> list[float | None]:
+    """Seconds since the epoch of a timestamp column (naive = UTC); None where missing."""
+    try:
+        stamps = pd.to_datetime(column, utc=True)
+    except (ValueError, TypeError) as exc:
+        raise AttributionInputError(f"{what}: not a timestamp ({exc})") from exc
+    seconds = (stamps - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(seconds=1)
+    return [None if pd.isna(s) else float(s) for s in seconds.tolist()]
 
 
 def journeys_from_paths(
@@ -212,16 +221,22 @@ def journeys_from_touches(
     ordered = touches.assign(_jid=touches["journey_id"].astype(str)).sort_values(
         ["_jid", "position"], kind="stable"
     )
-    by_journey: dict[str, tuple[list[str], list[str | None], list[datetime]]] = {}
+    seconds = _epoch_seconds(ordered["touched_at"], "touches: touched_at")
+    if any(s is None for s in seconds):
+        raise AttributionInputError("touches: a touch has no touched_at")
+    campaigns = ordered["campaign"].astype(object).where(ordered["campaign"].notna(), None)
+    by_journey: dict[str, tuple[list[str], list[str | None], list[float]]] = {}
     for jid, channel, campaign, at in zip(
-        ordered["_jid"], ordered["channel"], ordered["campaign"], ordered["touched_at"], strict=True
+        ordered["_jid"].tolist(), ordered["channel"].astype(str).tolist(), campaigns.tolist(),
+        seconds, strict=True
     ):
         entry = by_journey.setdefault(jid, ([], [], []))
-        entry[0].append(str(channel))
-        entry[1].append(None if campaign is None or pd.isna(campaign) else str(campaign))
-        entry[2].append(pd.Timestamp(at).to_pydatetime())
-    outcome_of: dict[str, tuple[Decimal, Decimal, datetime | None]] = {}
-    has_at = "converted_at" in outcomes.columns
+        entry[0].append(channel)
+        entry[1].append(None if campaign is None else str(campaign))
+        entry[2].append(at or 0.0)
+    outcome_of: dict[str, tuple[Decimal, Decimal, float | None]] = {}
+    converted_at = (_epoch_seconds(outcomes["converted_at"], "outcomes: converted_at")
+                    if "converted_at" in outcomes.columns else [None] * len(outcomes))
     for row_no, rec in enumerate(outcomes.to_dict("records")):
         jid = str(rec["journey_id"])
         where = f"outcomes row {row_no} (journey {jid!r})"
@@ -236,8 +251,7 @@ def journeys_from_touches(
             conv, val = Decimal(0), Decimal(0)
         elif conv == 0:
             raise AttributionInputError(f"{where}: converted is true but conversions is 0")
-        raw_at = rec["converted_at"] if has_at else None
-        at = None if raw_at is None or pd.isna(raw_at) else pd.Timestamp(raw_at).to_pydatetime()
+        at = converted_at[row_no]
         if conv > 0 and jid not in by_journey:
             raise AttributionInputError(f"{where}: conversions without touchpoints")
         outcome_of[jid] = (conv, val, at)
@@ -245,7 +259,7 @@ def journeys_from_touches(
     for jid, (chans, camps, times) in by_journey.items():
         conv, val, at = outcome_of.get(jid, (Decimal(0), Decimal(0), None))
         end = at if at is not None else max(times)
-        days = tuple(max(0.0, (end - t).total_seconds() / 86_400.0) for t in times)
+        days = tuple(max(0.0, (end - t) / 86_400.0) for t in times)
         items.append(Journey(
             jid, tuple(chans), tuple(camps), days, conv, val,
             Decimal(0) if conv > 0 else Decimal(1),
