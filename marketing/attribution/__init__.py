@@ -24,11 +24,17 @@ from marketing.attribution.journeys import (
     journeys_from_touches,
 )
 from marketing.attribution.markov import choose_order, markov, markov_auto
-from marketing.attribution.shapley import shapley_ordered, shapley_simplified
+from marketing.attribution.shapley import (
+    MAX_COALITION_CHANNELS,
+    shapley_coalition,
+    shapley_ordered,
+    shapley_simplified,
+)
 
 __all__ = [
-    "DEFAULT_DIRECT", "QUANTUM", "Attribution", "AttributionInputError", "Journey", "Journeys",
+    "DEFAULT_DIRECT", "MAX_COALITION_CHANNELS", "QUANTUM", "Attribution", "AttributionInputError",
+    "Journey", "Journeys",
     "choose_order", "first_touch", "journeys_from_paths", "journeys_from_touches",
     "last_non_direct", "last_touch", "linear", "markov", "markov_auto", "position_based",
-    "shapley_ordered", "shapley_simplified", "time_decay",
+    "shapley_coalition", "shapley_ordered", "shapley_simplified", "time_decay",
 ]

@@ -16,7 +16,8 @@ import pandas as pd
 
 from marketing.attribution.journeys import Journeys
 
-__all__ = ["QUANTUM", "Attribution", "CampaignKey", "allocate", "build_attribution"]
+__all__ = ["QUANTUM", "Attribution", "CampaignKey", "allocate", "build_attribution",
+           "campaign_touch_weights", "per_touch_credit"]
 
 QUANTUM = Decimal("0.000001")
 """Resolution of credited conversions and value (rows sum exactly to the totals)."""
@@ -171,3 +172,30 @@ def per_touch_credit(
             kc[key] = kc.get(key, 0.0) + conv * wt
             kv[key] = kv.get(key, 0.0) + val * wt
     return cc, cv, kc, kv
+
+
+def campaign_touch_weights(
+    journeys: Journeys,
+) -> tuple[dict[CampaignKey, float], dict[CampaignKey, float]]:
+    """Weigh campaigns within each channel by its touches in converting journeys.
+
+    Touches count with their journey's conversions (resp. value); a channel credited only
+    through non-converting paths (possible in a chain) falls back to all its touches weighted
+    by occurrences.
+    """
+    kc: dict[CampaignKey, float] = {}
+    kv: dict[CampaignKey, float] = {}
+    fallback: dict[CampaignKey, float] = {}
+    for j in journeys.items:
+        occurrences = float(j.conversions + j.nulls)
+        for ch, camp in zip(j.channels, j.campaigns, strict=True):
+            fallback[(ch, camp)] = fallback.get((ch, camp), 0.0) + occurrences
+            if j.conversions > 0:
+                kc[(ch, camp)] = kc.get((ch, camp), 0.0) + float(j.conversions)
+                kv[(ch, camp)] = kv.get((ch, camp), 0.0) + float(j.value)
+    for weights in (kc, kv):
+        covered = {ch for (ch, _), w in weights.items() if w > 0}
+        for key, w in fallback.items():
+            if key[0] not in covered:
+                weights[key] = w
+    return kc, kv

@@ -35,7 +35,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse.linalg import spsolve
 
-from marketing.attribution.credit import Attribution, CampaignKey, build_attribution
+from marketing.attribution.credit import Attribution, build_attribution, campaign_touch_weights
 from marketing.attribution.journeys import AttributionInputError, Journey, Journeys
 
 __all__ = ["MarkovChain", "choose_order", "fit_chain", "markov", "markov_auto"]
@@ -132,33 +132,6 @@ def fit_chain(items: Iterable[Journey], order: int) -> MarkovChain:
     return MarkovChain(order, names, q, start_v, r_conv, r_value)
 
 
-def _campaign_split(
-    journeys: Journeys,
-) -> tuple[dict[CampaignKey, float], dict[CampaignKey, float]]:
-    """Weigh campaigns within each channel by its touches in converting journeys.
-
-    Touches count with their journey's conversions (resp. value); a channel credited only
-    through non-converting paths (possible in a chain) falls back to all its touches weighted
-    by occurrences.
-    """
-    kc: dict[CampaignKey, float] = {}
-    kv: dict[CampaignKey, float] = {}
-    fallback: dict[CampaignKey, float] = {}
-    for j in journeys.items:
-        occurrences = float(j.conversions + j.nulls)
-        for ch, camp in zip(j.channels, j.campaigns, strict=True):
-            fallback[(ch, camp)] = fallback.get((ch, camp), 0.0) + occurrences
-            if j.conversions > 0:
-                kc[(ch, camp)] = kc.get((ch, camp), 0.0) + float(j.conversions)
-                kv[(ch, camp)] = kv.get((ch, camp), 0.0) + float(j.value)
-    for weights in (kc, kv):
-        covered = {ch for (ch, _), w in weights.items() if w > 0}
-        for key, w in fallback.items():
-            if key[0] not in covered:
-                weights[key] = w
-    return kc, kv
-
-
 def markov(journeys: Journeys, order: int = 1) -> Attribution:
     """Attribute with an exact Markov chain of ``order`` (global removal-effect share).
 
@@ -177,7 +150,7 @@ def markov(journeys: Journeys, order: int = 1) -> Attribution:
         p, v = chain.absorb(ch)
         re_c[ch] = max(0.0, 1.0 - p / p_all) if p_all > 0 else 0.0
         re_v[ch] = max(0.0, 1.0 - v / v_all) if v_all > 0 else 0.0
-    kc, kv = _campaign_split(journeys)
+    kc, kv = campaign_touch_weights(journeys)
     # within a channel, campaigns share its credit by touch weight; scale to the channel total
     conv_c = {ch: re_c[ch] for ch in journeys.channels}
     val_c = {ch: re_v[ch] for ch in journeys.channels}

@@ -16,14 +16,38 @@ cost is linear in the number of touches.
   per-position table in ``details["by_position"]``.
 
 Neither form uses non-converting journeys (the coalition value counts conversions only).
+
+* :func:`shapley_coalition` — the classic game-theoretic Shapley value over all ``2^n``
+  coalitions of channels, with a *non-additive* value: ``v(S)`` = conversion rate (resp. value
+  per journey) of the journeys whose channel set is a subset of ``S`` (0 if there are none),
+  so non-converting journeys count. Exact, by a subset-sum transform over bitmasks:
+  ``O(n 2^n)`` time and memory. Limited to ``MAX_COALITION_CHANNELS`` (20) channels that
+  actually occur; above that it raises :class:`AttributionInputError` (use the simplified form
+  or group channels). Shapley values can be negative (a channel whose presence lowers the
+  rate); they are clipped at 0 and the positive ones share the total conversions and value
+  (the global-share convention used for Markov). Campaigns share a channel's credit by its
+  touches in converting journeys.
 """
 
 from __future__ import annotations
 
-from marketing.attribution.credit import Attribution, build_attribution, per_touch_credit
-from marketing.attribution.journeys import Journey, Journeys
+import math
 
-__all__ = ["shapley_ordered", "shapley_simplified"]
+import numpy as np
+
+from marketing.attribution.credit import (
+    Attribution,
+    build_attribution,
+    campaign_touch_weights,
+    per_touch_credit,
+)
+from marketing.attribution.journeys import AttributionInputError, Journey, Journeys
+
+__all__ = ["MAX_COALITION_CHANNELS", "shapley_coalition", "shapley_ordered",
+           "shapley_simplified"]
+
+MAX_COALITION_CHANNELS = 20
+"""Most channels :func:`shapley_coalition` enumerates (2^20 coalitions)."""
 
 
 def _simplified_weights(j: Journey) -> list[float]:
@@ -67,3 +91,66 @@ def shapley_ordered(journeys: Journeys) -> Attribution:
                 by_position[key] = by_position.get(key, 0.0) + wt * float(j.conversions)
     return build_attribution("shapley_ordered", journeys, *per_touch_credit(journeys, weights),
                              details={"by_position": dict(sorted(by_position.items()))})
+
+
+def _subset_sums(exact: np.ndarray, n: int) -> np.ndarray:
+    """Turn per-exact-set totals into per-subset totals (sum over T subset of S)."""
+    out = exact.copy()
+    for i in range(n):
+        view = out.reshape(-1, 2, 1 << i)
+        view[:, 1, :] += view[:, 0, :]
+    return out
+
+
+def shapley_coalition(journeys: Journeys,
+                      max_channels: int = MAX_COALITION_CHANNELS) -> Attribution:
+    """Classic Shapley over all coalitions with v(S) = conversion rate of journeys within S.
+
+    Details carry ``shapley_values`` (per channel, conversion rate units, may be negative) and
+    ``shapley_values_value``.
+
+    Raises:
+        AttributionInputError: if more than ``max_channels`` channels occur in the journeys.
+
+    """
+    present = sorted({c for j in journeys.items for c in j.channels})
+    n = len(present)
+    if n > max_channels:
+        raise AttributionInputError(
+            f"shapley_coalition: {n} channels occur but at most {max_channels} can be "
+            f"enumerated (2^n coalitions); use shapley_simplified or group channels")
+    bit = {c: 1 << i for i, c in enumerate(present)}
+    size = 1 << n
+    conv = np.zeros(size)
+    value = np.zeros(size)
+    occ = np.zeros(size)
+    for j in journeys.items:
+        mask = 0
+        for c in set(j.channels):
+            mask |= bit[c]
+        conv[mask] += float(j.conversions)
+        value[mask] += float(j.value)
+        occ[mask] += float(j.conversions + j.nulls)
+    conv, value, occ = (_subset_sums(a, n) for a in (conv, value, occ))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        v_conv = np.where(occ > 0, conv / np.where(occ > 0, occ, 1), 0.0)
+        v_value = np.where(occ > 0, value / np.where(occ > 0, occ, 1), 0.0)
+    masks = np.arange(size)
+    popcount = np.zeros(size, dtype=np.int64)
+    for i in range(n):
+        popcount += (masks >> i) & 1
+    weight = np.array([math.factorial(k) * math.factorial(n - k - 1) / math.factorial(n)
+                       for k in range(n)]) if n else np.zeros(0)
+    phi_c: dict[str, float] = {}
+    phi_v: dict[str, float] = {}
+    for i, c in enumerate(present):
+        without = masks[((masks >> i) & 1) == 0]
+        w = weight[popcount[without]]
+        phi_c[c] = float(np.sum(w * (v_conv[without | (1 << i)] - v_conv[without])))
+        phi_v[c] = float(np.sum(w * (v_value[without | (1 << i)] - v_value[without])))
+    kc, kv = campaign_touch_weights(journeys)
+    return build_attribution(
+        "shapley_coalition", journeys,
+        {c: max(0.0, x) for c, x in phi_c.items()}, {c: max(0.0, x) for c, x in phi_v.items()},
+        kc, kv, details={"shapley_values": phi_c, "shapley_values_value": phi_v},
+    )

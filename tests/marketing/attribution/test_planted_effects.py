@@ -22,6 +22,7 @@ from marketing.attribution import (
     journeys_from_touches,
     markov,
     markov_auto,
+    shapley_coalition,
     shapley_ordered,
     shapley_simplified,
 )
@@ -62,8 +63,9 @@ def test_planted_ranking_is_the_one_in_the_emulator() -> None:
 
 
 @pytest.mark.parametrize("model", [markov, lambda j: markov(j, 2), markov_auto,
-                                   shapley_simplified, shapley_ordered],
-                         ids=["markov1", "markov2", "markov_auto", "shapley", "shapley_ordered"])
+                                   shapley_simplified, shapley_ordered, shapley_coalition],
+                         ids=["markov1", "markov2", "markov_auto", "shapley", "shapley_ordered",
+                              "shapley_coalition"])
 def test_data_driven_models_recover_the_planted_ranking(journeys: Journeys, model) -> None:
     assert _ranking(model(journeys)) == ["google_ads", "meta_ads", "linkedin_ads"]
 

@@ -19,6 +19,7 @@ from marketing.attribution import (
     linear,
     markov,
     position_based,
+    shapley_coalition,
     shapley_ordered,
     shapley_simplified,
     time_decay,
@@ -31,7 +32,8 @@ RULES: dict[str, Callable[[Journeys], Attribution]] = {
     "linear": linear, "decay": lambda j: time_decay(j, 2.5), "position": position_based,
     "shapley": shapley_simplified, "shapley_ordered": shapley_ordered,
 }
-MODELS = {**RULES, "markov1": markov, "markov2": lambda j: markov(j, 2)}
+MODELS = {**RULES, "markov1": markov, "markov2": lambda j: markov(j, 2),
+          "shapley_coalition": shapley_coalition}
 
 step = st.tuples(st.sampled_from(CHANNELS), st.sampled_from([None, "c1", "c2"]),
                  st.floats(0, 30, allow_nan=False))

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
-from marketing.attribution import linear, shapley_ordered, shapley_simplified
+from marketing.attribution import (
+    AttributionInputError,
+    journeys_from_paths,
+    linear,
+    shapley_coalition,
+    shapley_ordered,
+    shapley_simplified,
+)
 from tests.marketing.attribution.helpers import (
     Spec,
     assert_exact_totals,
@@ -43,3 +51,27 @@ def test_ordered_breaks_credit_down_by_entry_position() -> None:
     assert r.details["by_position"] == {("A", 1): .5, ("B", 1): 1, ("B", 2): .5}
     assert campaign_credit(r)[("A", "a1")] == .5
     assert ("A", "a2") not in campaign_credit(r)
+
+
+def test_coalition_by_hand() -> None:
+    # sets: {A} 1 conv + 1 null (value 4); {B} 1 null; {A,B} 2 conv (value 8), 0 nulls.
+    # v(S) = conversion rate of journeys whose set is inside S:
+    # v({}) = 0, v(A) = 1/2, v(B) = 0/1 = 0, v(AB) = 3 conv / 5 journeys = 3/5.
+    # phi_A = 1/2 [(v(A) - v({})) + (v(AB) - v(B))] = 1/2 (.5 + .6) = .55
+    # phi_B = 1/2 [(v(B) - v({})) + (v(AB) - v(A))] = 1/2 (0 + .1) = .05  (sum .6 = v(AB))
+    # 3 conversions by global share: A = 3 * .55/.6 = 2.75, B = .25.
+    # value per journey: v(A) = 4/2 = 2, v(B) = 0, v(AB) = 12/5 = 2.4
+    # phi_A = 1/2 (2 + 2.4) = 2.2, phi_B = 1/2 (0 + .4) = .2 -> A = 12 * 2.2/2.4 = 11, B = 1
+    j = journeys_from_paths(pd.DataFrame(
+        [("A", 1, 4, 1), ("B", 0, 0, 1), ("A > B > A", 2, 8, 0)],
+        columns=["path", "total_conversions", "total_conversion_value", "total_null"]))
+    r = shapley_coalition(j)
+    assert r.details["shapley_values"] == {"A": pytest.approx(.55), "B": pytest.approx(.05)}
+    assert credit(r) == {"A": (2.75, 11), "B": (.25, 1)}
+    assert_exact_totals(r, j)
+
+
+def test_coalition_refuses_too_many_channels() -> None:
+    j = journeys_from_paths(pd.DataFrame({"path": [" > ".join("abcd")], "total_conversions": [1]}))
+    with pytest.raises(AttributionInputError, match="4 channels occur but at most 3"):
+        shapley_coalition(j, max_channels=3)
