@@ -92,8 +92,61 @@ def parse_extract_request(flow: str = "extract_ads", **parameters: object) -> Ex
     try:
         return ExtractRequest.model_validate(parameters)
     except ValidationError as exc:
-        problems = []
-        for error in exc.errors():
-            where = ".".join(str(part) for part in error["loc"]) or "parameters"
-            problems.append(f"{where}: {error['msg'].removeprefix('Value error, ')}")
-        raise ParameterError(f"invalid {flow} parameters: " + "; ".join(problems)) from None
+        raise _parameter_error(flow, exc) from None
+
+
+def _parameter_error(flow: str, exc: ValidationError) -> ParameterError:
+    """Say every problem of a parameter set in one line, each naming its parameter."""
+    problems = []
+    for error in exc.errors():
+        where = ".".join(str(part) for part in error["loc"]) or "parameters"
+        problems.append(f"{where}: {error['msg'].removeprefix('Value error, ')}")
+    return ParameterError(f"invalid {flow} parameters: " + "; ".join(problems))
+
+
+ConversionKind = Literal["lead", "deal", "order", "key_event", "store_sale"]
+"""Conversion kinds in `core.conversions` an attribution report can be limited to."""
+
+
+class AttributionRequest(BaseModel):
+    """What one `build_attribution_report` run is asked to do (validated before any work)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    period_start: dt.date
+    period_end: dt.date
+    models: tuple[str, ...] = Field(min_length=1)
+    lookback_days: int = Field(ge=1, le=365)
+    acquisition_lookback_days: int = Field(ge=1, le=365)
+    conversion_kinds: tuple[ConversionKind, ...] | None = None
+
+    @field_validator("models")
+    @classmethod
+    def _known_models(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        from marketing.attribution.model_set import MODEL_NAMES
+
+        unknown = [m for m in value if m not in MODEL_NAMES]
+        if unknown:
+            raise ValueError(f"unknown models {unknown}; known: {', '.join(MODEL_NAMES)}")
+        if len(set(value)) != len(value):
+            raise ValueError("each model may be named once")
+        return value
+
+    @model_validator(mode="after")
+    def _coherent_period(self) -> AttributionRequest:
+        if self.period_start > self.period_end:
+            raise ValueError(
+                f"period_start {self.period_start} is after period_end {self.period_end}")
+        if self.acquisition_lookback_days > self.lookback_days:
+            raise ValueError(
+                f"acquisition_lookback_days {self.acquisition_lookback_days} exceeds "
+                f"lookback_days {self.lookback_days}")
+        return self
+
+
+def parse_attribution_request(**parameters: object) -> AttributionRequest:
+    """Validate raw report parameters into an `AttributionRequest`, or raise ParameterError."""
+    try:
+        return AttributionRequest.model_validate(parameters)
+    except ValidationError as exc:
+        raise _parameter_error("build_attribution_report", exc) from None
