@@ -13,6 +13,7 @@ from pydantic import Field, SecretStr
 
 from connectors.ga4 import Ga4Settings
 from connectors.google_ads import GoogleAdsSettings
+from connectors.google_data_manager import GoogleDataManagerSettings
 from connectors.hubspot import HubSpotSettings
 from connectors.linkedin_ads import LinkedInAdsSettings
 from connectors.meta_ads.config import MetaAdsSettings
@@ -21,6 +22,7 @@ from connectors.shopify import ShopifySettings
 __all__ = [
     "Ga4Credentials",
     "GoogleAdsCredentials",
+    "GoogleDataManagerCredentials",
     "HubSpotCredentials",
     "LinkedInAdsCredentials",
     "MetaAdsCredentials",
@@ -242,6 +244,35 @@ class ShopifyCredentials(Block):
         return ShopifySettings(
             shop=self.shop,
             access_token=self.access_token,
+            client_id=self.client_id,
+            client_secret=self.client_secret,
+            refresh_token=self.refresh_token,
+            **overrides,
+        )
+
+
+class GoogleDataManagerCredentials(Block):
+    """Credentials of the Google Data Manager API (offline conversions to Google Ads).
+
+    Attributes:
+        client_id: OAuth client id.
+        client_secret: OAuth client secret.
+        refresh_token: refresh token of a user with access to the operating account (scope
+            ``https://www.googleapis.com/auth/datamanager``; no developer token needed).
+
+    """
+
+    _block_type_name = "Google Data Manager Credentials"
+    _block_type_slug = "google-data-manager-credentials"
+    _description = "OAuth refresh credentials of the Google Data Manager API."
+
+    client_id: str = Field(description="OAuth client id.")
+    client_secret: SecretStr = Field(description="OAuth client secret.")
+    refresh_token: SecretStr = Field(description="OAuth refresh token (datamanager scope).")
+
+    def to_settings(self, **overrides: Any) -> GoogleDataManagerSettings:
+        """Build connector settings from these credentials (``overrides``: other fields)."""
+        return GoogleDataManagerSettings(
             client_id=self.client_id,
             client_secret=self.client_secret,
             refresh_token=self.refresh_token,

@@ -12,6 +12,19 @@ resulting `Environment` (functions don't read the environment themselves).
 | `CAMPAIGN_OPS_SANDBOX_URL_<PLATFORM>` | unset | loopback emulator (`up`); unset: in-process |
 | `CAMPAIGN_OPS_OFFLINE_CONVERSIONS_DIR` | `<data dir>/offline_conversions` | the drop folder |
 | `CAMPAIGN_OPS_<PLATFORM>_BLOCK` | `<platform with dashes>` | live: name of the credentials block |
+| `CAMPAIGN_OPS_STORE_URL` | `sqlite:///<data dir>/store.sqlite` | the operational store |
+| `CAMPAIGN_OPS_GOOGLE_CONVERSIONS_ACCOUNT_ID` | sandbox id | Google Ads operating account |
+| `CAMPAIGN_OPS_GOOGLE_CONVERSIONS_ACTION_ID` | sandbox id | its offline conversion action |
+| `CAMPAIGN_OPS_GOOGLE_CONVERSIONS_LOGIN_ACCOUNT_ID` | unset | manager account of the calls |
+| `CAMPAIGN_OPS_META_PIXEL_ID` | sandbox id | Meta pixel (dataset) of the Conversions API |
+| `CAMPAIGN_OPS_META_TEST_EVENT_CODE` | unset | send CAPI events to Test Events only |
+
+The Google and Meta ids are required live; the sandbox defaults to `SANDBOX_*` below.
+Live offline-conversion uploads use the `GoogleDataManagerCredentials` block (default name
+`google-data-manager`, or `CAMPAIGN_OPS_GOOGLE_DATA_MANAGER_BLOCK`) and the Meta block
+(`MetaAdsCredentials`, its token needs the pixel). With the default data dir the store is
+`data/store.sqlite`, the gateway's default file; set `CAMPAIGN_OPS_STORE_URL` for both when
+the data dir moves or the store is PostgreSQL.
 """
 
 from __future__ import annotations
@@ -29,9 +42,14 @@ if TYPE_CHECKING:
     from connectors.calllog import CallRecorder
     from connectors.ga4 import Ga4Settings
     from connectors.google_ads import GoogleAdsSettings
+    from connectors.google_data_manager import (
+        Destination,
+        GoogleDataManagerConnector,
+        GoogleDataManagerSettings,
+    )
     from connectors.hubspot import HubSpotSettings
     from connectors.linkedin_ads import LinkedInAdsSettings
-    from connectors.meta_ads import MetaAdsSettings
+    from connectors.meta_ads import MetaAdsConnector, MetaAdsSettings
     from connectors.ratelimit import KeyedPool, TokenBucket
     from connectors.shopify import ShopifySettings
     from connectors.streams import SourceConnector
@@ -43,6 +61,11 @@ EnvironmentName = Literal["sandbox", "live"]
 QuotaScope = Literal["account", "app"]
 """What a platform's rate quota is counted against: each ad account, or the whole app."""
 ENVIRONMENTS: tuple[EnvironmentName, ...] = ("sandbox", "live")
+
+# Destination ids of the in-process and loopback sandbox (the emulators accept any digits).
+SANDBOX_GOOGLE_CONVERSIONS_ACCOUNT_ID = "5550001001"
+SANDBOX_GOOGLE_CONVERSION_ACTION_ID = "7770001"
+SANDBOX_META_PIXEL_ID = "880000000000001"
 
 
 class EnvironmentConfigError(ValueError):
@@ -60,6 +83,17 @@ class Environment:
     sandbox_urls: Mapping[str, str] = field(default_factory=dict)
     credential_blocks: Mapping[str, str] = field(default_factory=dict)
     offline_dir: Path | None = None
+    store_url: str = ""
+    """SQLAlchemy URL of the operational store (default: ``<data dir>/store.sqlite``)."""
+    google_conversions_account_id: str | None = None
+    google_conversion_action_id: str | None = None
+    google_conversions_login_account_id: str | None = None
+    meta_pixel_id: str | None = None
+    meta_test_event_code: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.store_url:
+            object.__setattr__(self, "store_url", f"sqlite:///{self.data_dir}/store.sqlite")
 
     @property
     def landing_root(self) -> Path:
@@ -89,7 +123,7 @@ class Environment:
 
             # The platform's own emulator (tests swap in one with a controlled clock); a file
             # source has none and reads the sandbox market's clock.
-            if platform in EMULATORS:
+            if platform in EMULATORS or platform in DESTINATION_PLATFORMS:
                 return sandbox_emulator(platform).market.now()
             return sandbox_market().now()
         return dt.datetime.now(dt.UTC)
@@ -118,6 +152,83 @@ class Environment:
             rate_limiters=shared_rate_limiters(platform, wiring.quota_scope, settings),
         )
 
+
+    def data_manager(self, *, recorder: CallRecorder | None = None) -> DataManagerTarget:
+        """Return the Data Manager connector and the conversion action offline deals go to.
+
+        Raises:
+            EnvironmentConfigError: live, without the account or conversion action variable,
+                or without the credentials block.
+
+        """
+        from connectors.google_data_manager import Destination, GoogleDataManagerConnector
+
+        platform = "google_data_manager"
+        account = self.google_conversions_account_id
+        action = self.google_conversion_action_id
+        if self.name == "sandbox":
+            account = account or SANDBOX_GOOGLE_CONVERSIONS_ACCOUNT_ID
+            action = action or SANDBOX_GOOGLE_CONVERSION_ACTION_ID
+        missing = [name for name, value in (
+            ("CAMPAIGN_OPS_GOOGLE_CONVERSIONS_ACCOUNT_ID", account),
+            ("CAMPAIGN_OPS_GOOGLE_CONVERSIONS_ACTION_ID", action)) if not value]
+        if missing:
+            raise EnvironmentConfigError(
+                f"live Google offline conversions need {' and '.join(missing)}"
+            )
+        destination = Destination(
+            account_id=str(account), conversion_action_id=str(action),
+            login_account_id=self.google_conversions_login_account_id,
+        )
+        connector = self._destination_connector(
+            platform, DESTINATION_PLATFORMS[platform], GoogleDataManagerConnector, recorder
+        )
+        return DataManagerTarget(connector=connector, destination=destination)
+
+    def conversions_api(self, *, recorder: CallRecorder | None = None) -> CapiTarget:
+        """Return the Meta connector and the pixel the Conversions API events go to.
+
+        Raises:
+            EnvironmentConfigError: live, without ``CAMPAIGN_OPS_META_PIXEL_ID`` or the Meta
+                credentials block.
+
+        """
+        from connectors.meta_ads import MetaAdsConnector
+
+        pixel = self.meta_pixel_id
+        if self.name == "sandbox":
+            pixel = pixel or SANDBOX_META_PIXEL_ID
+        if not pixel:
+            raise EnvironmentConfigError(
+                "live Meta Conversions API needs CAMPAIGN_OPS_META_PIXEL_ID"
+            )
+        connector = self._destination_connector(
+            "meta_ads", PLATFORMS["meta_ads"], MetaAdsConnector, recorder
+        )
+        return CapiTarget(connector=connector, pixel_id=pixel,
+                          test_event_code=self.meta_test_event_code)
+
+    def _destination_connector(
+        self, platform: str, wiring: PlatformWiring, connector_cls: Any,
+        recorder: CallRecorder | None,
+    ) -> Any:
+        """Build a write connector; in process, it keeps the emulator's clock (its windows)."""
+        options: dict[str, Any] = {}
+        if self.name == "live":
+            settings = _live_settings(self, platform, wiring)
+        elif platform in self.sandbox_urls:
+            settings = wiring.sandbox_settings(self.sandbox_urls[platform])
+        else:
+            settings = wiring.sandbox_settings(wiring.live_base_url)
+            emulator = sandbox_emulator(platform)
+            # The 7-day and future-time checks must agree with the emulator's market clock.
+            options.update(transport=emulator.transport(), clock=emulator.market.now)
+        return connector_cls(
+            settings,
+            recorder=recorder,
+            rate_limiters=shared_rate_limiters(platform, wiring.quota_scope, settings),
+            **options,
+        )
 
     def _offline_connector(self, recorder: CallRecorder | None) -> SourceConnector:
         """Return the drop folder's connector (the sandbox first writes its CRM export there)."""
@@ -364,6 +475,68 @@ PLATFORMS: dict[str, PlatformWiring] = {
 }
 
 
+@dataclass(frozen=True)
+class DataManagerTarget:
+    """Where Google offline conversions go: the connector (close it) and the destination."""
+
+    connector: GoogleDataManagerConnector
+    destination: Destination
+
+
+@dataclass(frozen=True)
+class CapiTarget:
+    """Where Meta Conversions API events go: the connector (close it) and the pixel."""
+
+    connector: MetaAdsConnector
+    pixel_id: str
+    test_event_code: str | None = None
+
+
+def _data_manager_connector_cls() -> type:
+    from connectors.google_data_manager import GoogleDataManagerConnector
+
+    return GoogleDataManagerConnector
+
+
+def _data_manager_sandbox_settings(base_url: str) -> GoogleDataManagerSettings:
+    from pydantic import SecretStr
+
+    from connectors.google_data_manager import GoogleDataManagerSettings
+    from emulators.google_ads import auth as sandbox
+
+    # The Data Manager emulator accepts the Google Ads sandbox OAuth client and tokens.
+    return GoogleDataManagerSettings(
+        base_url=base_url,
+        token_url=f"{base_url}/token",
+        client_id=sandbox.CLIENT_ID,
+        client_secret=SecretStr(sandbox.CLIENT_SECRET),
+        refresh_token=SecretStr(sandbox.REFRESH_TOKEN),
+        access_token=SecretStr(sandbox.SANDBOX_ACCESS_TOKEN),
+    )
+
+
+def _data_manager_emulator(market: Market) -> Emulator:
+    from emulators.google_data_manager import GoogleDataManagerEmulator
+
+    return GoogleDataManagerEmulator(market)
+
+
+# Write-only destinations: not extract sources, so not in PLATFORMS (nor the emulator
+# registry); reached through `Environment.data_manager()`.
+DESTINATION_PLATFORMS: dict[str, PlatformWiring] = {
+    "google_data_manager": PlatformWiring(
+        live_base_url="https://datamanager.googleapis.com",
+        quota_scope="app",  # IngestionService quotas are per Cloud project
+        connector_cls=_data_manager_connector_cls,
+        sandbox_settings=_data_manager_sandbox_settings,
+        credentials_block="GoogleDataManagerCredentials",
+    ),
+}
+_DESTINATION_EMULATORS: dict[str, Callable[[Market], Emulator]] = {
+    "google_data_manager": _data_manager_emulator,
+}
+
+
 _emulators: dict[str, Emulator] = {}
 _market: Market | None = None
 _population: Population | None = None
@@ -376,6 +549,8 @@ def sandbox_emulator(platform: str) -> Emulator:
 
     market = sandbox_market()
     with _emulators_lock:
+        if platform not in _emulators and platform in _DESTINATION_EMULATORS:
+            _emulators[platform] = _DESTINATION_EMULATORS[platform](market)
         if platform not in _emulators:
             options = {} if platform in market.platforms else {"population": sandbox_population()}
             options.update(_sandbox_options(platform))
@@ -480,4 +655,24 @@ def current(environ: Mapping[str, str] | None = None) -> Environment:
             if environ.get("CAMPAIGN_OPS_OFFLINE_CONVERSIONS_DIR")
             else None
         ),
+        store_url=environ.get("CAMPAIGN_OPS_STORE_URL", "").strip(),
+        google_conversions_account_id=_digits_or_none(
+            environ, "CAMPAIGN_OPS_GOOGLE_CONVERSIONS_ACCOUNT_ID", dashes=True),
+        google_conversion_action_id=_digits_or_none(
+            environ, "CAMPAIGN_OPS_GOOGLE_CONVERSIONS_ACTION_ID"),
+        google_conversions_login_account_id=_digits_or_none(
+            environ, "CAMPAIGN_OPS_GOOGLE_CONVERSIONS_LOGIN_ACCOUNT_ID", dashes=True),
+        meta_pixel_id=_digits_or_none(environ, "CAMPAIGN_OPS_META_PIXEL_ID"),
+        meta_test_event_code=environ.get("CAMPAIGN_OPS_META_TEST_EVENT_CODE", "").strip() or None,
     )
+
+
+def _digits_or_none(environ: Mapping[str, str], key: str, *, dashes: bool = False) -> str | None:
+    """Return the id in ``environ[key]`` (digits; dashes removed where allowed) or None."""
+    raw = environ.get(key, "").strip()
+    if not raw:
+        return None
+    value = raw.replace("-", "") if dashes else raw
+    if not value.isdigit():
+        raise EnvironmentConfigError(f"{key}={raw!r} is not a numeric id")
+    return value

@@ -2,8 +2,9 @@
 
 SQLite by default (one file under ``data/``), PostgreSQL in production, both through
 SQLAlchemy 2 Core. It holds what must survive a crash between two systems: the webhook
-inbox (deliveries accepted by the gateway and not yet forwarded to Prefect) today, the change
-ledger and idempotency keys later. Nothing here reads the environment: callers pass a URL.
+inbox (deliveries accepted by the gateway and not yet forwarded to Prefect), the ledger of
+offline-conversion uploads (``store.uploads``), and the change ledger later. Nothing here
+reads the environment: callers pass a URL.
 """
 
 from store.engine import DEFAULT_STORE_URL, create_store_engine, ping
@@ -20,6 +21,16 @@ from store.inbox import (
     mark_forwarded,
 )
 from store.schema import SCHEMA_VERSION, create_schema, metadata, schema_version
+from store.uploads import (
+    NewUpload,
+    RecordedUpload,
+    UploadRow,
+    list_uploads,
+    mark_rejected,
+    mark_sent,
+    record_planned,
+    sent_keys,
+)
 
 __all__ = [
     "DEFAULT_STORE_URL",
@@ -27,18 +38,26 @@ __all__ = [
     "AddOutcome",
     "InboxRow",
     "NewDelivery",
+    "NewUpload",
+    "RecordedUpload",
     "SchemaVersionError",
     "StoreError",
     "StoreUnavailableError",
+    "UploadRow",
     "add_deliveries",
     "claim_unforwarded",
     "create_schema",
     "create_store_engine",
     "get_delivery",
     "inbox_backlog",
+    "list_uploads",
     "mark_failed",
     "mark_forwarded",
+    "mark_rejected",
+    "mark_sent",
     "metadata",
     "ping",
+    "record_planned",
     "schema_version",
+    "sent_keys",
 ]

@@ -1,8 +1,8 @@
 """The store's tables and the version row that says which layout a database holds.
 
 Schema management is ``metadata.create_all`` plus a one-row ``store_schema`` table rather
-than Alembic: the store only ever gains whole tables (the inbox now, the change ledger and
-idempotency keys in later issues), which ``create_all`` adds idempotently, and the version
+than Alembic: the store only ever gains whole tables (the inbox, the conversion-upload ledger;
+the change ledger in later issues), which ``create_all`` adds idempotently, and the version
 row lets old code refuse a newer database instead of misreading it. When a later change has
 to alter an existing table, add an upgrade step to ``_UPGRADES`` (or move to Alembic then).
 
@@ -24,7 +24,9 @@ from store.errors import SchemaVersionError
 
 __all__ = [
     "SCHEMA_VERSION",
+    "UPLOAD_STATUSES",
     "UtcDateTime",
+    "conversion_uploads",
     "create_schema",
     "inbox",
     "metadata",
@@ -32,7 +34,10 @@ __all__ = [
     "schema_version",
 ]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""1: the webhook inbox. 2: the conversion-upload ledger (``conversion_uploads``)."""
+
+UPLOAD_STATUSES = ("planned", "sent", "rejected")
 
 
 class UtcDateTime(sa.TypeDecorator[datetime]):
@@ -97,8 +102,41 @@ inbox = sa.Table(
     ),
 )
 
+# One row per (destination, conversion): the offline-conversion uploads ledger. The
+# idempotency key is derived from both, so planning the same conversion again finds its row;
+# ``status`` goes planned -> sent (the platform accepted the batch) or rejected (refused,
+# retried by a later run); a sent row is never sent again.
+conversion_uploads = sa.Table(
+    "conversion_uploads",
+    metadata,
+    sa.Column("id", sa.BigInteger().with_variant(sa.Integer, "sqlite"), primary_key=True,
+              autoincrement=True),
+    sa.Column("destination", sa.String(32), nullable=False),
+    sa.Column("idempotency_key", sa.String(64), nullable=False),
+    sa.Column("conversion_id", sa.String(255), nullable=False),
+    sa.Column("event_id", sa.String(255), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("planned_at", UtcDateTime, nullable=False),
+    sa.Column("sent_at", UtcDateTime, nullable=True),
+    sa.Column("request_id", sa.String(255), nullable=True),
+    sa.Column("reason", sa.Text, nullable=True),
+    sa.Column("run_id", sa.String(64), nullable=True),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.UniqueConstraint("idempotency_key", name="uq_conversion_uploads_key"),
+    sa.CheckConstraint(
+        "status IN ('planned', 'sent', 'rejected')", name="ck_conversion_uploads_status"
+    ),
+    sa.Index("ix_conversion_uploads_destination_status", "destination", "status"),
+)
+
+
+def _upgrade_to_2(connection: sa.Connection) -> None:
+    """Add the conversion-upload ledger to a version-1 database (no other table changes)."""
+    conversion_uploads.create(connection, checkfirst=True)
+
+
 # version reached -> function upgrading a database from the previous version.
-_UPGRADES: dict[int, Callable[[sa.Connection], Any]] = {}
+_UPGRADES: dict[int, Callable[[sa.Connection], Any]] = {2: _upgrade_to_2}
 
 
 def schema_version(engine: Engine) -> int | None:
@@ -126,16 +164,20 @@ def create_schema(engine: Engine) -> int:
         if engine.dialect.name == "postgresql":
             # Serialise concurrent first starts: CREATE TABLE IF NOT EXISTS races on Postgres.
             connection.execute(sa.text("SELECT pg_advisory_xact_lock(4242001)"))
-        metadata.create_all(connection, checkfirst=True)
-        found = connection.execute(sa.select(sa.func.max(schema_info.c.version))).scalar()
+        found = None
+        if sa.inspect(connection).has_table(schema_info.name):
+            found = connection.execute(sa.select(sa.func.max(schema_info.c.version))).scalar()
         if found is not None and found > SCHEMA_VERSION:
             raise SchemaVersionError(
                 f"store {describe(engine)} holds schema version {found}, newer than this "
                 f"code's {SCHEMA_VERSION}: upgrade campaign-ops"
             )
+        # Upgrade an older database step by step first (each step may alter what it holds),
+        # then let create_all add whatever a fresh database lacks.
         start = SCHEMA_VERSION if found is None else found
         for version in range(start + 1, SCHEMA_VERSION + 1):
             _UPGRADES[version](connection)
+        metadata.create_all(connection, checkfirst=True)
         if found != SCHEMA_VERSION:
             connection.execute(
                 sa.insert(schema_info).values(version=SCHEMA_VERSION, applied_at=datetime.now(UTC))

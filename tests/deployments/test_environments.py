@@ -41,6 +41,10 @@ def test_loopback_emulators_and_blocks_come_from_the_environment(tmp_path):
         ({"CAMPAIGN_OPS_ENV": "prod"}, "CAMPAIGN_OPS_ENV='prod' is not one of sandbox, live"),
         ({"CAMPAIGN_OPS_REPORTING_CURRENCY": "dollars"}, "not an ISO 4217 code"),
         ({"CAMPAIGN_OPS_REPORTING_CURRENCY": "XYZ"}, "'XYZ' is not an ISO 4217 code"),
+        ({"CAMPAIGN_OPS_META_PIXEL_ID": "pixel-1"},
+         "CAMPAIGN_OPS_META_PIXEL_ID='pixel-1' is not a numeric id"),
+        ({"CAMPAIGN_OPS_GOOGLE_CONVERSIONS_ACTION_ID": "12-3"},
+         "CAMPAIGN_OPS_GOOGLE_CONVERSIONS_ACTION_ID='12-3' is not a numeric id"),
     ],
 )
 def test_bad_settings_are_named(environ, message):
@@ -118,3 +122,106 @@ def test_sandbox_source_emulators_share_one_market_and_one_population():
         emulator = built[platform]
         assert emulator.market is sandbox_market()  # type: ignore[attr-defined]
         assert emulator.population is population  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------- store and destinations
+
+
+def test_the_store_defaults_to_the_gateways_file_under_the_data_dir(tmp_path):
+    from sqlalchemy.engine import make_url
+
+    from store import DEFAULT_STORE_URL
+
+    default = current({})
+    assert default.store_url == f"sqlite:///{Path('data').resolve()}/store.sqlite"
+    # The gateway's default (relative to the working directory) is the same file.
+    assert Path(make_url(default.store_url).database or "") == Path(
+        make_url(DEFAULT_STORE_URL).database or "").resolve()
+    moved = current({"CAMPAIGN_OPS_DATA_DIR": str(tmp_path / "d")})
+    assert moved.store_url == f"sqlite:///{tmp_path / 'd'}/store.sqlite"
+    pg = "postgresql+psycopg://app@db:5432/campaign_ops"
+    assert current({"CAMPAIGN_OPS_STORE_URL": pg}).store_url == pg
+
+
+def test_sandbox_destinations_are_the_in_process_emulators_with_their_ids():
+    from deployments.environments import (
+        SANDBOX_GOOGLE_CONVERSION_ACTION_ID,
+        SANDBOX_GOOGLE_CONVERSIONS_ACCOUNT_ID,
+        SANDBOX_META_PIXEL_ID,
+        sandbox_emulator,
+    )
+
+    env = current({})
+    google = env.data_manager()
+    meta = env.conversions_api()
+    try:
+        assert google.destination.account_id == SANDBOX_GOOGLE_CONVERSIONS_ACCOUNT_ID
+        assert google.destination.conversion_action_id == SANDBOX_GOOGLE_CONVERSION_ACTION_ID
+        assert meta.pixel_id == SANDBOX_META_PIXEL_ID and meta.test_event_code is None
+        emulator: Any = sandbox_emulator("google_data_manager")
+        assert type(emulator).__name__ == "GoogleDataManagerEmulator"
+        assert emulator is sandbox_emulator("google_data_manager")  # one per process
+    finally:
+        google.connector.close()
+        meta.connector.close()
+
+
+def test_destination_ids_come_from_the_environment():
+    env = current({
+        "CAMPAIGN_OPS_GOOGLE_CONVERSIONS_ACCOUNT_ID": "123-456-7890",
+        "CAMPAIGN_OPS_GOOGLE_CONVERSIONS_ACTION_ID": "555",
+        "CAMPAIGN_OPS_GOOGLE_CONVERSIONS_LOGIN_ACCOUNT_ID": "999-000-1111",
+        "CAMPAIGN_OPS_META_PIXEL_ID": "1234567890",
+        "CAMPAIGN_OPS_META_TEST_EVENT_CODE": "TEST123",
+        "CAMPAIGN_OPS_GOOGLE_DATA_MANAGER_BLOCK": "dm-prod",
+    })
+    assert (env.google_conversions_account_id, env.google_conversion_action_id,
+            env.google_conversions_login_account_id) == ("1234567890", "555", "9990001111")
+    assert (env.meta_pixel_id, env.meta_test_event_code) == ("1234567890", "TEST123")
+    assert env.credential_blocks == {"google_data_manager": "dm-prod"}
+    google = env.data_manager()
+    try:
+        assert google.destination.login_account_id == "9990001111"
+    finally:
+        google.connector.close()
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    ("data_manager", "CAMPAIGN_OPS_GOOGLE_CONVERSIONS_ACCOUNT_ID and "
+                     "CAMPAIGN_OPS_GOOGLE_CONVERSIONS_ACTION_ID"),
+    ("conversions_api", "CAMPAIGN_OPS_META_PIXEL_ID"),
+])
+def test_live_destinations_need_their_ids(call, message):
+    env = current({"CAMPAIGN_OPS_ENV": "live"})
+    with pytest.raises(EnvironmentConfigError, match=message):
+        getattr(env, call)()
+
+
+def test_live_data_manager_reads_its_credentials_block(prefect_server):
+    from connectors.blocks import GoogleDataManagerCredentials
+
+    GoogleDataManagerCredentials(
+        client_id="cid.apps.googleusercontent.com",
+        client_secret=SecretStr("canary-dm-secret"),
+        refresh_token=SecretStr("1//canary-dm-refresh"),
+    ).save("dm-live-test", overwrite=True)
+    env = current({
+        "CAMPAIGN_OPS_ENV": "live", "CAMPAIGN_OPS_GOOGLE_DATA_MANAGER_BLOCK": "dm-live-test",
+        "CAMPAIGN_OPS_GOOGLE_CONVERSIONS_ACCOUNT_ID": "1234567890",
+        "CAMPAIGN_OPS_GOOGLE_CONVERSIONS_ACTION_ID": "555",
+    })
+    google = env.data_manager()
+    try:
+        settings: Any = google.connector.settings
+        assert settings.base_url == "https://datamanager.googleapis.com"
+        assert "canary-dm" not in repr(settings)
+    finally:
+        google.connector.close()
+    missing = current({
+        "CAMPAIGN_OPS_ENV": "live", "CAMPAIGN_OPS_GOOGLE_DATA_MANAGER_BLOCK": "no-such-dm",
+        "CAMPAIGN_OPS_GOOGLE_CONVERSIONS_ACCOUNT_ID": "1",
+        "CAMPAIGN_OPS_GOOGLE_CONVERSIONS_ACTION_ID": "2",
+    })
+    with pytest.raises(EnvironmentConfigError,
+                       match="GoogleDataManagerCredentials block named 'no-such-dm'"):
+        missing.data_manager()
