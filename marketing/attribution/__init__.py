@@ -3,7 +3,8 @@
 No Prefect, no HTTP, no warehouse: callers build :class:`Journeys` with
 :func:`journeys_from_touches` or :func:`journeys_from_paths` and call a model; each returns an
 :class:`Attribution` whose channel and campaign rows sum exactly to the total conversions and
-value.
+value. :func:`journey_summary` describes the journeys (path lengths, time to conversion,
+top converting paths). Internally everything is columnar numpy (see ``journeys``).
 """
 
 from marketing.attribution.credit import QUANTUM, Attribution
@@ -30,11 +31,13 @@ from marketing.attribution.shapley import (
     shapley_ordered,
     shapley_simplified,
 )
+from marketing.attribution.summary import JourneySummary, journey_summary
 
 __all__ = [
     "DEFAULT_DIRECT", "MAX_COALITION_CHANNELS", "QUANTUM", "Attribution", "AttributionInputError",
-    "Journey", "Journeys",
-    "choose_order", "first_touch", "journeys_from_paths", "journeys_from_touches",
+    "Journey", "JourneySummary", "Journeys",
+    "choose_order", "first_touch", "journey_summary", "journeys_from_paths",
+    "journeys_from_touches",
     "last_non_direct", "last_touch", "linear", "markov", "markov_auto", "position_based",
     "shapley_coalition", "shapley_ordered", "shapley_simplified", "time_decay",
 ]

@@ -3,15 +3,20 @@
 Each rule gives every touch of a converting journey a weight (a journey's weights sum to 1);
 a channel's credit is the sum of weight x journey conversions (and x journey value), and a
 campaign's credit uses the same per-touch weights. Repeated touches of a channel count each
-time (as in ChannelAttribution's ``linear_touch``).
+time (as in ChannelAttribution's ``linear_touch``). Weights are computed for all touches at
+once from the journeys' CSR arrays (position in journey, journey length, per-journey
+reductions); only converting journeys are touched.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
 
+import numpy as np
+import numpy.typing as npt
+
 from marketing.attribution.credit import Attribution, build_attribution, per_touch_credit
-from marketing.attribution.journeys import AttributionInputError, Journey, Journeys
+from marketing.attribution.journeys import AttributionInputError, Journeys
 
 __all__ = ["DEFAULT_DIRECT", "first_touch", "last_non_direct", "last_touch", "linear",
            "position_based", "time_decay"]
@@ -19,28 +24,29 @@ __all__ = ["DEFAULT_DIRECT", "first_touch", "last_non_direct", "last_touch", "li
 DEFAULT_DIRECT = frozenset({"direct"})
 """Channels that ``last_non_direct`` skips unless a journey has nothing else."""
 
-Rule = Callable[[Journey], list[float]]
+F64 = npt.NDArray[np.float64]
+Rule = Callable[[Journeys], F64]
 
 
 def _run(name: str, journeys: Journeys, rule: Rule) -> Attribution:
-    weights = [rule(j) if j.conversions > 0 else [0.0] * len(j.channels) for j in journeys.items]
-    return build_attribution(name, journeys, *per_touch_credit(journeys, weights))
+    converting = journeys.converting
+    return build_attribution(name, journeys, per_touch_credit(converting, rule(converting)))
 
 
-def _one_hot(n: int, index: int) -> list[float]:
-    w = [0.0] * n
-    w[index] = 1.0
+def _one_hot(journeys: Journeys, touch: npt.NDArray[np.int64]) -> F64:
+    w = np.zeros(journeys.n_touches)
+    w[touch] = 1.0
     return w
 
 
 def first_touch(journeys: Journeys) -> Attribution:
     """Credit each converting journey to its first touch."""
-    return _run("first_touch", journeys, lambda j: _one_hot(len(j.channels), 0))
+    return _run("first_touch", journeys, lambda j: _one_hot(j, j.offsets[:-1]))
 
 
 def last_touch(journeys: Journeys) -> Attribution:
     """Credit each converting journey to its last touch."""
-    return _run("last_touch", journeys, lambda j: _one_hot(len(j.channels), len(j.channels) - 1))
+    return _run("last_touch", journeys, lambda j: _one_hot(j, j.offsets[1:] - 1))
 
 
 def last_non_direct(journeys: Journeys, direct: Collection[str] = DEFAULT_DIRECT) -> Attribution:
@@ -51,18 +57,22 @@ def last_non_direct(journeys: Journeys, direct: Collection[str] = DEFAULT_DIRECT
     """
     skip = frozenset(direct)
 
-    def rule(j: Journey) -> list[float]:
-        for i in range(len(j.channels) - 1, -1, -1):
-            if j.channels[i] not in skip:
-                return _one_hot(len(j.channels), i)
-        return _one_hot(len(j.channels), len(j.channels) - 1)
+    def rule(j: Journeys) -> F64:
+        if len(j) == 0:
+            return np.zeros(0)
+        skipped = np.array([c in skip for c in j.channels], dtype=bool)
+        index = np.arange(j.n_touches, dtype=np.int64)
+        candidate = np.where(skipped[j.channel_codes], -1, index)
+        chosen = np.maximum.reduceat(candidate, j.offsets[:-1])
+        chosen = np.where(chosen < 0, j.offsets[1:] - 1, chosen)
+        return _one_hot(j, chosen)
 
     return _run("last_non_direct", journeys, rule)
 
 
 def linear(journeys: Journeys) -> Attribution:
     """Split each converting journey equally over its touches."""
-    return _run("linear", journeys, lambda j: [1.0 / len(j.channels)] * len(j.channels))
+    return _run("linear", journeys, lambda j: 1.0 / j.lengths[j.touch_journey])
 
 
 def time_decay(journeys: Journeys, half_life_days: float = 7.0) -> Attribution:
@@ -76,13 +86,19 @@ def time_decay(journeys: Journeys, half_life_days: float = 7.0) -> Attribution:
     if not half_life_days > 0:
         raise AttributionInputError(f"time decay: half_life_days must be > 0, got {half_life_days}")
 
-    def rule(j: Journey) -> list[float]:
+    def rule(j: Journeys) -> F64:
+        if len(j) == 0:
+            return np.zeros(0)
         if j.days_before is None:
             raise AttributionInputError(
-                f"time decay needs touch times; journey {j.key!r} has none (grouped paths?)")
-        raw = [0.5 ** (d / half_life_days) for d in j.days_before]
-        total = sum(raw)
-        return [r / total for r in raw]
+                f"time decay needs touch times; journey {j.journey(0).key!r} has none "
+                "(grouped paths?)")
+        # relative to each journey's latest touch, so long journeys cannot underflow to 0/0
+        nearest = np.minimum.reduceat(j.days_before, j.offsets[:-1])
+        raw = 0.5 ** ((j.days_before - nearest[j.touch_journey]) / half_life_days)
+        total = np.add.reduceat(raw, j.offsets[:-1])
+        result: F64 = raw / total[j.touch_journey]
+        return result
 
     return _run(f"time_decay_{half_life_days:g}d", journeys, rule)
 
@@ -104,13 +120,14 @@ def position_based(journeys: Journeys, first: float = 0.4, last: float = 0.4) ->
             f"position based: need first, last >= 0, 0 < first + last <= 1; got {first}, {last}")
     middle = max(0.0, 1.0 - first - last)
 
-    def rule(j: Journey) -> list[float]:
-        n = len(j.channels)
-        if n == 1:
-            return [1.0]
-        if n == 2:
-            return [first / (first + last), last / (first + last)]
-        inner = middle / (n - 2)
-        return [first, *([inner] * (n - 2)), last]
+    def rule(j: Journeys) -> F64:
+        n = j.lengths[j.touch_journey]
+        pos = j.position
+        is_first, is_last = pos == 0, pos == n - 1
+        inner = middle / np.maximum(n - 2, 1)
+        w = np.where(is_first, first, np.where(is_last, last, inner))
+        w = np.where(n == 2, np.where(is_first, first, last) / (first + last), w)
+        result: F64 = np.where(n == 1, 1.0, w)
+        return result
 
     return _run(f"position_based_{first:g}_{last:g}", journeys, rule)

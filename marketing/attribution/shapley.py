@@ -27,6 +27,10 @@ Neither form uses non-converting journeys (the coalition value counts conversion
   rate); they are clipped at 0 and the positive ones share the total conversions and value
   (the global-share convention used for Markov). Campaigns share a channel's credit by its
   touches in converting journeys.
+
+Channel sets are computed without per-journey Python: (journey, channel) pairs are made
+unique with one sort (simplified/ordered, converting journeys only) and a journey's set is a
+bitmask from ``np.bitwise_or.reduceat`` (coalition).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import numpy.typing as npt
 
 from marketing.attribution.credit import (
     Attribution,
@@ -41,7 +46,7 @@ from marketing.attribution.credit import (
     campaign_touch_weights,
     per_touch_credit,
 )
-from marketing.attribution.journeys import AttributionInputError, Journey, Journeys
+from marketing.attribution.journeys import AttributionInputError, Journeys, bincount
 
 __all__ = ["MAX_COALITION_CHANNELS", "shapley_coalition", "shapley_ordered",
            "shapley_simplified"]
@@ -49,28 +54,36 @@ __all__ = ["MAX_COALITION_CHANNELS", "shapley_coalition", "shapley_ordered",
 MAX_COALITION_CHANNELS = 20
 """Most channels :func:`shapley_coalition` enumerates (2^20 coalitions)."""
 
+F64 = npt.NDArray[np.float64]
+I64 = npt.NDArray[np.int64]
 
-def _simplified_weights(j: Journey) -> list[float]:
-    distinct = sorted(set(j.channels))
-    touches = {c: j.channels.count(c) for c in distinct}
-    return [1.0 / len(distinct) / touches[c] for c in j.channels]
+
+def _pairs(j: Journeys) -> tuple[I64, I64, I64, I64]:
+    """Return per touch its pair id, the pair's touch count and the journey's distinct channels.
+
+    A pair is (journey, channel); the fourth array is the index of each pair's first touch.
+    """
+    pair = j.touch_journey * len(j.channels) + j.channel_codes
+    unique, first, inverse, counts = np.unique(pair, return_index=True, return_inverse=True,
+                                               return_counts=True)
+    distinct = np.bincount(unique // len(j.channels), minlength=len(j))
+    return inverse, counts[inverse], distinct[j.touch_journey], first
+
+
+def _simplified_weights(j: Journeys) -> F64:
+    if len(j) == 0:
+        return np.zeros(0)
+    _, count, distinct, _ = _pairs(j)
+    result: F64 = 1.0 / distinct / count
+    return result
 
 
 def shapley_simplified(journeys: Journeys) -> Attribution:
     """Set-based Shapley (Zhao et al.): each converting journey split evenly over its channels."""
-    weights = [_simplified_weights(j) if j.conversions > 0 else [0.0] * len(j.channels)
-               for j in journeys.items]
-    return build_attribution("shapley_simplified", journeys, *per_touch_credit(journeys, weights))
-
-
-def _ordered_weights(j: Journey) -> list[float]:
-    distinct = len(set(j.channels))
-    seen: set[str] = set()
-    weights = []
-    for c in j.channels:
-        weights.append(0.0 if c in seen else 1.0 / distinct)
-        seen.add(c)
-    return weights
+    converting = journeys.converting
+    weights = _simplified_weights(converting)
+    return build_attribution("shapley_simplified", journeys,
+                             per_touch_credit(converting, weights))
 
 
 def shapley_ordered(journeys: Journeys) -> Attribution:
@@ -79,21 +92,28 @@ def shapley_ordered(journeys: Journeys) -> Attribution:
     Details carry ``by_position``: ``{(channel, position): conversions}`` with positions
     counted from 1 over the journey's distinct channels in order of first touch.
     """
-    weights = [_ordered_weights(j) if j.conversions > 0 else [0.0] * len(j.channels)
-               for j in journeys.items]
+    j = journeys.converting
+    weights = np.zeros(j.n_touches)
     by_position: dict[tuple[str, int], float] = {}
-    for j, w in zip(journeys.items, weights, strict=True):
-        position = 0
-        for c, wt in zip(j.channels, w, strict=True):
-            if wt > 0:
-                position += 1
-                key = (c, position)
-                by_position[key] = by_position.get(key, 0.0) + wt * float(j.conversions)
-    return build_attribution("shapley_ordered", journeys, *per_touch_credit(journeys, weights),
+    if len(j):
+        _, _, distinct, first = _pairs(j)
+        entering = np.zeros(j.n_touches, dtype=bool)
+        entering[first] = True
+        weights = np.where(entering, 1.0 / distinct, 0.0)
+        rank = np.cumsum(entering)
+        before = np.concatenate([[0], rank])[j.offsets[:-1]]
+        position = (rank - before[j.touch_journey])[first]
+        width = int(position.max()) + 1
+        credit = np.bincount(j.channel_codes[first].astype(np.int64) * width + position,
+                             weights[first] * j.conversions[j.touch_journey[first]],
+                             minlength=len(j.channels) * width)
+        for key in np.flatnonzero(credit):
+            by_position[(j.channels[key // width], int(key % width))] = float(credit[key])
+    return build_attribution("shapley_ordered", journeys, per_touch_credit(j, weights),
                              details={"by_position": dict(sorted(by_position.items()))})
 
 
-def _subset_sums(exact: np.ndarray, n: int) -> np.ndarray:
+def _subset_sums(exact: F64, n: int) -> F64:
     """Turn per-exact-set totals into per-subset totals (sum over T subset of S)."""
     out = exact.copy()
     for i in range(n):
@@ -113,44 +133,41 @@ def shapley_coalition(journeys: Journeys,
         AttributionInputError: if more than ``max_channels`` channels occur in the journeys.
 
     """
-    present = sorted({c for j in journeys.items for c in j.channels})
+    occurs = journeys.channel_touches > 0
+    present = np.flatnonzero(occurs)
     n = len(present)
     if n > max_channels:
         raise AttributionInputError(
             f"shapley_coalition: {n} channels occur but at most {max_channels} can be "
             f"enumerated (2^n coalitions); use shapley_simplified or group channels")
-    bit = {c: 1 << i for i, c in enumerate(present)}
+    bit_of = np.zeros(len(journeys.channels), dtype=np.int64)
+    bit_of[present] = np.left_shift(1, np.arange(n, dtype=np.int64))
+    masks = np.bitwise_or.reduceat(bit_of[journeys.channel_codes], journeys.offsets[:-1])
     size = 1 << n
-    conv = np.zeros(size)
-    value = np.zeros(size)
-    occ = np.zeros(size)
-    for j in journeys.items:
-        mask = 0
-        for c in set(j.channels):
-            mask |= bit[c]
-        conv[mask] += float(j.conversions)
-        value[mask] += float(j.value)
-        occ[mask] += float(j.conversions + j.nulls)
-    conv, value, occ = (_subset_sums(a, n) for a in (conv, value, occ))
-    with np.errstate(invalid="ignore", divide="ignore"):
-        v_conv = np.where(occ > 0, conv / np.where(occ > 0, occ, 1), 0.0)
-        v_value = np.where(occ > 0, value / np.where(occ > 0, occ, 1), 0.0)
-    masks = np.arange(size)
+    conv = bincount(masks, journeys.conversions, size)
+    value = bincount(masks, journeys.value, size)
+    occ = bincount(masks, journeys.conversions + journeys.nulls, size)
+    conv, value, occ = _subset_sums(conv, n), _subset_sums(value, n), _subset_sums(occ, n)
+    safe = np.where(occ > 0, occ, 1.0)
+    v_conv = np.where(occ > 0, conv / safe, 0.0)
+    v_value = np.where(occ > 0, value / safe, 0.0)
+    coalitions = np.arange(size)
     popcount = np.zeros(size, dtype=np.int64)
     for i in range(n):
-        popcount += (masks >> i) & 1
+        popcount += (coalitions >> i) & 1
     weight = np.array([math.factorial(k) * math.factorial(n - k - 1) / math.factorial(n)
                        for k in range(n)]) if n else np.zeros(0)
     phi_c: dict[str, float] = {}
     phi_v: dict[str, float] = {}
-    for i, c in enumerate(present):
-        without = masks[((masks >> i) & 1) == 0]
+    for i, code in enumerate(present):
+        without = coalitions[((coalitions >> i) & 1) == 0]
         w = weight[popcount[without]]
-        phi_c[c] = float(np.sum(w * (v_conv[without | (1 << i)] - v_conv[without])))
-        phi_v[c] = float(np.sum(w * (v_value[without | (1 << i)] - v_value[without])))
-    kc, kv = campaign_touch_weights(journeys)
+        channel = journeys.channels[code]
+        phi_c[channel] = float(np.sum(w * (v_conv[without | (1 << i)] - v_conv[without])))
+        phi_v[channel] = float(np.sum(w * (v_value[without | (1 << i)] - v_value[without])))
+    shares_c = np.array([max(0.0, phi_c.get(c, 0.0)) for c in journeys.channels])
+    shares_v = np.array([max(0.0, phi_v.get(c, 0.0)) for c in journeys.channels])
     return build_attribution(
-        "shapley_coalition", journeys,
-        {c: max(0.0, x) for c, x in phi_c.items()}, {c: max(0.0, x) for c, x in phi_v.items()},
-        kc, kv, details={"shapley_values": phi_c, "shapley_values_value": phi_v},
+        "shapley_coalition", journeys, campaign_touch_weights(journeys, shares_c, shares_v),
+        details={"shapley_values": phi_c, "shapley_values_value": phi_v},
     )

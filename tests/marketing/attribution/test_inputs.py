@@ -70,3 +70,42 @@ def test_zero_value_conversions_are_credited_with_zero_value() -> None:
     j = build({"J1": ([("A", None, 0)], 2, "0")})
     r = linear(j)
     assert r.channel_credit() == {"A": (Decimal("2.000000"), Decimal("0.000000"))}
+
+
+def test_non_numeric_values() -> None:
+    touches, outcomes = frames(SPEC)
+    outcomes["value"] = outcomes["value"].astype(object)
+    outcomes.loc[0, "value"] = "lots"
+    with pytest.raises(AttributionInputError, match=r"row 0 \(journey 'J1'\): value 'lots' is "
+                                                    "not a number"):
+        journeys_from_touches(touches, outcomes)
+    with pytest.raises(AttributionInputError, match="row 1: conversions 'x' is not a number"):
+        journeys_from_paths(pd.DataFrame({"path": ["a", "b"], "total_conversions": [1, "x"]}))
+    touches, outcomes = frames(SPEC)
+    outcomes["conversions"] = [float("inf"), 0.0]
+    with pytest.raises(AttributionInputError, match=r"J1.*conversions inf is not finite"):
+        journeys_from_touches(touches, outcomes)
+
+
+def test_unknown_channel_in_grouped_paths() -> None:
+    with pytest.raises(AttributionInputError, match=r"unknown channels \['z'\].*'a > z'"):
+        journeys_from_paths(pd.DataFrame({"path": ["a", "a > z"], "total_conversions": [1, 1]}),
+                            channels=["a"])
+
+
+def test_integer_journey_ids_give_the_same_credit_as_strings() -> None:
+    touches, outcomes = frames(SPEC)
+    as_int = {"J1": 1, "J2": 2}
+    j_str = journeys_from_touches(touches, outcomes)
+    j_int = journeys_from_touches(touches.assign(journey_id=touches.journey_id.map(as_int)),
+                                  outcomes.assign(journey_id=outcomes.journey_id.map(as_int)))
+    assert list(j_int.keys) == [1, 2]
+    pd.testing.assert_frame_equal(linear(j_str).campaigns, linear(j_int).campaigns)
+    assert j_int.total_value == Decimal(5)
+
+
+def test_decimal_values_are_exact_micro_units() -> None:
+    j = build({"J1": ([("A", None, 0)], 1, "0.1"), "J2": ([("B", None, 0)], 3, "1234567.891234")})
+    assert j.total_value == Decimal("1234567.991234")
+    r = linear(j)
+    assert sum(r.channels["value"], Decimal(0)) == Decimal("1234567.991234")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pandas as pd
 import pytest
 
@@ -21,7 +23,7 @@ def thirds(a: float, b: float) -> dict[str, object]:
             "B": (pytest.approx(2 * a, abs=1e-6), b)}
 
 
-def paths(rows: list[tuple[str, int, float, int]]) -> pd.DataFrame:
+def paths(rows: Sequence[tuple[str, int, float, int]]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["path", "total_conversions", "total_conversion_value",
                                        "total_null"])
 
@@ -72,12 +74,17 @@ def test_without_nulls_every_path_converts() -> None:
 
 
 def test_choose_order_prefers_order_two_when_history_matters() -> None:
-    # what follows B depends on what came before it: A > B converts, C > B never does
-    rows = [(f"{x} > B > {'D' if x == 'A' else 'E'}", 1 if x == "A" else 0, 0,
-             0 if x == "A" else 1) for x in ("A", "C")]
-    big = paths([(f"{p} > {'A > B > D' if i % 2 else 'C > B > E'}", c, v, n)
-                 for i in range(60) for p, c, v, n in rows])
-    j = journeys_from_paths(big)
+    # what follows B depends on what came before it: A > B is followed by D, C > B by E.
+    # 64 distinct paths (so the held-out split by key has paths on both sides), each six
+    # segments "A > B > D" or "C > B > E" picked by the bits of i; a path converts when its
+    # last segment is "A > B > D".
+    segments = ("A > B > D", "C > B > E")
+    rows = []
+    for i in range(64):
+        picks = [segments[(i >> bit) & 1] for bit in range(6)]
+        converts = picks[-1] == segments[0]
+        rows.append((" > ".join(picks), int(converts), 0, int(not converts)))
+    j = journeys_from_paths(paths(rows))
     best, scores = choose_order(j, max_order=3)
     assert best >= 2 and scores[2] > scores[1]
     auto = markov_auto(j, max_order=3)
@@ -90,3 +97,11 @@ def test_bad_order_and_tiny_holdout_are_errors() -> None:
         markov(j, order=0)
     with pytest.raises(AttributionInputError, match="too few"):
         choose_order(j)
+
+
+def test_held_out_split_does_not_depend_on_row_order() -> None:
+    rows = [(f"{'A > ' * (i % 3)}B > {'C' if i % 2 else 'D'}", i % 2, (i % 5) * (i % 2),
+             1 - i % 2) for i in range(40)]
+    forward = journeys_from_paths(paths(rows))
+    backward = journeys_from_paths(paths(rows[::-1]))
+    assert choose_order(forward, 3) == choose_order(backward, 3)
