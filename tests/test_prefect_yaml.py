@@ -100,7 +100,31 @@ def test_event_triggers_name_the_gateways_events():
     deployments = {d.name: d for d in deployments_from_yaml(PREFECT_YAML)}
     leads = [t.expect for t in deployments["sync-leads"].triggers]
     assert leads == [{LEAD_RECEIVED}, {LEAD_RECEIVED}]
-    assert [t.expect for t in deployments["refresh-conversions"].triggers] == [
-        {OFFLINE_CONVERSIONS_RECEIVED}]
-    assert deployments["refresh-conversions"].concurrency_options.collision_strategy == (
-        "CANCEL_NEW")
+    report = deployments["build-attribution-report"]
+    assert [t.expect for t in report.triggers] == [{OFFLINE_CONVERSIONS_RECEIVED}]
+    # An event-started run re-reads the conversion sources before it attributes.
+    assert report.triggers[0].parameters == {"refresh_conversions": True}
+    assert report.concurrency_options.collision_strategy == "CANCEL_NEW"
+    assert {s.slug for s in report.schedules} == {"daily-attribution"}
+
+
+def test_the_attribution_form_is_typed():
+    """Models are a multi-select of the known names; windows and shares are bounded."""
+    from prefect.flows import load_flow_from_entrypoint
+    from prefect.utilities.callables import parameter_schema
+
+    from marketing.attribution.model_set import MODEL_NAMES
+
+    report: Any = load_flow_from_entrypoint(str(PREFECT_YAML.parent / "flows/attribution.py")
+                                            + ":build_attribution_report")
+    schema = parameter_schema(report).model_dump()
+    props = schema["properties"]
+    assert set(props["models"]["items"]["enum"]) == set(MODEL_NAMES)
+    assert props["models"]["default"] == list(MODEL_NAMES)
+    assert props["lookback_days"]["default"] == 90
+    assert props["lookback_days"]["maximum"] == 365
+    assert props["acquisition_lookback_days"]["default"] == 30
+    assert "date" in str(props["period_start"])
+    assert props["position_first"]["maximum"] == 1
+    kinds = str(props["conversion_kinds"])
+    assert "store_sale" in kinds and "key_event" in kinds

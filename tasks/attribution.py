@@ -1,0 +1,261 @@
+"""Attribution tasks: stitch a period's journeys, run the models, price them, publish, report.
+
+Each task is a thin step: the stitching is :mod:`marketing.stitching`, the models and their
+checks :mod:`marketing.attribution`, the page :mod:`reports.attribution`. Results reach the
+warehouse in one transaction (``marts.attribution_*``, migration 014) only after every
+model's credit summed exactly to the period's conversions and value.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from prefect import task
+from prefect.cache_policies import NONE
+
+from deployments.environments import Environment
+from marketing.attribution import journeys_from_touches
+from marketing.attribution.model_set import (
+    ModelOutcome,
+    ModelSettings,
+    check_credit,
+    credit_tables,
+    run_model_set,
+)
+from marketing.attribution.roas import with_roas
+from marketing.attribution.summary import JourneySummary, journey_summary
+from marketing.stitching import StitchedJourneys, stitch_journeys
+from tasks.writer import open_warehouse
+
+__all__ = [
+    "SPEND_SQL",
+    "AttributionComputation",
+    "AttributionRecord",
+    "Period",
+    "attribute_journeys",
+    "publish_attribution",
+    "read_previous_credit",
+    "read_spend",
+    "stitch_period",
+]
+
+SPEND_SQL = """
+WITH names AS (
+    -- the newest name (rows without a load time count as oldest)
+    SELECT platform, campaign_id,
+           arg_max(name, coalesce(_loaded_at, TIMESTAMPTZ '1970-01-01 00:00:00+00')) AS name
+    FROM core.campaigns GROUP BY ALL
+)
+SELECT p.platform AS channel, p.campaign_id, n.name AS campaign_name,
+       CAST(sum(coalesce(p.spend_reporting, 0)) AS DECIMAL(24, 4)) AS spend
+FROM core.ad_performance_daily AS p
+LEFT JOIN names AS n ON n.platform = p.platform AND n.campaign_id = p.campaign_id
+WHERE p.date BETWEEN $start AND $end
+GROUP BY ALL
+ORDER BY ALL
+"""
+
+
+@dataclass(frozen=True)
+class Period:
+    """The conversion days of one report (UTC days, both ends included)."""
+
+    start: dt.date
+    end: dt.date
+
+    @property
+    def start_at(self) -> dt.datetime:
+        """First instant of the period."""
+        return dt.datetime.combine(self.start, dt.time(), tzinfo=dt.UTC)
+
+    @property
+    def end_at(self) -> dt.datetime:
+        """First instant after the period."""
+        return dt.datetime.combine(self.end + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+
+    def describe(self) -> str:
+        """Say the period in words, e.g. ``2026-11-01 to 2026-11-30 (30 days)``."""
+        days = (self.end - self.start).days + 1
+        return f"{self.start} to {self.end} ({days} day{'s' if days != 1 else ''})"
+
+
+@dataclass(frozen=True)
+class AttributionComputation:
+    """Every model's credit for one period, with the journeys' shape and totals."""
+
+    outcomes: list[ModelOutcome]
+    summary: JourneySummary
+    total_conversions: Decimal
+    total_value: Decimal
+    journeys: int
+    converting_journeys: int
+    channels: list[str]
+
+    @property
+    def labels(self) -> list[str]:
+        """Labels of the models that ran (``markov_order_2``...), in the order run."""
+        return [o.label for o in self.outcomes if o.attribution is not None]
+
+
+@dataclass(frozen=True)
+class AttributionRecord:
+    """One run as the warehouse stores it (``marts.attribution_*``)."""
+
+    run_id: str
+    built_at: dt.datetime
+    period: Period
+    lookback_days: int
+    acquisition_lookback_days: int
+    window_rule: str
+    models: list[str]
+    journeys: int
+    converting_journeys: int
+    conversions: Decimal
+    value: Decimal
+    spend: Decimal
+    conversions_without_touches: int
+    duplicate_conversions: int
+    reporting_currency: str
+    channels: pd.DataFrame
+    campaigns: pd.DataFrame
+    report_path: str | None = None
+    flow_run_id: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@task(name="stitch-journeys", cache_policy=NONE)
+def stitch_period(
+    environment: Environment,
+    period: Period,
+    lookback_days: int,
+    acquisition_lookback_days: int,
+    kinds: tuple[str, ...] | None = None,
+) -> StitchedJourneys:
+    """Build the period's journeys from the warehouse's touchpoints and conversions."""
+    with open_warehouse(environment) as wh:
+        return stitch_journeys(
+            wh.con,
+            period_start=period.start_at,
+            period_end=period.end_at,
+            lookback_days=lookback_days,
+            acquisition_lookback_days=acquisition_lookback_days,
+            kinds=kinds,
+        )
+
+
+@task(name="attribute-journeys", cache_policy=NONE)
+def attribute_journeys(
+    stitched: StitchedJourneys, models: list[str], settings: ModelSettings
+) -> AttributionComputation:
+    """Run the chosen models over the stitched journeys.
+
+    Raises:
+        AttributionInputError: the period has no journeys, or the journeys are unusable.
+
+    """
+    journeys = journeys_from_touches(stitched.touches, stitched.outcomes)
+    outcomes = run_model_set(journeys, models, settings)
+    summary = journey_summary(journeys)
+    lengths = summary.path_lengths
+    return AttributionComputation(
+        outcomes=outcomes,
+        summary=summary,
+        total_conversions=journeys.total_conversions,
+        total_value=journeys.total_value,
+        journeys=int(lengths["journeys"].sum()) if len(lengths) else 0,
+        converting_journeys=int(lengths["converting"].sum()) if len(lengths) else 0,
+        channels=list(journeys.channels),
+    )
+
+
+@task(name="read-spend", cache_policy=NONE)
+def read_spend(environment: Environment, period: Period) -> pd.DataFrame:
+    """Spend per platform and campaign in the period (reporting currency)."""
+    with open_warehouse(environment) as wh:
+        rows = wh.fetchall(SPEND_SQL, {"start": period.start, "end": period.end})
+    return pd.DataFrame(rows, columns=["channel", "campaign_id", "campaign_name", "spend"],
+                        dtype=object)
+
+
+def price_credit(
+    computation: AttributionComputation, spend: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Flatten the credit and add each row's spend and ROAS; refuse sums that do not add up.
+
+    Raises:
+        CreditCheckError: a model's rows do not sum exactly to the totals.
+
+    """
+    channels, campaigns = credit_tables(computation.outcomes)
+    check_credit(channels, campaigns, computation.labels,
+                 computation.total_conversions.quantize(Decimal("0.000001")),
+                 computation.total_value.quantize(Decimal("0.000001")))
+    return with_roas(channels, spend), with_roas(campaigns, spend)
+
+
+@task(name="read-previous-credit", cache_policy=NONE)
+def read_previous_credit(
+    environment: Environment,
+) -> tuple[pd.DataFrame | None, dt.datetime | None, Period | None]:
+    """Channel credit of the newest run already in the warehouse (None before the first)."""
+    with open_warehouse(environment) as wh:
+        last = wh.fetchall(
+            "SELECT run_id, built_at, period_start, period_end FROM marts.attribution_runs "
+            "ORDER BY built_at DESC, run_id DESC LIMIT 1")
+        if not last:
+            return None, None, None
+        run_id, built_at, start, end = last[0]
+        rows = wh.fetchall(
+            "SELECT model, channel, conversions, value FROM marts.attribution_channel_credit "
+            "WHERE run_id = $run ORDER BY model, channel", {"run": run_id})
+    frame = pd.DataFrame(rows, columns=["model", "channel", "conversions", "value"])
+    return frame, built_at, Period(start, end)
+
+
+def _decimal_or_none(value: object) -> object:
+    return None if value is None or (isinstance(value, float) and value != value) else value
+
+
+@task(name="publish-attribution", cache_policy=NONE)
+def publish_attribution(environment: Environment, record: AttributionRecord) -> None:
+    """Write one run's rows to ``marts.attribution_*`` in a single transaction."""
+    run = (
+        record.run_id, record.built_at, record.period.start, record.period.end,
+        record.lookback_days, record.acquisition_lookback_days, record.window_rule,
+        record.models, record.journeys, record.converting_journeys, record.conversions,
+        record.value, record.spend, record.conversions_without_touches,
+        record.duplicate_conversions, record.reporting_currency, record.report_path,
+        record.flow_run_id,
+    )
+    head = (record.run_id, record.period.start, record.period.end)
+    channel_rows = [
+        (*head, r.model, r.channel, r.conversions, r.value, r.spend, _decimal_or_none(r.roas))
+        for r in record.channels.itertuples(index=False)
+    ]
+    campaign_rows = [
+        (*head, r.model, r.channel, r.campaign, r.conversions, r.value, r.spend,
+         _decimal_or_none(r.roas))
+        for r in record.campaigns.itertuples(index=False)
+    ]
+    with open_warehouse(environment) as wh, wh.transaction(context="publish attribution") as con:
+        con.execute(
+            "INSERT INTO marts.attribution_runs VALUES "
+            "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", run)
+        if channel_rows:
+            con.executemany(
+                "INSERT INTO marts.attribution_channel_credit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                channel_rows)
+        if campaign_rows:
+            con.executemany(
+                "INSERT INTO marts.attribution_campaign_credit VALUES "
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", campaign_rows)
+
+
+def report_dir(environment: Environment) -> Path:
+    """Where the HTML reports of this environment are written."""
+    return environment.data_dir / "reports"

@@ -1,0 +1,275 @@
+"""build_attribution_report on a real Prefect server over a hand-built warehouse.
+
+Five people with journeys worked out by hand (one without touches, one who never converts),
+spend on two ad platforms: the credit per model, the ROAS, the marts tables, the report file,
+the push-back to the emulators and the artifacts the Prefect server recorded are all checked
+against numbers derived by hand below.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+import pytest
+
+import warehouse
+
+pytestmark = pytest.mark.xdist_group("prefect-flows")
+
+D0 = dt.datetime(2026, 9, 1, 12, tzinfo=dt.UTC)
+START, END = dt.date(2026, 9, 1), dt.date(2026, 9, 30)
+
+
+def day(n: int, base: dt.datetime = D0) -> dt.datetime:
+    return base + dt.timedelta(days=n)
+
+
+def _touch(con, tid, at, person, channel, campaign=None, click=None):
+    con.execute(
+        "INSERT INTO core.touchpoints (platform, account_id, touchpoint_id, occurred_at, "
+        "person_key, kind, channel, ad_platform, campaign_name, click_id_type, click_id) "
+        "VALUES ('ga4', 'ga4:1', ?, ?, ?, 'session', ?, ?, ?, ?, ?)",
+        [tid, at, person, channel, channel if channel.endswith("_ads") else None, campaign,
+         click[0] if click else None, click[1] if click else None])
+
+
+def _conversion(con, platform, cid, at, kind, value, person, click=None):
+    con.execute(
+        "INSERT INTO core.conversions (platform, account_id, conversion_id, occurred_at, kind, "
+        "person_key, click_id_type, click_id, value, currency, value_reporting) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'USD', ?)",
+        [platform, f"{platform}:1", cid, at, kind, person, click[0] if click else None,
+         click[1] if click else None, value, value])
+
+
+def _link(con, person, id_type, value):
+    con.execute(
+        "INSERT INTO core.identity_links (platform, account_id, person_key, id_type, id_value, "
+        "first_seen_at) VALUES ('offline', 'offline:1', ?, ?, ?, ?)",
+        [person, id_type, value, D0 - dt.timedelta(days=30)])
+
+
+def _spend(con, platform, campaign_id, name, date, amount):
+    con.execute(
+        "INSERT INTO core.ad_performance_daily (date, platform, account_id, campaign_id, "
+        "ad_group_id, ad_id, currency, spend, spend_reporting, reporting_currency) "
+        "VALUES (?, ?, ?, ?, 'g', ?, 'USD', ?, ?, 'USD')",
+        [date, platform, f"{platform}:1", campaign_id, f"{campaign_id}-ad", amount, amount])
+    con.execute(
+        "INSERT INTO core.campaigns (platform, account_id, campaign_id, native_campaign_id, name) "
+        "SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM core.campaigns WHERE "
+        "campaign_id = ?)",
+        [platform, f"{platform}:1", campaign_id, campaign_id.split(":")[1], name, campaign_id])
+
+
+def build_warehouse(path: Path, base: dt.datetime = D0) -> None:
+    """A: google > meta -> deal 1000; B: meta > direct -> deal 500; C: linkedin, never
+    converts; D: google -> order 200; E: a deal of 300 with no touch at all. Days count from
+    ``base``; spend falls on its first day and 29 days later."""
+
+    def at(n: int) -> dt.datetime:
+        return day(n, base)
+
+    first, last = base.date(), base.date() + dt.timedelta(days=29)
+    with warehouse.connect(path) as wh, wh.transaction() as con:
+        _touch(con, "a1", at(1), "em:a", "google_ads", "Brand", ("gclid", "gclid-a"))
+        _touch(con, "a2", at(3), "em:a", "meta_ads", "Retarget")
+        _touch(con, "b1", at(2), "em:b", "meta_ads", "Retarget")
+        _touch(con, "b2", at(4), "em:b", "direct")
+        _touch(con, "c1", at(2), "em:c", "linkedin_ads", "B2B")
+        _touch(con, "d1", at(10), "em:d", "google_ads", "Brand")
+        _conversion(con, "offline", "deal-a", at(5), "deal", Decimal("1000"), "em:a",
+                    ("gclid", "gclid-a"))
+        _conversion(con, "offline", "deal-b", at(6), "deal", Decimal("500"), "em:b")
+        _conversion(con, "shopify", "order-d", at(11), "order", Decimal("200"), "em:d")
+        _conversion(con, "offline", "deal-e", at(12), "deal", Decimal("300"), "em:e")
+        for person in "abcde":
+            _link(con, f"em:{person}", "email", f"{person}@example.com")
+        _link(con, "em:a", "gclid", "gclid-a")
+        _spend(con, "google_ads", "google_ads:11", "Brand", first, Decimal("60"))
+        _spend(con, "google_ads", "google_ads:11", "Brand", last, Decimal("40"))
+        _spend(con, "meta_ads", "meta_ads:22", "Retarget", first, Decimal("300"))
+        # outside the period: never counted
+        _spend(con, "meta_ads", "meta_ads:22", "Retarget", last + dt.timedelta(days=1),
+               Decimal("999"))
+
+
+@pytest.fixture
+def report_env(tmp_path, monkeypatch, prefect_server):
+    """A sandbox environment over the hand-built warehouse."""
+    monkeypatch.setenv("CAMPAIGN_OPS_ENV", "sandbox")
+    monkeypatch.setenv("CAMPAIGN_OPS_WAREHOUSE", str(tmp_path / "warehouse.duckdb"))
+    monkeypatch.setenv("CAMPAIGN_OPS_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("CAMPAIGN_OPS_STORE_URL", f"sqlite:///{tmp_path / 'store.sqlite'}")
+    for key in list(__import__("os").environ):
+        if key.startswith("CAMPAIGN_OPS_SANDBOX_URL_"):
+            monkeypatch.delenv(key)
+    build_warehouse(tmp_path / "warehouse.duckdb")
+    return tmp_path
+
+
+def _credit(path: Path, model: str) -> dict[str, tuple[Decimal, Decimal, Decimal, float | None]]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        rows = con.execute(
+            "SELECT channel, conversions, value, spend, roas "
+            "FROM marts.attribution_channel_latest WHERE model = ? ORDER BY channel",
+            [model]).fetchall()
+    return {r[0]: (r[1], r[2], r[3], r[4]) for r in rows}
+
+
+def test_the_report_credits_channels_by_hand_and_prices_them(report_env):
+    from flows.attribution import build_attribution_report
+
+    result = build_attribution_report(period_start=START, period_end=END,
+                                      push_conversions=False)
+    wh = report_env / "warehouse.duckdb"
+    # E's deal has no touch: left out, and said so
+    assert result.conversions == 3 and result.value == 1700
+    assert any("1 conversions had no touch" in n for n in result.notes)
+    assert result.journeys == 4 and result.converting_journeys == 3
+    assert result.spend == 400  # the 999 after the period is not counted
+
+    last = _credit(wh, "last_touch")
+    assert {c: (float(v[0]), float(v[1])) for c, v in last.items() if v[0]} == {
+        "direct": (1, 500), "google_ads": (1, 200), "meta_ads": (1, 1000)}
+    lnd = _credit(wh, "last_non_direct")
+    assert (float(lnd["meta_ads"][1]), float(lnd["google_ads"][1])) == (1500, 200)
+    first = _credit(wh, "first_touch")
+    assert float(first["google_ads"][1]) == 1200 and float(first["meta_ads"][1]) == 500
+    # ROAS = credited value / the period's spend; no spend, no ROAS
+    assert first["google_ads"][2] == Decimal("100") and first["google_ads"][3] == 12.0
+    assert first["meta_ads"][3] == pytest.approx(500 / 300)
+    assert first["direct"][3] is None and first["linkedin_ads"][2] == 0
+
+    with duckdb.connect(str(wh), read_only=True) as con:
+        sums = con.execute(
+            "SELECT model, sum(conversions), sum(value) FROM marts.attribution_channel_latest "
+            "GROUP BY model").fetchall()
+        campaign_sums = con.execute(
+            "SELECT model, sum(conversions), sum(value) FROM marts.attribution_campaign_latest "
+            "GROUP BY model").fetchall()
+        brand = con.execute(
+            "SELECT spend, roas FROM marts.attribution_campaign_latest "
+            "WHERE model = 'first_touch' AND campaign = 'Brand'").fetchone()
+        run = con.execute("SELECT models, window_rule, report_path, conversions_without_touches "
+                          "FROM marts.attribution_runs").fetchall()
+    assert len(sums) == len(result.models) >= 9
+    for _, conversions, value in [*sums, *campaign_sums]:
+        assert conversions == Decimal(3) and value == Decimal(1700)  # exactly, every model
+    assert brand == (Decimal("100"), 12.0)  # matched by name: the touches carry UTM names
+    assert len(run) == 1 and run[0][3] == 1 and "90-day lookback" in run[0][1]
+    report = Path(run[0][2])
+    assert report == Path(result.report_path) and report.is_file()
+    html = report.read_text()
+    assert "90-day lookback" in html and "meta_ads" in html
+
+
+def test_a_second_run_compares_with_the_first_and_the_latest_view_moves(report_env):
+    from flows.attribution import build_attribution_report
+
+    first = build_attribution_report(period_start=START, period_end=END, models=["linear"],
+                                     push_conversions=False)
+    second = build_attribution_report(period_start=START, period_end=END,
+                                      models=["linear", "markov"], markov_order=1,
+                                      push_conversions=False)
+    assert first.run_id != second.run_id
+    with duckdb.connect(str(report_env / "warehouse.duckdb"), read_only=True) as con:
+        runs = con.execute("SELECT count(*) FROM marts.attribution_runs").fetchone()
+        latest = con.execute(
+            "SELECT DISTINCT run_id, model FROM marts.attribution_channel_latest ORDER BY model"
+        ).fetchall()
+    assert runs == (2,)
+    assert latest == [(second.run_id, "linear"), (second.run_id, "markov_order_1")]
+    assert "First run:" in Path(first.report_path).read_text()
+    again = Path(second.report_path).read_text()
+    assert "First run:" not in again and "compared with the run of" in again
+    # the Markov model is new in the second run; linear credit (same journeys) did not move
+    assert '<span class="tag new">new</span>' in again
+    assert again.count('<span class="tag new">new</span>') == len(
+        _credit(report_env / "warehouse.duckdb", "markov_order_1"))
+
+
+def test_an_empty_period_fails_with_a_message_and_writes_nothing(report_env):
+    from flows.attribution import build_attribution_report
+    from marketing.attribution import AttributionInputError
+
+    with pytest.raises(AttributionInputError, match="no journeys"):
+        build_attribution_report(period_start=dt.date(2025, 1, 1),
+                                 period_end=dt.date(2025, 1, 31), push_conversions=False)
+    with duckdb.connect(str(report_env / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM marts.attribution_runs").fetchone() == (0,)
+
+
+def test_bad_parameters_name_the_parameter_before_any_work(report_env):
+    from flows.attribution import build_attribution_report
+    from flows.parameters import ParameterError
+
+    with pytest.raises(ParameterError, match="period_start 2026-09-30 is after period_end"):
+        build_attribution_report(period_start=END, period_end=START)
+    with pytest.raises(ParameterError, match="acquisition_lookback_days 60 exceeds"):
+        build_attribution_report(period_start=START, period_end=END, lookback_days=30,
+                                 acquisition_lookback_days=60)
+    with duckdb.connect(str(report_env / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM marts.attribution_runs").fetchone() == (0,)
+
+
+def test_the_run_page_shows_summary_link_credit_and_progress(report_env):
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    from flows.attribution import build_attribution_report
+
+    result = build_attribution_report(period_start=START, period_end=END,
+                                      models=["first_touch", "shapley_simplified"],
+                                      push_conversions=False)
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(artifact_filter=ArtifactFilter(
+            flow_run_id=ArtifactFilterFlowRunId(any_=[uuid.UUID(result.run_id)])))
+    by_key = {a.key: a for a in artifacts if a.key}
+    assert {"attribution-summary", "attribution-report", "attribution-credit",
+            "attribution-progress"} <= set(by_key)
+    assert by_key["attribution-progress"].data == 100.0
+    assert Path(result.report_path).name in str(by_key["attribution-report"].data)
+    assert "google_ads" in str(by_key["attribution-summary"].data)
+    credit = str(by_key["attribution-credit"].data)
+    assert "shapley_simplified" in credit and "12.00" in credit  # first-touch ROAS of google
+
+
+def test_offline_deals_are_pushed_once_and_a_rerun_uploads_nothing(report_env):
+    """The deals (not the shop order) go to Google; only those inside Meta's 7 days go to
+    Meta; a second report run finds them in the store's ledger and sends nothing."""
+    from deployments.environments import use_sandbox_emulator
+    from emulators.google_data_manager import GoogleDataManagerEmulator
+    from emulators.market import Market
+    from emulators.meta_ads import MetaAdsEmulator
+    from flows.attribution import build_attribution_report
+
+    market = Market(seed=3, today=day(14))  # deal-e (day 12) is inside Meta's 7 days
+    google, meta = GoogleDataManagerEmulator(market), MetaAdsEmulator(market)
+
+    def counts():
+        return (len(google.ingest_log.received_events), len(google.ingest_log.counted_events),
+                len(meta.capi.received_events), len(meta.capi.counted_events))
+
+    with use_sandbox_emulator("meta_ads", meta), \
+            use_sandbox_emulator("google_data_manager", google):
+        first = build_attribution_report(period_start=START, period_end=day(13).date(),
+                                         models=["linear"])
+        assert counts() == (3, 3, 1, 1)
+        assert {e.transaction_id for e in google.ingest_log.counted_events} == {
+            "deal-a", "deal-b", "deal-e"}
+        assert {e.event_id for e in meta.capi.counted_events} == {"deal-e"}
+        assert first.pushed["google_data_manager"]["sent"] == 3
+        assert first.pushed["meta_capi"]["skipped"] == 2  # older than Meta's 7 days
+
+        second = build_attribution_report(period_start=START, period_end=day(13).date(),
+                                          models=["linear"])
+        assert counts() == (3, 3, 1, 1)  # nothing received twice
+        assert second.pushed["google_data_manager"] == {
+            **first.pushed["google_data_manager"], "sent": 0, "already_sent": 3}
+    html = Path(second.report_path).read_text()
+    assert "google_data_manager" in html
