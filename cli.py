@@ -7,7 +7,7 @@ answers at once.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -21,11 +21,13 @@ sandbox_app = typer.Typer(
 )
 app.add_typer(sandbox_app, name="sandbox")
 
-def _check_platforms(platforms: list[str], known: tuple[str, ...] | list[str]) -> list[str]:
+def _check_platforms(
+    platforms: list[str], known: tuple[str, ...] | list[str], what: str = "platform"
+) -> list[str]:
     unknown = [p for p in platforms if p not in known]
     if unknown:
         raise typer.BadParameter(
-            f"unknown platform(s) {', '.join(unknown)}; known: {', '.join(known)}"
+            f"unknown {what}(s) {', '.join(unknown)}; known: {', '.join(known)}"
         )
     return platforms
 
@@ -90,6 +92,97 @@ def demo(
         print_extract_summary(summary)
     if failed:
         _fail(" | ".join(failed))
+    if ads and sources:
+        _demo_attribution()
+
+
+def _demo_attribution() -> None:
+    """Build the attribution report over what the demo extracted and print where it is."""
+    from flows.attribution import build_attribution_report
+    from flows.parameters import ParameterError
+    from marketing.attribution import AttributionInputError
+
+    typer.secho("Building the attribution report…", fg="cyan")
+    try:
+        result = build_attribution_report()
+    except (AttributionInputError, ParameterError) as exc:
+        _fail(f"attribution report: {exc}")
+    _print_attribution(result)
+
+
+def _print_attribution(result: Any) -> None:
+    """Print a report run's headline numbers, its pushes and the report's path."""
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console()
+    table = Table(title=f"Attribution {result.period_start} to {result.period_end}")
+    for column in ("journeys", "converting", "conversions", "value", "spend", "models"):
+        table.add_column(column, justify="left" if column == "models" else "right")
+    table.add_row(f"{result.journeys:,}", f"{result.converting_journeys:,}",
+                  f"{result.conversions:,.0f}", f"{result.value:,.2f}", f"{result.spend:,.2f}",
+                  ", ".join(result.models))
+    console.print(table)
+    console.print(f"Window: {result.window}")
+    for note in result.notes:
+        console.print(f"[yellow]note:[/yellow] {note}")
+    for destination, row in result.pushed.items():
+        console.print(f"Pushed to {destination}: {row['sent']} sent, {row['already_sent']} "
+                      f"already there, {row['skipped']} skipped, {row['rejected']} rejected")
+    console.print(f"[bold green]Report:[/bold green] {result.report_path}")
+
+
+@app.command()
+def attribution(
+    start: Annotated[
+        str | None, typer.Option(help="First conversion day, YYYY-MM-DD (default: 30 days).")
+    ] = None,
+    end: Annotated[
+        str | None, typer.Option(help="Last conversion day, YYYY-MM-DD (default: yesterday).")
+    ] = None,
+    model: Annotated[
+        list[str] | None,
+        typer.Option("--model", "-m", help="Model to run (repeatable; default: all)."),
+    ] = None,
+    lookback_days: Annotated[int, typer.Option(min=1, max=365)] = 90,
+    acquisition_lookback_days: Annotated[int, typer.Option(min=1, max=365)] = 30,
+    markov_order: Annotated[
+        int | None, typer.Option(min=1, max=6, help="Default: chosen by held-out fit.")
+    ] = None,
+    push: Annotated[
+        bool, typer.Option(help="Push offline conversions back to Google and Meta.")
+    ] = True,
+    dry_run: Annotated[bool, typer.Option(help="Send nothing, publish nothing.")] = False,
+) -> None:
+    """Build the attribution report over the warehouse ($CAMPAIGN_OPS_ENV) and print its path."""
+    import datetime as dt
+    import os
+
+    from marketing.attribution.model_set import MODEL_NAMES
+
+    models = _check_platforms(model or list(MODEL_NAMES), MODEL_NAMES, "model")
+    try:
+        first = dt.date.fromisoformat(start) if start else None
+        last = dt.date.fromisoformat(end) if end else None
+    except ValueError as exc:
+        raise typer.BadParameter(f"dates are YYYY-MM-DD: {exc}") from None
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from flows.attribution import build_attribution_report
+    from flows.parameters import ParameterError
+    from marketing.attribution import AttributionInputError
+    from warehouse.errors import WarehouseError
+
+    typer.secho("Building the attribution report (a first run starts a local Prefect "
+                "server)…", fg="cyan")
+    try:
+        result = build_attribution_report(
+            period_start=first, period_end=last, models=models,  # type: ignore[arg-type]
+            lookback_days=lookback_days, acquisition_lookback_days=acquisition_lookback_days,
+            markov_order=markov_order, push_conversions=push, dry_run=dry_run,
+        )
+    except (AttributionInputError, ParameterError, WarehouseError) as exc:
+        _fail(str(exc))
+    _print_attribution(result)
 
 
 def _fail(message: str) -> NoReturn:

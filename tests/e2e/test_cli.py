@@ -54,6 +54,8 @@ def test_demo_extracts_the_sandbox_and_prints_what_it_did(tmp_path):
         "API calls",
         "act_1001",
         "Warehouse:",
+        "Attribution ",
+        "Report:",
     ):
         assert expected in out, f"{expected!r} missing from demo output:\n{out[-3000:]}"
     warehouse = tmp_path / "wh" / "warehouse.duckdb"
@@ -62,6 +64,13 @@ def test_demo_extracts_the_sandbox_and_prints_what_it_did(tmp_path):
         rows = con.execute("select count(*) from core.ad_performance_daily").fetchone()
     assert rows is not None and rows[0] > 0
     assert SANDBOX_TOKEN not in out + done.stderr
+    # The demo ends with the attribution report built over what it extracted.
+    report = Path(out.split("Report:", 1)[1].split()[0])
+    assert report.is_file() and report.suffix == ".html", out[-2000:]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        runs = con.execute("select count(*), min(report_path) from marts.attribution_runs"
+                           ).fetchone()
+    assert runs == (1, str(report))
 
 
 def test_demo_says_what_is_wrong_without_a_traceback(tmp_path):

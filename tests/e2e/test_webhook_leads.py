@@ -1,11 +1,13 @@
-"""A signed web form reaches the CRM: gateway → inbox → Prefect event → trigger → sync_leads.
+"""Signed webhooks start deployments: gateway → inbox → Prefect event → trigger → flow run.
 
 Runs the real commands as a user would: `campaign-ops up` (its own Prefect server on SQLite,
 the sandbox emulators on loopback, every deployment of prefect.yaml served, triggers
 included) and `campaign-ops gateway` pointed at that server. A lead posted to the gateway
 with a Standard Webhooks signature must start exactly one sync-leads run that creates the
 contact in the loopback HubSpot sandbox; ten concurrent copies of one delivery must still
-start exactly one run; a badly signed one starts none.
+start exactly one run; a badly signed one starts none. A signed Shopify order (an
+offline-conversions event) starts one attribution report that first re-reads the conversion
+sources, over a warehouse seeded with hand-built journeys.
 """
 
 from __future__ import annotations
@@ -18,16 +20,21 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 
 from tests.e2e.test_up import ROOT, _free_port, _post_retrying_busy, _wait
+from tests.flows.test_attribution import build_warehouse
 from tests.gateway.senders import (
+    SHOPIFY_SECRET,
     WEBFORM_SECRET,
     WRONG_WEBFORM_SECRET,
     form_body,
+    order_body,
+    sign_shopify,
     sign_webform,
 )
 
@@ -58,6 +65,10 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
         "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     }
     env.pop("PREFECT_API_URL", None)
+    # Journeys of the last weeks, so the event-started attribution report has some.
+    build_warehouse(tmp / "warehouse.duckdb",
+                    base=datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
+                    - timedelta(days=20))
     up_log, gateway_log = tmp / "up.log", tmp / "gateway.log"
     with up_log.open("wb") as out:
         up = subprocess.Popen(
@@ -87,6 +98,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             "PREFECT_API_URL": api,
             "CAMPAIGN_OPS_STORE_URL": f"sqlite:///{tmp / 'store.sqlite'}",
             "CAMPAIGN_OPS_GATEWAY_WEBFORM_SECRETS": WEBFORM_SECRET,
+            "CAMPAIGN_OPS_GATEWAY_SHOPIFY_SECRETS": SHOPIFY_SECRET,
         }
         with gateway_log.open("wb") as out:
             gateway = subprocess.Popen(
@@ -182,3 +194,32 @@ def test_a_badly_signed_form_is_refused_and_starts_nothing(stack):
     assert WEBFORM_SECRET not in answer.text
     time.sleep(5)
     assert _runs_for(stack, email) == []
+
+
+def test_a_signed_shop_order_starts_one_attribution_report_that_refreshes_first(stack):
+    body = order_body(order_id=777000111)
+    answer = httpx.post(f"{stack['gateway']}/webhooks/shopify", content=body,
+                        headers=sign_shopify(body), timeout=30)
+    assert answer.status_code == 200, answer.text
+    up_log, _ = stack["logs"]
+
+    def report_runs() -> list[dict[str, Any]]:
+        return [r for r in _post_retrying_busy(stack["api"], "/flow_runs/filter", json={
+            "deployments": {"name": {"any_": ["build-attribution-report"]}}}).json()
+            if r["parameters"].get("refresh_conversions") is True]
+
+    def finished() -> dict[str, Any] | None:
+        done = [r for r in report_runs()
+                if r["state"]["type"] in {"COMPLETED", "FAILED", "CRASHED"}]
+        return done[0] if done else None
+
+    run = _wait(finished, 300, "an event-started attribution report", None, up_log)
+    assert run["state"]["type"] == "COMPLETED", run["state"]
+    assert len(report_runs()) == 1
+    children = _post_retrying_busy(stack["api"], "/flow_runs/filter", json={
+        "flow_runs": {"parent_flow_run_id": {"any_": [run["id"]]}}}).json()
+    assert [c["parameters"].get("platforms") for c in children] == [
+        ["shopify", "hubspot", "offline_conversions"]]  # the sources were re-read first
+    artifacts = _post_retrying_busy(stack["api"], "/artifacts/filter", json={
+        "artifacts": {"flow_run_id": {"any_": [run["id"]]}}}).json()
+    assert {"attribution-summary", "attribution-report"} <= {a["key"] for a in artifacts}
