@@ -38,3 +38,4 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_extract_cross_channel.py
 	$(BIN)/python bench/bench_quality_gate.py
 	$(BIN)/python bench/bench_publish.py
+	$(BIN)/python bench/bench_attribution.py
