@@ -426,8 +426,13 @@ def _moves(data: AttributionReportData, shape: _Shape) -> dict[str, Any] | None:
             before[key] = (c0 + _nz(_f(row.conversions)), v0 + _nz(_f(row.value)))
     now = {k: (shape.conversions[k], shape.values.get(k, 0.0)) for k in shape.conversions}
     order = {m: i for i, m in enumerate(shape.models)}
+    # A model run only this time (or only last time) did not move credit: compare the models
+    # both runs have, and name the others.
+    models_before = {m for m, _ in before}
+    models_now = {m for m, _ in now}
+    both = models_before & models_now
     items: list[dict[str, Any]] = []
-    for key in set(before) | set(now):
+    for key in {k for k in set(before) | set(now) if k[0] in both}:
         c0, v0 = before.get(key, (math.nan, math.nan))
         c1, v1 = now.get(key, (math.nan, math.nan))
         status = "new" if key not in before else "gone" if key not in now else ""
@@ -444,7 +449,9 @@ def _moves(data: AttributionReportData, shape: _Shape) -> dict[str, Any] | None:
         m = common[0]
         previous_total = (sum(c for (mm, _), (c, _) in before.items() if mm == m),
                           sum(v for (mm, _), (_, v) in before.items() if mm == m))
-    return {"items": items, "previous_total": previous_total}
+    return {"items": items, "previous_total": previous_total,
+            "models_new": [m for m in shape.models if m not in models_before],
+            "models_not_run": sorted(models_before - models_now)}
 
 
 def _changes_section(
@@ -493,8 +500,11 @@ def _changes_section(
     since = (_format.timestamp(data.previous_generated_at)
              if data.previous_generated_at is not None else None)
     return {"first_run": False, "rows": rows, "chart": chart, "since": since,
-            "unchanged": not moved, "labels": [_format.model_label(m) for m in models],
-            "top": TOP_MOVES_CHART}
+            "unchanged": bool(items) and not moved, "compared": len(models),
+            "labels": [_format.model_label(m) for m in models],
+            "top": TOP_MOVES_CHART,
+            "models_new": [_format.model_label(m) for m in moves["models_new"]],
+            "models_not_run": [_format.model_label(m) for m in moves["models_not_run"]]}
 
 
 def _push_section(data: AttributionReportData) -> dict[str, Any]:

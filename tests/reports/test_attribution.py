@@ -288,8 +288,24 @@ def test_empty_frames_with_columns_and_no_spend_anywhere() -> None:
     assert "spec-roas" not in html
     assert "No data: no campaign-level credit" in html
     assert "No data: no converting paths" in html
-    # An empty previous frame is a previous run with nothing in it: everything is new.
-    assert "new" in html[html.index('id="changes"'):]
+    # An empty previous frame is a previous run with nothing in it: every model is new.
+    changes = html[html.index('id="changes"'):]
+    assert "New in this run (nothing to compare with): First touch" in changes
+    assert "nothing to compare yet" in changes and "No change" not in changes
+
+
+def test_models_run_only_once_are_named_not_charted_as_moves() -> None:
+    data = sample_report_data()
+    assert data.previous is not None
+    previous = data.credit[["model", "channel", "conversions", "value"]]
+    previous = previous[previous["model"] != "linear"]  # linear is new this run
+    gone = previous[previous["model"] == "first_touch"].assign(model="last_touch_old")
+    html = render_html(replace(data, previous=pd.concat([previous, gone])))
+    changes = html[html.index('id="changes"'):html.index('id="notes"')]
+    assert "New in this run (nothing to compare with): Linear." in changes
+    assert "Run last time but not this time: Last touch old." in changes
+    assert "No change" in changes  # the models both runs have credit the same
+    assert '<span class="tag new">' not in changes and "spec-changes" not in changes
 
 
 def test_previous_run_identical_says_no_change() -> None:
