@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
+from pathlib import Path
 from typing import Annotated, Any, cast
 from uuid import UUID
 
@@ -40,15 +41,14 @@ from flows.parameters import ConversionKind, parse_attribution_request
 from marketing.attribution.model_set import MODEL_NAMES, ModelName, ModelSettings, describe_model
 from reports.attribution import AttributionReportData, render_attribution_report, summary_markdown
 from tasks.attribution import (
+    AttributionComputation,
     AttributionRecord,
     Period,
     attribute_journeys,
     price_credit,
     publish_attribution,
-    read_previous_credit,
-    read_spend,
+    read_period_inputs,
     report_dir,
-    stitch_period,
 )
 from tasks.limits import ensure_concurrency_limits
 from tasks.push_conversions import PushSummary, push_offline_conversions
@@ -78,9 +78,9 @@ class AttributionReportResult(BaseModel):
     notes: list[str] = Field(default_factory=list)
 
 
-def _default_period(environment: environments.Environment, days: int = 30) -> Period:
-    yesterday = environment.now("offline_conversions").date() - dt.timedelta(days=1)
-    return Period(yesterday - dt.timedelta(days=days - 1), yesterday)
+def _yesterday(environment: environments.Environment) -> dt.date:
+    """Return the last whole UTC day on the environment's clock (in the sandbox: its market's)."""
+    return environment.now("offline_conversions").date() - dt.timedelta(days=1)
 
 
 @flow(name="build-attribution-report", log_prints=True)
@@ -121,8 +121,7 @@ def build_attribution_report(
     """
     logger = get_run_logger()
     environment = environments.current()
-    default = _default_period(environment)
-    end = period_end or default.end
+    end = period_end or _yesterday(environment)
     start = period_start or end - dt.timedelta(days=29)
     request = parse_attribution_request(
         period_start=start, period_end=end, models=tuple(models), lookback_days=lookback_days,
@@ -150,14 +149,13 @@ def build_attribution_report(
     if refresh_conversions:
         notes += _refresh_sources()
         step("conversion sources re-read")
-    stitched = stitch_period(environment, period, request.lookback_days,
-                             request.acquisition_lookback_days, request.conversion_kinds)
+    inputs = read_period_inputs(environment, period, request.lookback_days,
+                                request.acquisition_lookback_days, request.conversion_kinds)
+    stitched, spend = inputs.stitched, inputs.spend
     step(f"{stitched.touches['journey_id'].nunique():,} journeys stitched")
     computation = attribute_journeys(stitched, list(request.models), settings)
     step(f"{len(computation.labels)} models run")
-    spend = cast(pd.DataFrame, read_spend(environment, period))
     channels, campaigns = price_credit(computation, spend)
-    previous, previous_at, previous_period = read_previous_credit(environment)
     step("credit priced against spend")
     push: PushSummary | None = None
     if push_conversions:
@@ -176,16 +174,17 @@ def build_attribution_report(
     skipped = {o.name: o.skipped for o in computation.outcomes if o.skipped}
     notes += [f"{name} was skipped: {why}" for name, why in skipped.items()]
     notes += [f"{o.name}: {o.note}" for o in computation.outcomes if o.note]
-    if previous_period is not None and previous_period != period:
-        notes.append(f"The previous run covered {previous_period.describe()}; changes compare "
-                     "against it.")
+    if inputs.previous_period is not None and inputs.previous_period != period:
+        notes.append(f"The previous run covered {inputs.previous_period.describe()}; changes "
+                     "compare against it.")
     if dry_run:
         notes.append("Dry run: nothing was sent to the platforms or published to the warehouse.")
 
     total_spend = sum((Decimal(str(s)) for s in spend["spend"]), Decimal(0))
     built_at = dt.datetime.now(dt.UTC)
     data = _report_data(environment, period, stitched.window, computation, channels, campaigns,
-                        previous, previous_at, total_spend, notes, push, built_at)
+                        inputs.previous, inputs.previous_at, total_spend, notes, push,
+                        built_at)
     path = render_attribution_report(
         data, report_dir(environment),
         file_name=f"attribution-{period.end}-{run_id[:8]}.html")
@@ -244,7 +243,7 @@ def _report_data(
     environment: environments.Environment,
     period: Period,
     window: str,
-    computation: Any,
+    computation: AttributionComputation,
     channels: pd.DataFrame,
     campaigns: pd.DataFrame,
     previous: pd.DataFrame | None,
@@ -297,7 +296,7 @@ def _push_rows(push: PushSummary | None) -> list[dict[str, object]]:
     ]
 
 
-def _artifacts(data: AttributionReportData, path: Any, channels: pd.DataFrame) -> None:
+def _artifacts(data: AttributionReportData, path: Path, channels: pd.DataFrame) -> None:
     create_markdown_artifact(summary_markdown(data, path), key="attribution-summary",
                              description="Attribution report: credit by channel and model")
     create_link_artifact(path.resolve().as_uri(), link_text=f"Attribution report ({path.name})",

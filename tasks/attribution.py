@@ -9,10 +9,9 @@ model's credit summed exactly to the period's conversions and value.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 from prefect import task
@@ -37,11 +36,12 @@ __all__ = [
     "AttributionComputation",
     "AttributionRecord",
     "Period",
+    "PeriodInputs",
     "attribute_journeys",
+    "price_credit",
     "publish_attribution",
-    "read_previous_credit",
-    "read_spend",
-    "stitch_period",
+    "read_period_inputs",
+    "report_dir",
 ]
 
 SPEND_SQL = """
@@ -94,7 +94,6 @@ class AttributionComputation:
     total_value: Decimal
     journeys: int
     converting_journeys: int
-    channels: list[str]
 
     @property
     def labels(self) -> list[str]:
@@ -125,20 +124,43 @@ class AttributionRecord:
     campaigns: pd.DataFrame
     report_path: str | None = None
     flow_run_id: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
-@task(name="stitch-journeys", cache_policy=NONE)
-def stitch_period(
+@dataclass(frozen=True)
+class PeriodInputs:
+    """What one report reads from the warehouse before it models anything.
+
+    Attributes:
+        stitched: the period's journeys and what stitching could not use.
+        spend: spend per platform and campaign (``channel, campaign_id, campaign_name,
+            spend``), reporting currency.
+        previous: channel credit of the newest run already published (None before the
+            first run), with when it was built and which period it covered.
+
+    """
+
+    stitched: StitchedJourneys
+    spend: pd.DataFrame
+    previous: pd.DataFrame | None
+    previous_at: dt.datetime | None
+    previous_period: Period | None
+
+
+@task(name="read-period-inputs", cache_policy=NONE)
+def read_period_inputs(
     environment: Environment,
     period: Period,
     lookback_days: int,
     acquisition_lookback_days: int,
     kinds: tuple[str, ...] | None = None,
-) -> StitchedJourneys:
-    """Build the period's journeys from the warehouse's touchpoints and conversions."""
+) -> PeriodInputs:
+    """Read the period's journeys, its spend and the last run's credit in one warehouse open.
+
+    One open, not three: each open waits for the warehouse-writer slot (about 2 s apiece
+    between tasks on the test server).
+    """
     with open_warehouse(environment) as wh:
-        return stitch_journeys(
+        stitched = stitch_journeys(
             wh.con,
             period_start=period.start_at,
             period_end=period.end_at,
@@ -146,6 +168,20 @@ def stitch_period(
             acquisition_lookback_days=acquisition_lookback_days,
             kinds=kinds,
         )
+        spend = pd.DataFrame(
+            wh.fetchall(SPEND_SQL, {"start": period.start, "end": period.end}),
+            columns=["channel", "campaign_id", "campaign_name", "spend"], dtype=object)
+        last = wh.fetchall(
+            "SELECT run_id, built_at, period_start, period_end FROM marts.attribution_runs "
+            "ORDER BY built_at DESC, run_id DESC LIMIT 1")
+        if not last:
+            return PeriodInputs(stitched, spend, None, None, None)
+        run_id, built_at, start, end = last[0]
+        rows = wh.fetchall(
+            "SELECT model, channel, conversions, value FROM marts.attribution_channel_credit "
+            "WHERE run_id = $run ORDER BY model, channel", {"run": run_id})
+    previous = pd.DataFrame(rows, columns=["model", "channel", "conversions", "value"])
+    return PeriodInputs(stitched, spend, previous, built_at, Period(start, end))
 
 
 @task(name="attribute-journeys", cache_policy=NONE)
@@ -160,26 +196,14 @@ def attribute_journeys(
     """
     journeys = journeys_from_touches(stitched.touches, stitched.outcomes)
     outcomes = run_model_set(journeys, models, settings)
-    summary = journey_summary(journeys)
-    lengths = summary.path_lengths
     return AttributionComputation(
         outcomes=outcomes,
-        summary=summary,
+        summary=journey_summary(journeys),
         total_conversions=journeys.total_conversions,
         total_value=journeys.total_value,
-        journeys=int(lengths["journeys"].sum()) if len(lengths) else 0,
-        converting_journeys=int(lengths["converting"].sum()) if len(lengths) else 0,
-        channels=list(journeys.channels),
+        journeys=len(journeys),
+        converting_journeys=len(journeys.converting),
     )
-
-
-@task(name="read-spend", cache_policy=NONE)
-def read_spend(environment: Environment, period: Period) -> pd.DataFrame:
-    """Spend per platform and campaign in the period (reporting currency)."""
-    with open_warehouse(environment) as wh:
-        rows = wh.fetchall(SPEND_SQL, {"start": period.start, "end": period.end})
-    return pd.DataFrame(rows, columns=["channel", "campaign_id", "campaign_name", "spend"],
-                        dtype=object)
 
 
 def price_credit(
@@ -198,27 +222,8 @@ def price_credit(
     return with_roas(channels, spend), with_roas(campaigns, spend)
 
 
-@task(name="read-previous-credit", cache_policy=NONE)
-def read_previous_credit(
-    environment: Environment,
-) -> tuple[pd.DataFrame | None, dt.datetime | None, Period | None]:
-    """Channel credit of the newest run already in the warehouse (None before the first)."""
-    with open_warehouse(environment) as wh:
-        last = wh.fetchall(
-            "SELECT run_id, built_at, period_start, period_end FROM marts.attribution_runs "
-            "ORDER BY built_at DESC, run_id DESC LIMIT 1")
-        if not last:
-            return None, None, None
-        run_id, built_at, start, end = last[0]
-        rows = wh.fetchall(
-            "SELECT model, channel, conversions, value FROM marts.attribution_channel_credit "
-            "WHERE run_id = $run ORDER BY model, channel", {"run": run_id})
-    frame = pd.DataFrame(rows, columns=["model", "channel", "conversions", "value"])
-    return frame, built_at, Period(start, end)
-
-
-def _decimal_or_none(value: object) -> object:
-    return None if value is None or (isinstance(value, float) and value != value) else value
+def _none_if_nan(value: object) -> object:
+    return None if isinstance(value, float) and value != value else value
 
 
 @task(name="publish-attribution", cache_policy=NONE)
@@ -234,12 +239,12 @@ def publish_attribution(environment: Environment, record: AttributionRecord) -> 
     )
     head = (record.run_id, record.period.start, record.period.end)
     channel_rows = [
-        (*head, r.model, r.channel, r.conversions, r.value, r.spend, _decimal_or_none(r.roas))
+        (*head, r.model, r.channel, r.conversions, r.value, r.spend, _none_if_nan(r.roas))
         for r in record.channels.itertuples(index=False)
     ]
     campaign_rows = [
         (*head, r.model, r.channel, r.campaign, r.conversions, r.value, r.spend,
-         _decimal_or_none(r.roas))
+         _none_if_nan(r.roas))
         for r in record.campaigns.itertuples(index=False)
     ]
     with open_warehouse(environment) as wh, wh.transaction(context="publish attribution") as con:
