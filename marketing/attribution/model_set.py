@@ -136,29 +136,39 @@ def describe_model(label: str) -> str:
     }.get(label, label)
 
 
-def _run_one(name: str, journeys: Journeys, settings: ModelSettings) -> Attribution:
+def _run_one(
+    name: str, journeys: Journeys, settings: ModelSettings
+) -> tuple[Attribution | None, str | None, str | None]:
+    """Run one model; return (credit, why it was skipped, what it did differently)."""
     if name == "first_touch":
-        return first_touch(journeys)
+        return first_touch(journeys), None, None
     if name == "last_touch":
-        return last_touch(journeys)
+        return last_touch(journeys), None, None
     if name == "last_non_direct":
-        return last_non_direct(journeys, settings.direct_channels)
+        return last_non_direct(journeys, settings.direct_channels), None, None
     if name == "linear":
-        return linear(journeys)
+        return linear(journeys), None, None
     if name == "time_decay":
-        return time_decay(journeys, settings.half_life_days)
+        return time_decay(journeys, settings.half_life_days), None, None
     if name == "position_based":
-        return position_based(journeys, settings.position_first, settings.position_last)
+        credit = position_based(journeys, settings.position_first, settings.position_last)
+        return credit, None, None
     if name == "markov":
-        if settings.markov_order is None:
-            return markov_auto(journeys, max_order=settings.markov_max_order)
-        return markov(journeys, settings.markov_order)
+        if settings.markov_order is not None:
+            return markov(journeys, settings.markov_order), None, None
+        try:
+            return markov_auto(journeys, max_order=settings.markov_max_order), None, None
+        except AttributionInputError as exc:  # its order choice: too few journeys to hold out
+            return markov(journeys, 1), None, f"order 1 used: {exc}"
     if name == "shapley_simplified":
-        return shapley_simplified(journeys)
+        return shapley_simplified(journeys), None, None
     if name == "shapley_ordered":
-        return shapley_ordered(journeys)
+        return shapley_ordered(journeys), None, None
     if name == "shapley_coalition":
-        return shapley_coalition(journeys)
+        try:
+            return shapley_coalition(journeys), None, None
+        except AttributionInputError as exc:  # more channels than coalitions can enumerate
+            return None, str(exc), None
     raise AttributionInputError(f"unknown model {name!r}; known: {', '.join(MODEL_NAMES)}")
 
 
@@ -186,19 +196,7 @@ def run_model_set(
     outcomes = []
     for name in models:
         started = time.perf_counter()
-        result: Attribution | None
-        skipped = note = None
-        try:
-            result = _run_one(name, journeys, settings)
-        except AttributionInputError as exc:
-            message = str(exc)
-            if name == "markov" and message.startswith("choose_order"):
-                result = markov(journeys, 1)
-                note = f"order 1 used: {message}"
-            elif name == "shapley_coalition":
-                result, skipped = None, message
-            else:
-                raise
+        result, skipped, note = _run_one(name, journeys, settings)
         outcomes.append(
             ModelOutcome(name, result, skipped, note, time.perf_counter() - started))
     return outcomes
