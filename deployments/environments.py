@@ -136,21 +136,8 @@ class Environment:
         if wiring is None:
             known = ", ".join(sorted(PLATFORMS))
             raise EnvironmentConfigError(f"no connector for platform {platform!r} (known: {known})")
-        connector_cls: Any = wiring.connector_cls()
-        transport = None
-        if self.name == "live":
-            settings = _live_settings(self, platform, wiring)
-        elif platform in self.sandbox_urls:
-            settings = wiring.sandbox_settings(self.sandbox_urls[platform])
-        else:
-            settings = wiring.sandbox_settings(wiring.live_base_url)
-            transport = sandbox_emulator(platform).transport()
-        return connector_cls(  # type: ignore[no-any-return]
-            settings,
-            transport=transport,
-            recorder=recorder,
-            rate_limiters=shared_rate_limiters(platform, wiring.quota_scope, settings),
-        )
+        return self._build_connector(  # type: ignore[no-any-return]
+            platform, wiring, recorder, emulator_clock=False)
 
 
     def data_manager(self, *, recorder: CallRecorder | None = None) -> DataManagerTarget:
@@ -161,7 +148,7 @@ class Environment:
                 or without the credentials block.
 
         """
-        from connectors.google_data_manager import Destination, GoogleDataManagerConnector
+        from connectors.google_data_manager import Destination
 
         platform = "google_data_manager"
         account = self.google_conversions_account_id
@@ -180,9 +167,8 @@ class Environment:
             account_id=str(account), conversion_action_id=str(action),
             login_account_id=self.google_conversions_login_account_id,
         )
-        connector = self._destination_connector(
-            platform, DESTINATION_PLATFORMS[platform], GoogleDataManagerConnector, recorder
-        )
+        connector = self._build_connector(
+            platform, DESTINATION_PLATFORMS[platform], recorder, emulator_clock=True)
         return DataManagerTarget(connector=connector, destination=destination)
 
     def conversions_api(self, *, recorder: CallRecorder | None = None) -> CapiTarget:
@@ -193,8 +179,6 @@ class Environment:
                 credentials block.
 
         """
-        from connectors.meta_ads import MetaAdsConnector
-
         pixel = self.meta_pixel_id
         if self.name == "sandbox":
             pixel = pixel or SANDBOX_META_PIXEL_ID
@@ -202,17 +186,20 @@ class Environment:
             raise EnvironmentConfigError(
                 "live Meta Conversions API needs CAMPAIGN_OPS_META_PIXEL_ID"
             )
-        connector = self._destination_connector(
-            "meta_ads", PLATFORMS["meta_ads"], MetaAdsConnector, recorder
-        )
+        connector = self._build_connector(
+            "meta_ads", PLATFORMS["meta_ads"], recorder, emulator_clock=True)
         return CapiTarget(connector=connector, pixel_id=pixel,
                           test_event_code=self.meta_test_event_code)
 
-    def _destination_connector(
-        self, platform: str, wiring: PlatformWiring, connector_cls: Any,
-        recorder: CallRecorder | None,
+    def _build_connector(
+        self, platform: str, wiring: PlatformWiring, recorder: CallRecorder | None, *,
+        emulator_clock: bool,
     ) -> Any:
-        """Build a write connector; in process, it keeps the emulator's clock (its windows)."""
+        """Build `platform`'s connector: live settings, a loopback emulator, or in process.
+
+        In process, ``emulator_clock`` gives the connector the emulator's market clock (the
+        write connectors check event-time windows, which must agree with the emulator's).
+        """
         options: dict[str, Any] = {}
         if self.name == "live":
             settings = _live_settings(self, platform, wiring)
@@ -221,9 +208,10 @@ class Environment:
         else:
             settings = wiring.sandbox_settings(wiring.live_base_url)
             emulator = sandbox_emulator(platform)
-            # The 7-day and future-time checks must agree with the emulator's market clock.
-            options.update(transport=emulator.transport(), clock=emulator.market.now)
-        return connector_cls(
+            options["transport"] = emulator.transport()
+            if emulator_clock:
+                options["clock"] = emulator.market.now
+        return wiring.connector_cls()(
             settings,
             recorder=recorder,
             rate_limiters=shared_rate_limiters(platform, wiring.quota_scope, settings),
