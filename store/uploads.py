@@ -173,6 +173,21 @@ def sent_keys(engine: Engine, keys: Collection[str]) -> set[str]:
     return sent
 
 
+def _mark_unsent(engine: Engine, keys: Sequence[str], what: str, **values: Any) -> int:
+    """Set ``values`` on the rows of ``keys`` not yet sent, counting an attempt; rows changed."""
+    changed = 0
+    with translate_errors(engine, f"marking uploads {what}"), engine.begin() as connection:
+        for chunk in _chunks(list(dict.fromkeys(keys))):
+            result = connection.execute(
+                sa.update(conversion_uploads)
+                .where(conversion_uploads.c.idempotency_key.in_(chunk),
+                       conversion_uploads.c.status != "sent")
+                .values(attempts=conversion_uploads.c.attempts + 1, **values)
+            )
+            changed += int(result.rowcount)
+    return changed
+
+
 def mark_sent(
     engine: Engine, keys: Sequence[str], *, now: datetime, request_id: str | None = None
 ) -> int:
@@ -180,18 +195,8 @@ def mark_sent(
 
     Rows already ``sent`` keep their first time and request id.
     """
-    changed = 0
-    with translate_errors(engine, "marking uploads sent"), engine.begin() as connection:
-        for chunk in _chunks(list(dict.fromkeys(keys))):
-            result = connection.execute(
-                sa.update(conversion_uploads)
-                .where(conversion_uploads.c.idempotency_key.in_(chunk),
-                       conversion_uploads.c.status != "sent")
-                .values(status="sent", sent_at=now, request_id=request_id, reason=None,
-                        attempts=conversion_uploads.c.attempts + 1)
-            )
-            changed += int(result.rowcount)
-    return changed
+    return _mark_unsent(engine, keys, "sent", status="sent", sent_at=now,
+                        request_id=request_id, reason=None)
 
 
 def mark_rejected(engine: Engine, keys: Sequence[str], *, reason: str) -> int:
@@ -199,18 +204,8 @@ def mark_rejected(engine: Engine, keys: Sequence[str], *, reason: str) -> int:
 
     The attempt is counted and the reason kept; rows already ``sent`` are left alone.
     """
-    changed = 0
-    with translate_errors(engine, "marking uploads rejected"), engine.begin() as connection:
-        for chunk in _chunks(list(dict.fromkeys(keys))):
-            result = connection.execute(
-                sa.update(conversion_uploads)
-                .where(conversion_uploads.c.idempotency_key.in_(chunk),
-                       conversion_uploads.c.status != "sent")
-                .values(status="rejected", reason=reason[:_MAX_REASON_CHARS],
-                        attempts=conversion_uploads.c.attempts + 1)
-            )
-            changed += int(result.rowcount)
-    return changed
+    return _mark_unsent(engine, keys, "rejected", status="rejected",
+                        reason=reason[:_MAX_REASON_CHARS])
 
 
 def list_uploads(

@@ -315,7 +315,7 @@ def read_sent_conversions(
 
 
 def _send_batch(
-    environment: Environment, destination: str, batch: Sequence[PlannedUpload], target: Any
+    destination: str, batch: Sequence[PlannedUpload], target: Any
 ) -> tuple[list[str], list[tuple[str, str]]]:
     """Send one batch; return (request ids, [(event id, reason)] rejected by the connector)."""
     if destination == "google_data_manager":
@@ -367,7 +367,7 @@ def send_uploads(
         for start in range(0, len(items), size):
             batch = list(items[start : start + size])
             try:
-                request_ids, refused = _send_batch(environment, destination, batch, target)
+                request_ids, refused = _send_batch(destination, batch, target)
             except BadRequestError as exc:
                 reason = f"refused by {where}: {exc}"
                 mark_rejected(engine, [i.idempotency_key for i in batch], reason=reason)
