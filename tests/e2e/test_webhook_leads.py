@@ -27,7 +27,7 @@ import httpx
 import pytest
 
 from tests.e2e.test_up import ROOT, _free_port, _post_retrying_busy, _wait
-from tests.flows.test_attribution import build_warehouse
+from tests.flows.attribution_data import build_warehouse
 from tests.gateway.senders import (
     SHOPIFY_SECRET,
     WEBFORM_SECRET,
