@@ -7,9 +7,12 @@ answers at once.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
+
+if TYPE_CHECKING:
+    from flows.attribution import AttributionReportResult
 
 app = typer.Typer(
     help="campaign-ops: run paid marketing through APIs, on Prefect.",
@@ -110,7 +113,7 @@ def _demo_attribution() -> None:
     _print_attribution(result)
 
 
-def _print_attribution(result: Any) -> None:
+def _print_attribution(result: AttributionReportResult) -> None:
     """Print a report run's headline numbers, its pushes and the report's path."""
     from rich.console import Console
     from rich.table import Table
