@@ -124,7 +124,7 @@ conversion_uploads = sa.Table(
     sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
     sa.UniqueConstraint("idempotency_key", name="uq_conversion_uploads_key"),
     sa.CheckConstraint(
-        "status IN ('planned', 'sent', 'rejected')", name="ck_conversion_uploads_status"
+        sa.column("status").in_(UPLOAD_STATUSES), name="ck_conversion_uploads_status"
     ),
     sa.Index("ix_conversion_uploads_destination_status", "destination", "status"),
 )
