@@ -27,7 +27,8 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
-__all__ = ["JOURNEY_TOUCH_KINDS", "StitchedJourneys", "StitchingError", "stitch_journeys"]
+__all__ = ["IDENTITY_LINKS_CTE", "JOURNEY_TOUCH_KINDS", "StitchedJourneys", "StitchingError",
+           "stitch_journeys"]
 
 JOURNEY_TOUCH_KINDS = ("session", "click", "view")
 """Touchpoint kinds that make up paths (a form submission is the lead itself, not a touch)."""
@@ -58,13 +59,18 @@ class StitchedJourneys:
     duplicate_conversions: int
 
 
-_SQL = """
-WITH links AS (
+IDENTITY_LINKS_CTE = """links AS (
     -- one person per identifier: the earliest link wins when two people share an id
     SELECT id_type, id_value, arg_min(person_key, first_seen_at) AS person_key
     FROM core.identity_links
     GROUP BY ALL
-),
+)"""
+"""The ``links`` CTE: one person per identifier (an anonymous id, a click id, a CRM id); when
+two people share an identifier the earliest link wins. Every query that resolves people
+through identity links starts ``WITH {IDENTITY_LINKS_CTE}, ...``."""
+
+_SQL = f"""
+WITH {IDENTITY_LINKS_CTE},
 touch AS (
     SELECT t.platform || ':' || t.touchpoint_id AS touch_id, t.occurred_at,
            coalesce(t.person_key, a.person_key, c.person_key,

@@ -56,6 +56,7 @@ from marketing.conversion_uploads import (
     idempotency_key,
     plan_uploads,
 )
+from marketing.stitching import IDENTITY_LINKS_CTE
 from store import (
     NewUpload,
     StoreError,
@@ -90,13 +91,8 @@ GOOGLE_BATCH = 2000
 # The platform whose clock each destination's windows are measured against.
 _CLOCKS = {"google_data_manager": "google_data_manager", "meta_capi": "meta_ads"}
 
-OFFLINE_CONVERSIONS_SQL = """
-WITH links AS (
-    -- one person per identifier: the earliest link wins when two people share an id
-    SELECT id_type, id_value, arg_min(person_key, first_seen_at) AS person_key
-    FROM core.identity_links
-    GROUP BY ALL
-),
+OFFLINE_CONVERSIONS_SQL = f"""
+WITH {IDENTITY_LINKS_CTE},
 conv AS (
     SELECT c.platform || ':' || c.conversion_id AS conversion_id, c.kind, c.occurred_at,
            c.value, c.currency, c.click_id_type, c.click_id,
