@@ -169,9 +169,19 @@ def attribution(
         last = dt.date.fromisoformat(end) if end else None
     except ValueError as exc:
         raise typer.BadParameter(f"dates are YYYY-MM-DD: {exc}") from None
+    from flows.parameters import ParameterError, parse_attribution_request
+
+    # Refuse bad parameters before a Prefect server starts (the flow checks them again, with
+    # its default dates filled in; a date left out is checked there).
+    try:
+        parse_attribution_request(
+            period_start=first or last or dt.date.today(),
+            period_end=last or first or dt.date.today(), models=tuple(models),
+            lookback_days=lookback_days, acquisition_lookback_days=acquisition_lookback_days)
+    except ParameterError as exc:
+        _fail(str(exc))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from flows.attribution import build_attribution_report
-    from flows.parameters import ParameterError
     from marketing.attribution import AttributionInputError
     from warehouse.errors import WarehouseError
 

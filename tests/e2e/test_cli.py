@@ -151,3 +151,16 @@ def test_sandbox_serve_answers_graph_calls_until_interrupted(tmp_path):
         process.wait(timeout=30)
     with pytest.raises(httpx.TransportError):
         httpx.get(url, timeout=2)
+
+
+def test_attribution_refuses_bad_parameters_before_starting_prefect(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "attribution", "--start", "2026-11-10", "--end",
+         "2026-11-01"],
+        cwd=ROOT, env=_env(tmp_path), capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 1
+    assert "period_start 2026-11-10 is after period_end 2026-11-01" in done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    assert "Starting temporary server" not in done.stdout + done.stderr
+    assert not (tmp_path / "wh" / "warehouse.duckdb").exists()  # nothing opened
