@@ -40,20 +40,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-import threading
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
-import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench._measure import peak_rss
 from marketing.attribution import (
     Attribution,
     Journeys,
@@ -73,7 +70,6 @@ from marketing.attribution import (
 )
 from marketing.attribution.summary import group_paths
 
-MB = 1024 * 1024
 CHANNELS = ("affiliate", "bing_ads", "direct", "display", "email", "google_ads", "linkedin_ads",
             "meta_ads", "seo", "tiktok_ads")
 # share of touches and planted log-odds lift; display is the most frequent, the least lift
@@ -82,29 +78,6 @@ LIFT = np.array([.30, .45, .10, .05, .60, .90, .70, .80, .35, .25])
 CAMPAIGNS_PER_CHANNEL = 5
 T0 = np.datetime64("2026-01-01T00:00:00", "ns").astype(np.int64)
 DAY_NS = 86_400 * 10**9
-
-
-@contextmanager
-def peak_rss() -> Iterator[dict[str, float]]:
-    proc = psutil.Process()
-    out = {"start": proc.memory_info().rss / MB, "peak": 0.0, "seconds": 0.0}
-    stop = threading.Event()
-
-    def sample() -> None:
-        while not stop.is_set():
-            out["peak"] = max(out["peak"], proc.memory_info().rss / MB)
-            time.sleep(0.005)
-
-    thread = threading.Thread(target=sample, daemon=True)
-    thread.start()
-    began = time.perf_counter()
-    try:
-        yield out
-    finally:
-        out["seconds"] = time.perf_counter() - began
-        stop.set()
-        thread.join()
-        out["peak"] = max(out["peak"], proc.memory_info().rss / MB)
 
 
 def generate(n: int, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:

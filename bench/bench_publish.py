@@ -19,45 +19,19 @@ import argparse
 import shutil
 import sys
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import psutil
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import warehouse
+from bench._measure import peak_rss
 from bench._synthetic import DAY0, DAYS, land_insights
 from warehouse.landing import LandingFile
 from warehouse.publish import _merge
-
-MB = 1024 * 1024
-
-
-@contextmanager
-def peak_rss() -> Iterator[dict[str, float]]:
-    proc = psutil.Process()
-    out = {"start": proc.memory_info().rss / MB, "peak": 0.0}
-    stop = threading.Event()
-
-    def sample() -> None:
-        while not stop.is_set():
-            out["peak"] = max(out["peak"], proc.memory_info().rss / MB)
-            time.sleep(0.005)
-
-    thread = threading.Thread(target=sample, daemon=True)
-    thread.start()
-    try:
-        yield out
-    finally:
-        stop.set()
-        thread.join()
-        out["peak"] = max(out["peak"], proc.memory_info().rss / MB)
 
 
 def measure(label: str, rows: int, fn: Callable[[], Any]) -> float:
