@@ -1,20 +1,25 @@
 """The gateway's FastAPI application: one route per sender, plus health and metrics.
 
-Every webhook route does the same five steps (``_Receiver.receive``): read the body under the
-size limit, verify the sender's signature, map the body to deliveries
+Every webhook route does the same steps (``_Receiver.receive``): check the body is declared
+JSON, read it under the size limit, verify the sender's signature, map the body to deliveries
 (``gateway.sources``), store them in the inbox *before* answering, then wake the forwarder.
 The answer is 200 with a receipt saying, per delivery, ``accepted`` or ``duplicate`` (a
 delivery id already stored is not stored again), or ``ignored`` when nothing in the body maps
 to an event. Refusals are ``gateway.errors`` rendered as ``ErrorBody`` JSON.
 
 Request bodies are read raw (a signature covers the exact bytes), so their JSON schemas are
-added to the OpenAPI document by hand (``_document_bodies``).
+added to the OpenAPI document by hand (``_document_bodies``). Anything a sender controls is
+answered 4xx, never 5xx: malformed parameters are ``ErrorBody`` 400s, a wrong method is 405
+with every method of the path in ``Allow`` (``OPTIONS`` answers 204 with it), and only an
+unavailable inbox or an unconfigured source is 503. ``/healthz`` says healthy or not;
+``/metrics`` and the docs take a bearer token when ``admin_token`` is set.
 """
 
 from __future__ import annotations
 
 import asyncio
 import hmac
+import json
 import logging
 import re
 from collections.abc import AsyncIterator, Callable
@@ -23,14 +28,21 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 
 import anyio.to_thread
-from fastapi import FastAPI, Header, Query, Request
+from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, TypeAdapter
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
+from starlette.types import Scope
 
 from gateway import signatures
-from gateway.body import read_body
+from gateway.body import read_body, require_json
 from gateway.errors import (
+    AdminTokenRequired,
     ErrorBody,
     GatewayError,
     RequestRejected,
@@ -76,22 +88,29 @@ class Receipt(BaseModel):
 
 
 class Health(BaseModel):
-    """The answer of ``GET /healthz``."""
+    """The answer of ``GET /healthz``: the inbox answers (``ok``) or not (``unavailable``).
+
+    Nothing else: the backlog and forwarding failures are on ``/metrics`` and in the log,
+    not on an open route.
+    """
 
     status: Literal["ok", "unavailable"]
-    store: Literal["ok", "unavailable"]
-    inbox_backlog: int | None = None
-    forwarding: Literal["on", "off"]
-    last_forward_error: str | None = None
 
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": ErrorBody, "description": "Malformed request (e.g. Content-Length)"},
     401: {"model": ErrorBody, "description": "Signature missing, malformed, wrong or expired"},
     413: {"model": ErrorBody, "description": "Body larger than the configured limit"},
-    422: {"model": ErrorBody, "description": "Verified, but not the JSON this source sends"},
+    415: {"model": ErrorBody, "description": "Body not declared as application/json (UTF-8)"},
+    422: {"model": ErrorBody, "description": "Verified, but not the JSON this source sends "
+          "(or deeper, longer or larger than the gateway reads)"},
     503: {"model": ErrorBody, "description": "Source not configured, or inbox unavailable"},
 }
+_SHOPIFY_ERRORS: dict[int | str, dict[str, Any]] = {
+    **_ERRORS,
+    403: {"model": ErrorBody, "description": "The shop domain is not a configured shop"},
+}
+_ADMIN_PATHS = ("/openapi.json", "/docs", "/redoc")
 
 
 def _json_error(description: str) -> dict[str, Any]:
@@ -127,6 +146,7 @@ class _Receiver:
         try:
             if not configured:
                 raise SourceNotConfigured(f"no secret is configured for {source} webhooks")
+            require_json(request)
             body = await read_body(request, self.settings.max_body_bytes)
             now = self.clock()
             verify(body, now)
@@ -202,6 +222,29 @@ def create_app(
     meta_keys = tuple(s.get_secret_value().encode() for s in settings.meta_app_secrets)
     shopify_keys = tuple(s.get_secret_value().encode() for s in settings.shopify_secrets)
     webform_keys = settings.webform_keys()
+    shopify_shops = frozenset(settings.shopify_shop_domains)
+    max_age = timedelta(seconds=settings.shopify_max_age_seconds)
+    admin_token = settings.admin_token.get_secret_value().encode() if settings.admin_token else None
+    bearer = HTTPBearer(auto_error=False, description="The gateway's admin token")
+
+    def require_admin(
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> None:
+        if admin_token is None:
+            return
+        if credentials is None or not hmac.compare_digest(
+            credentials.credentials.encode(), admin_token
+        ):
+            raise AdminTokenRequired("this route needs Authorization: Bearer <admin token>",
+                                     location="header:Authorization")
+
+    # Only a gateway with a token documents (and enforces) it, so the document never claims
+    # an auth that is not there.
+    admin: dict[str, Any] = (
+        {"dependencies": [Depends(require_admin)],
+         "responses": {401: _json_error("Missing or wrong admin token")}}
+        if admin_token is not None else {"responses": {}}
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -240,6 +283,9 @@ def create_app(
             "as an event whose id is derived from the delivery id."
         ),
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
     )
     app.state.settings = settings
     app.state.inbox = inbox
@@ -249,7 +295,31 @@ def create_app(
     @app.exception_handler(GatewayError)
     async def _refused(_request: Request, exc: GatewayError) -> JSONResponse:
         logger.info("refused %s: %s", exc.code, exc.message)
-        return JSONResponse(exc.error_body().model_dump(), status_code=exc.status)
+        headers = {"WWW-Authenticate": "Bearer"} if isinstance(exc, AdminTokenRequired) else None
+        return JSONResponse(exc.error_body().model_dump(), status_code=exc.status,
+                            headers=headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _malformed(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0]
+        where = [str(part) for part in first.get("loc", ())]
+        location = f"{where[0]}:{'.'.join(where[1:])}" if len(where) > 1 else "request"
+        body = ErrorBody(error="bad_request", message=f"{location}: {first.get('msg')}",
+                         location=location)
+        return JSONResponse(body.model_dump(), status_code=400)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if exc.status_code == 405:
+            allow = ", ".join(_allowed_methods(app, request.scope))
+            if request.method == "OPTIONS":
+                return Response(status_code=204, headers={"Allow": allow})
+            body = ErrorBody(error="method_not_allowed",
+                             message=f"{request.method} is not allowed here; use {allow}")
+            return JSONResponse(body.model_dump(), status_code=405, headers={"Allow": allow})
+        code = "not_found" if exc.status_code == 404 else "http_error"
+        return JSONResponse(ErrorBody(error=code, message=str(exc.detail)).model_dump(),
+                            status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(StoreError)
     async def _store_down(_request: Request, exc: StoreError) -> JSONResponse:
@@ -301,7 +371,7 @@ def create_app(
         responses={
             200: {"content": {"text/plain": {"schema": {"type": "string"}}},
                   "description": "The challenge, echoed"},
-            400: _json_error("Not a subscription handshake"),
+            400: _json_error("Not a subscription handshake (or a parameter missing)"),
             403: _json_error("Wrong verify token"),
             503: _json_error("No verify token configured"),
         },
@@ -309,9 +379,9 @@ def create_app(
         summary="Meta subscription handshake",
     )
     async def meta_handshake(
-        mode: Annotated[str | None, Query(alias="hub.mode", max_length=64)] = None,
-        verify_token: Annotated[str | None, Query(alias="hub.verify_token", max_length=512)] = None,
-        challenge: Annotated[str | None, Query(alias="hub.challenge", max_length=256)] = None,
+        mode: Annotated[str, Query(alias="hub.mode", max_length=64)],
+        verify_token: Annotated[str, Query(alias="hub.verify_token", max_length=512)],
+        challenge: Annotated[str, Query(alias="hub.challenge", max_length=256)],
     ) -> PlainTextResponse:
         """Answer Meta's ``hub.mode=subscribe`` handshake by echoing ``hub.challenge``."""
         expected = settings.meta_verify_token
@@ -319,10 +389,10 @@ def create_app(
             raise SourceNotConfigured("no verify token is configured for Meta webhooks")
         if mode != "subscribe":
             raise RequestRejected("hub.mode must be 'subscribe'", location="query:hub.mode")
-        if challenge is None or not _CHALLENGE_RE.match(challenge):
+        if not _CHALLENGE_RE.match(challenge):
             raise RequestRejected("hub.challenge must be 1-256 printable characters",
                                   location="query:hub.challenge")
-        if verify_token is None or not hmac.compare_digest(
+        if not hmac.compare_digest(
             verify_token.encode(), expected.get_secret_value().encode()
         ):
             raise VerifyTokenMismatch("hub.verify_token does not match",
@@ -357,7 +427,7 @@ def create_app(
     @app.post(
         "/webhooks/shopify",
         response_model=Receipt,
-        responses=_ERRORS,
+        responses=_SHOPIFY_ERRORS,
         tags=["webhooks"],
         summary="Shopify webhooks (orders/create)",
     )
@@ -371,13 +441,20 @@ def create_app(
         triggered_at: Annotated[
             str | None, Header(alias=signatures.SHOPIFY_TRIGGERED_AT, description="ISO 8601")
         ] = None,
-        topic: Annotated[str | None, Header(alias=shopify.SHOPIFY_TOPIC)] = None,
-        shop_domain: Annotated[str | None, Header(alias=shopify.SHOPIFY_SHOP_DOMAIN)] = None,
-        shopify_event_id: Annotated[str | None, Header(alias=shopify.SHOPIFY_EVENT_ID)] = None,
-        webhook_id: Annotated[str | None, Header(alias=shopify.SHOPIFY_WEBHOOK_ID)] = None,
+        topic: Annotated[
+            str | None, Header(alias=shopify.SHOPIFY_TOPIC, max_length=255,
+                               description="orders/create (others are ignored)")
+        ] = None,
+        shop_domain: Annotated[
+            str | None, Header(alias=shopify.SHOPIFY_SHOP_DOMAIN, max_length=255,
+                               description="must be a configured shop")
+        ] = None,
     ) -> Receipt:
-        """Receive a Shopify webhook; ``orders/create`` becomes an offline conversion."""
-        max_age = timedelta(seconds=settings.shopify_max_age_seconds)
+        """Receive a Shopify webhook; ``orders/create`` becomes an offline conversion.
+
+        The delivery is deduplicated on the order id in the signed body (one conversion per
+        order, whatever ``X-Shopify-Event-Id`` says).
+        """
 
         def verify(body: bytes, now: datetime) -> None:
             signatures.verify_shopify(
@@ -386,9 +463,8 @@ def create_app(
             )
 
         def parse(body: bytes, now: datetime) -> Parsed:
-            delivery = shopify.delivery_id(shopify_event_id, webhook_id)
-            return shopify.parse(body, topic=topic, shop_domain=shop_domain, delivery=delivery,
-                                 received_at=now)
+            return shopify.parse(body, topic=topic, shop_domain=shop_domain, shops=shopify_shops,
+                                 received_at=now, max_age=max_age, tolerance=tolerance)
 
         return await receiver.receive(request, "shopify", bool(shopify_keys), verify, parse)
 
@@ -435,33 +511,39 @@ def create_app(
         summary="Health of the gateway and its inbox",
     )
     def healthz() -> Response:
-        """Check the inbox answers (and report the backlog and forwarding state)."""
-        forwarder = receiver.forwarder
-        forwarding: Literal["on", "off"] = "on" if forwarder is not None else "off"
-        last_error = forwarder.last_error if forwarder is not None else None
+        """Say whether the gateway can take deliveries (its inbox answers)."""
         try:
             inbox.check()
-            backlog = inbox.backlog()
         except StoreError as exc:
             logger.error("health check: inbox unavailable: %s", exc)
-            down = Health(status="unavailable", store="unavailable", forwarding=forwarding,
-                          last_forward_error=last_error)
-            return JSONResponse(down.model_dump(), status_code=503)
-        ok = Health(status="ok", store="ok", inbox_backlog=backlog, forwarding=forwarding,
-                    last_forward_error=last_error)
-        return JSONResponse(ok.model_dump())
+            return JSONResponse(Health(status="unavailable").model_dump(), status_code=503)
+        return JSONResponse(Health(status="ok").model_dump())
 
     @app.get(
         "/metrics",
         response_class=PlainTextResponse,
         responses={200: {"content": {CONTENT_TYPE: {"schema": {"type": "string"}}},
-                         "description": "Prometheus text exposition"}},
+                         "description": "Prometheus text exposition"},
+                   **admin["responses"]},
+        dependencies=admin.get("dependencies"),
         tags=["operations"],
         summary="Prometheus metrics",
     )
     def prometheus_metrics() -> Response:
         """Expose deliveries, signature failures, inbox backlog and forward latency."""
         return Response(metrics.render(), media_type=CONTENT_TYPE)
+
+    @app.get(_ADMIN_PATHS[0], include_in_schema=False, dependencies=admin.get("dependencies"))
+    def openapi_document() -> JSONResponse:
+        return JSONResponse(app.openapi())
+
+    @app.get(_ADMIN_PATHS[1], include_in_schema=False, dependencies=admin.get("dependencies"))
+    def swagger_docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url=_ADMIN_PATHS[0], title=f"{app.title} - docs")
+
+    @app.get(_ADMIN_PATHS[2], include_in_schema=False, dependencies=admin.get("dependencies"))
+    def redoc_docs() -> HTMLResponse:
+        return get_redoc_html(openapi_url=_ADMIN_PATHS[0], title=f"{app.title} - ReDoc")
 
     _document_bodies(
         app,
@@ -475,8 +557,22 @@ def create_app(
     return app
 
 
+def _allowed_methods(app: FastAPI, scope: Scope) -> list[str]:
+    """Return every method some route of ``scope``'s path answers, plus OPTIONS."""
+    methods = {"OPTIONS"}
+    for route in app.router.routes:
+        match, _ = route.matches(scope)
+        if match is not Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return sorted(methods)
+
+
 def _document_bodies(app: FastAPI, bodies: dict[str, TypeAdapter[Any]]) -> None:
-    """Add the raw-read request bodies' JSON schemas to the app's OpenAPI document."""
+    """Add the raw-read request bodies' JSON schemas to the app's OpenAPI document.
+
+    FastAPI also documents a 422 ``HTTPValidationError`` for every route with parameters;
+    the gateway answers those as ``ErrorBody`` 400s instead, so that entry is removed.
+    """
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is not None:
@@ -485,6 +581,14 @@ def _document_bodies(app: FastAPI, bodies: dict[str, TypeAdapter[Any]]) -> None:
             title=app.title, version=app.version, description=app.description, routes=app.routes
         )
         components = document.setdefault("components", {}).setdefault("schemas", {})
+        validation = "#/components/schemas/HTTPValidationError"
+        for operations in document["paths"].values():
+            for operation in operations.values():
+                answer = operation.get("responses", {}).get("422", {})
+                if validation in json.dumps(answer):
+                    del operation["responses"]["422"]
+        components.pop("HTTPValidationError", None)
+        components.pop("ValidationError", None)
         for path, adapter in bodies.items():
             schema = adapter.json_schema(ref_template="#/components/schemas/{model}")
             components.update(schema.pop("$defs", {}))

@@ -10,9 +10,13 @@
     │   │   ├── SignatureMismatch      no configured secret produced the signature
     │   │   ├── StaleRequest           the signed timestamp is older than the tolerance
     │   │   └── FutureRequest          the signed timestamp is ahead of the tolerance
+    │   ├── AdminTokenRequired   401   /metrics or the docs without the admin bearer token
     │   ├── VerifyTokenMismatch  403   Meta's subscription handshake used another token
+    │   ├── UnknownShop          403   a Shopify delivery names a shop not configured
     │   ├── BodyTooLarge         413   the body exceeds the configured limit
-    │   └── InvalidPayload       422   verified, but not the JSON the source documents
+    │   ├── UnsupportedMediaType 415   the body is not declared as UTF-8 JSON
+    │   └── InvalidPayload       422   verified, but not the JSON the source documents (too
+    │                                  deep, numbers too long, fields too large included)
     └── SourceNotConfigured      503   no secret configured for this source (operator fix;
                                        senders retry 5xx, so nothing is lost meanwhile)
 
@@ -27,6 +31,7 @@ from typing import ClassVar
 from pydantic import BaseModel
 
 __all__ = [
+    "AdminTokenRequired",
     "BodyTooLarge",
     "ErrorBody",
     "FutureRequest",
@@ -39,6 +44,8 @@ __all__ = [
     "SignatureMismatch",
     "SourceNotConfigured",
     "StaleRequest",
+    "UnknownShop",
+    "UnsupportedMediaType",
     "VerifyTokenMismatch",
 ]
 
@@ -116,6 +123,27 @@ class VerifyTokenMismatch(RequestRejected):
 
     status = 403
     code = "verify_token_mismatch"
+
+
+class AdminTokenRequired(RequestRejected):
+    """An operations route (``/metrics``, the docs) was called without the admin token."""
+
+    status = 401
+    code = "admin_token_required"
+
+
+class UnknownShop(RequestRejected):
+    """A Shopify delivery names a shop domain that is not among the configured shops."""
+
+    status = 403
+    code = "unknown_shop"
+
+
+class UnsupportedMediaType(RequestRejected):
+    """The request does not declare a UTF-8 JSON body (``Content-Type: application/json``)."""
+
+    status = 415
+    code = "unsupported_media_type"
 
 
 class BodyTooLarge(RequestRejected):

@@ -132,7 +132,6 @@ class Forwarder:
         self.clock = clock
         self._wakeup = asyncio.Event()
         self._stopping = False
-        self.last_error: str | None = None
 
     def wake(self) -> None:
         """Look for due rows now (called after a delivery is stored)."""
@@ -189,7 +188,6 @@ class Forwarder:
         try:
             await self.sink.send(rows)
         except ForwardError as exc:
-            self.last_error = str(exc)
             self.metrics.forward_attempts.labels("failed").inc()
             attempts = max(row.attempts for row in rows) + 1
             delay = min(
@@ -201,7 +199,6 @@ class Forwarder:
             retry_at = self.clock() + timedelta(seconds=delay)
             await self._store_call(self.inbox.mark_failed, ids, error=str(exc), retry_at=retry_at)
             return False
-        self.last_error = None
         self.metrics.forward_attempts.labels("ok").inc()
         now = self.clock()
         await self._store_call(self.inbox.mark_forwarded, ids, now=now)

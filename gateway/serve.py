@@ -14,9 +14,12 @@ variable                                    setting
 ``CAMPAIGN_OPS_GATEWAY_META_SECRETS``       ``meta_app_secrets``
 ``CAMPAIGN_OPS_GATEWAY_META_VERIFY_TOKEN``  ``meta_verify_token``
 ``CAMPAIGN_OPS_GATEWAY_SHOPIFY_SECRETS``    ``shopify_secrets``
+``CAMPAIGN_OPS_GATEWAY_SHOPIFY_SHOPS``       ``shopify_shop_domains`` (comma-separated)
 ``CAMPAIGN_OPS_GATEWAY_WEBFORM_SECRETS``    ``webform_secrets`` (``whsec_...``)
 ``CAMPAIGN_OPS_GATEWAY_PUBLIC_URL``         ``public_base_url``
 ``CAMPAIGN_OPS_GATEWAY_MAX_BODY_BYTES``     ``max_body_bytes``
+``CAMPAIGN_OPS_GATEWAY_ADMIN_TOKEN``         ``admin_token`` (bearer token of ``/metrics``
+                                            and the docs)
 ==========================================  ============================================
 
 ``run`` serves until interrupted (``campaign-ops gateway``); ``serve_in_thread`` serves on
@@ -60,6 +63,9 @@ _LISTS = {
     "CAMPAIGN_OPS_GATEWAY_SHOPIFY_SECRETS": "shopify_secrets",
     "CAMPAIGN_OPS_GATEWAY_WEBFORM_SECRETS": "webform_secrets",
 }
+_PLAIN_LISTS = {
+    "CAMPAIGN_OPS_GATEWAY_SHOPIFY_SHOPS": "shopify_shop_domains",
+}
 _SINGLES = {
     "CAMPAIGN_OPS_STORE_URL": "store_url",
     "PREFECT_API_URL": "prefect_api_url",
@@ -68,7 +74,11 @@ _SINGLES = {
     "CAMPAIGN_OPS_GATEWAY_META_VERIFY_TOKEN": "meta_verify_token",
     "CAMPAIGN_OPS_GATEWAY_PUBLIC_URL": "public_base_url",
     "CAMPAIGN_OPS_GATEWAY_MAX_BODY_BYTES": "max_body_bytes",
+    "CAMPAIGN_OPS_GATEWAY_ADMIN_TOKEN": "admin_token",
 }
+
+_VARIABLES = {field: variable for table in (_SINGLES, _LISTS, _PLAIN_LISTS)
+              for variable, field in table.items()}
 
 
 class GatewayConfigError(ValueError):
@@ -101,14 +111,24 @@ def settings_from_environ(
         if raw.strip():
             values[field] = tuple(SecretStr(p.strip()) for p in raw.split(",") if p.strip())
             names[field] = variable
+    for variable, field in _PLAIN_LISTS.items():
+        raw = environ.get(variable, "")
+        if raw.strip():
+            values[field] = tuple(p.strip() for p in raw.split(",") if p.strip())
+            names[field] = variable
     values.update({k: v for k, v in overrides.items() if v is not None})
     try:
         return GatewaySettings(**values)
     except ValidationError as exc:
         first = exc.errors(include_input=False, include_url=False)[0]
-        field = str(first["loc"][0]) if first["loc"] else "?"
-        where = names.get(field, field)
-        raise GatewayConfigError(f"{where}: {first['msg']}") from None
+        message = str(first["msg"]).removeprefix("Value error, ")
+        if first["loc"]:
+            field = str(first["loc"][0])
+            raise GatewayConfigError(f"{names.get(field, field)}: {message}") from None
+        # A check across settings names its field first: say the variable instead.
+        named, _, rest = message.partition(": ")
+        env_name = _VARIABLES.get(named)
+        raise GatewayConfigError(f"{env_name}: {rest}" if env_name else message) from None
 
 
 def run(

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator, model_validator
 
 from store.engine import DEFAULT_STORE_URL
 
 __all__ = ["GatewaySettings", "decode_webform_secret"]
 
 _WHSEC = "whsec_"
+_SHOP_DOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}\.myshopify\.com$")
 
 
 def decode_webform_secret(secret: str) -> bytes:
@@ -51,15 +53,22 @@ class GatewaySettings(BaseModel):
         meta_app_secrets: Meta app secrets (``X-Hub-Signature-256``).
         meta_verify_token: the token Meta's subscription handshake must present.
         shopify_secrets: Shopify app client secrets (``X-Shopify-Hmac-Sha256``).
+        shopify_shop_domains: the shops (``your-shop.myshopify.com``) whose webhooks are
+            accepted; required with ``shopify_secrets``, because Shopify does not sign
+            ``X-Shopify-Shop-Domain`` and one app secret serves every shop the app is in.
         webform_secrets: Standard Webhooks secrets of our web forms (``whsec_...``).
         public_base_url: the scheme and host senders call (``https://hooks.example.com``)
             when the gateway sits behind a proxy; HubSpot signs the full URL it called.
         max_body_bytes: larger bodies are refused with 413 while they stream in.
+        admin_token: when set, ``/metrics``, ``/docs``, ``/redoc`` and ``/openapi.json``
+            answer only requests carrying ``Authorization: Bearer <token>`` (at least 16
+            characters); unset, they are open to whoever reaches the port.
         tolerance_seconds: how far a signed timestamp may lie in the past or the future
             (HubSpot, web forms; Shopify's future side).
-        shopify_max_age_seconds: how old ``X-Shopify-Triggered-At`` may be. Shopify
-            retries a failed delivery 8 times over 4 hours with the original trigger
-            time, so the default keeps those retries (the header is not signed anyway).
+        shopify_max_age_seconds: how old an order's signed ``created_at`` (and the unsigned
+            ``X-Shopify-Triggered-At``) may be. Shopify retries a failed delivery 8 times
+            over 4 hours, so the default keeps those retries and refuses older orders
+            announced as new (replays).
         forward_batch: events posted to Prefect per request.
         forward_interval_seconds: how often the forwarder looks for due rows when idle.
         forward_timeout_seconds: timeout of one post to Prefect.
@@ -79,8 +88,10 @@ class GatewaySettings(BaseModel):
     meta_app_secrets: tuple[SecretStr, ...] = ()
     meta_verify_token: SecretStr | None = None
     shopify_secrets: tuple[SecretStr, ...] = ()
+    shopify_shop_domains: tuple[str, ...] = ()
     webform_secrets: tuple[SecretStr, ...] = ()
     public_base_url: str | None = Field(default=None, pattern=r"^https?://[^/?#\s]+/?$")
+    admin_token: SecretStr | None = None
     max_body_bytes: int = Field(default=1024 * 1024, ge=1024, le=64 * 1024 * 1024)
     tolerance_seconds: int = Field(default=300, ge=1, le=86_400)
     shopify_max_age_seconds: int = Field(default=6 * 3600, ge=1, le=7 * 86_400)
@@ -110,6 +121,31 @@ class GatewaySettings(BaseModel):
             except ValueError as exc:
                 raise ValueError(f"web form secret #{number}: {exc}") from None
         return secrets
+
+    @field_validator("shopify_shop_domains")
+    @classmethod
+    def _shop_domains(cls, domains: tuple[str, ...]) -> tuple[str, ...]:
+        cleaned = tuple(d.strip().lower() for d in domains)
+        for number, domain in enumerate(cleaned, start=1):
+            if not _SHOP_DOMAIN.match(domain):
+                raise ValueError(f"shop #{number} is not a <name>.myshopify.com domain")
+        return cleaned
+
+    @field_validator("admin_token")
+    @classmethod
+    def _long_token(cls, token: SecretStr | None) -> SecretStr | None:
+        if token is not None and len(token.get_secret_value().strip()) < 16:
+            raise ValueError("the admin token must hold at least 16 characters")
+        return token
+
+    @model_validator(mode="after")
+    def _shops_with_shopify(self) -> GatewaySettings:
+        if self.shopify_secrets and not self.shopify_shop_domains:
+            raise ValueError(
+                "shopify_shop_domains: list the shops (<name>.myshopify.com) whose webhooks "
+                "are accepted; Shopify does not sign X-Shopify-Shop-Domain"
+            )
+        return self
 
     def webform_keys(self) -> tuple[bytes, ...]:
         """Return the HMAC keys of the web form secrets."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -14,6 +15,8 @@ from pydantic import BaseModel, BeforeValidator, ValidationError
 from gateway.errors import InvalidPayload
 
 __all__ = [
+    "MAX_JSON_DEPTH",
+    "MAX_NUMBER_CHARS",
     "Id",
     "Mapped",
     "Parsed",
@@ -25,6 +28,15 @@ __all__ = [
     "iso",
     "load_json",
 ]
+
+MAX_JSON_DEPTH = 32
+"""Deepest nesting of arrays and objects a body may have (Shopify orders need about 6)."""
+MAX_NUMBER_CHARS = 64
+"""Longest number literal: ids and epoch times need 20 digits, prices a few more."""
+
+# A JSON string (escapes included) or one bracket: strings are skipped whole, so brackets
+# inside them are not counted.
+_DEPTH_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 
 _CLICK_IDS = ("gclid", "gbraid", "wbraid", "fbclid", "li_fat_id", "msclkid", "ttclid")
 _UTM = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
@@ -62,22 +74,71 @@ class Parsed:
     ignored: int = 0
 
 
+def _too_deep(text: str, limit: int) -> bool:
+    depth = 0
+    for match in _DEPTH_TOKENS.finditer(text):
+        token = match.group()
+        if token == "[" or token == "{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif token == "]" or token == "}":
+            depth -= 1
+    return False
+
+
+def _number(kind: type[int] | type[float]) -> Any:
+    def parse(text: str) -> int | float:
+        if len(text) > MAX_NUMBER_CHARS:
+            raise ValueError(f"a number longer than {MAX_NUMBER_CHARS} characters")
+        return kind(text)
+
+    return parse
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+_PARSE_INT = _number(int)
+_PARSE_FLOAT = _number(float)
+
+
 def load_json(body: bytes) -> Any:
-    """Parse a UTF-8 JSON body.
+    """Parse a UTF-8 JSON body within bounds a sender cannot push the gateway past.
+
+    Nesting deeper than :data:`MAX_JSON_DEPTH` is refused before parsing (Python's parser
+    recurses, and a deep enough body would otherwise end in ``RecursionError``, a 500);
+    number literals longer than :data:`MAX_NUMBER_CHARS` and ``NaN``/``Infinity`` are
+    refused too (a 5,000-digit integer exceeds Python's conversion limit).
 
     Raises:
-        InvalidPayload: the body is not UTF-8 JSON (the message gives line and column).
+        InvalidPayload: the body is not UTF-8 JSON within those bounds (the message gives
+            line and column, or the bound).
 
     """
     try:
-        return json.loads(body.decode("utf-8"))
+        text = body.decode("utf-8")
     except UnicodeDecodeError:
         raise InvalidPayload("the body is not UTF-8 text", location="body") from None
+    if _too_deep(text, MAX_JSON_DEPTH):
+        raise InvalidPayload(
+            f"the body nests arrays and objects deeper than {MAX_JSON_DEPTH} levels",
+            location="body",
+        )
+    try:
+        return json.loads(text, parse_int=_PARSE_INT, parse_float=_PARSE_FLOAT,
+                          parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise InvalidPayload(
             f"the body is not JSON: {exc.msg} at line {exc.lineno} column {exc.colno}",
             location="body",
         ) from None
+    except (ValueError, RecursionError) as exc:
+        # Our number bounds (ValueError), and a last guard should the scan above miss a case.
+        reason = str(exc) if isinstance(exc, ValueError) else "nesting too deep"
+        raise InvalidPayload(f"the body is not acceptable JSON: {reason}",
+                             location="body") from None
 
 
 def invalid(exc: ValidationError, prefix: str = "body") -> InvalidPayload:

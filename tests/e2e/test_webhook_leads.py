@@ -29,6 +29,7 @@ import pytest
 from tests.e2e.test_up import ROOT, _free_port, _post_retrying_busy, _wait
 from tests.flows.attribution_data import build_warehouse
 from tests.gateway.senders import (
+    SHOP_DOMAIN,
     SHOPIFY_SECRET,
     WEBFORM_SECRET,
     WRONG_WEBFORM_SECRET,
@@ -99,6 +100,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]:
             "CAMPAIGN_OPS_STORE_URL": f"sqlite:///{tmp / 'store.sqlite'}",
             "CAMPAIGN_OPS_GATEWAY_WEBFORM_SECRETS": WEBFORM_SECRET,
             "CAMPAIGN_OPS_GATEWAY_SHOPIFY_SECRETS": SHOPIFY_SECRET,
+            "CAMPAIGN_OPS_GATEWAY_SHOPIFY_SHOPS": SHOP_DOMAIN,
         }
         with gateway_log.open("wb") as out:
             gateway = subprocess.Popen(

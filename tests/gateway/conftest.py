@@ -22,6 +22,14 @@ def inbox_rows(engine_or_url) -> list[dict]:
             engine.dispose()
 
 
+def metric(base_url: str, name: str) -> float:
+    """Read one unlabelled sample from the gateway's /metrics."""
+    for line in httpx.get(f"{base_url}/metrics").text.splitlines():
+        if line.startswith(f"{name} "):
+            return float(line.split()[1])
+    raise AssertionError(f"{name} not in /metrics")
+
+
 @pytest.fixture
 def store_url(tmp_path) -> str:
     return f"sqlite:///{tmp_path}/data/store.sqlite"

@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import json
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from hubspot.utils.signature import Signature
@@ -27,6 +27,7 @@ SHOPIFY_SECRET = "shopify-client-secret-0001"
 SHOPIFY_SECRET_NEW = "shopify-client-secret-0002"
 WEBFORM_SECRET = "whsec_" + base64.b64encode(b"webform-secret-key-0001!").decode()
 WEBFORM_SECRET_NEW = "whsec_" + base64.b64encode(b"webform-secret-key-0002!").decode()
+SHOP_DOMAIN = "demo-shop.myshopify.com"
 WRONG_WEBFORM_SECRET = "whsec_" + base64.b64encode(b"not-the-configured-key!!").decode()
 
 
@@ -37,6 +38,7 @@ def settings_kwargs(**extra: Any) -> dict[str, Any]:
         "meta_app_secrets": (META_SECRET,),
         "meta_verify_token": META_VERIFY_TOKEN,
         "shopify_secrets": (SHOPIFY_SECRET,),
+        "shopify_shop_domains": (SHOP_DOMAIN,),
         "webform_secrets": (WEBFORM_SECRET,),
         **extra,
     }
@@ -112,7 +114,7 @@ def sign_shopify(
         # Shopify sends nanoseconds.
         "X-Shopify-Triggered-At": at.strftime("%Y-%m-%dT%H:%M:%S.%f") + "123Z",
         "X-Shopify-Topic": topic,
-        "X-Shopify-Shop-Domain": "demo-shop.myshopify.com",
+        "X-Shopify-Shop-Domain": SHOP_DOMAIN,
         "X-Shopify-Event-Id": event_id or str(uuid.uuid4()),
         "X-Shopify-Webhook-Id": str(uuid.uuid4()),
         "content-type": "application/json",
@@ -181,13 +183,21 @@ def meta_body(leadgen_id: str = "444444444444", **value: Any) -> bytes:
 
 
 def order_body(order_id: int = 820982911946154508, **fields: Any) -> bytes:
+    """An ``orders/create`` body as Shopify sends it (trimmed), created a minute ago."""
+    created = (datetime.now(UTC) - timedelta(minutes=1)).astimezone(timezone(timedelta(hours=1)))
     return dumps({
         "id": order_id,
+        "admin_graphql_api_id": f"gid://shopify/Order/{order_id}",
         "name": "#1001",
+        "order_number": 1001,
         "email": "jon.okafor@example.org",
-        "created_at": "2026-11-26T10:00:00+01:00",
+        "created_at": created.isoformat(timespec="seconds"),
+        "updated_at": created.isoformat(timespec="seconds"),
         "total_price": "199.00",
         "currency": "EUR",
+        "financial_status": "paid",
+        "line_items": [{"id": 866550311766439020, "title": "Starter kit", "quantity": 1,
+                        "price": "199.00", "sku": "KIT-1"}],
         "landing_site": "/shop?utm_source=facebook&utm_medium=paid_social&fbclid=IwAR-test",
         "customer": {"id": 115310627314723954, "email": "jon.okafor@example.org"},
         **fields,

@@ -14,13 +14,36 @@ def test_the_environment_edge_builds_settings_with_rotated_secrets():
         "PREFECT_API_URL": "http://127.0.0.1:4200/api",
         "CAMPAIGN_OPS_GATEWAY_WEBFORM_SECRETS": f"{s.WEBFORM_SECRET}, {s.WEBFORM_SECRET_NEW}",
         "CAMPAIGN_OPS_GATEWAY_SHOPIFY_SECRETS": s.SHOPIFY_SECRET,
+        "CAMPAIGN_OPS_GATEWAY_SHOPIFY_SHOPS": "Demo-Shop.myshopify.com, other.myshopify.com",
         "CAMPAIGN_OPS_GATEWAY_META_VERIFY_TOKEN": "tok",
+        "CAMPAIGN_OPS_GATEWAY_ADMIN_TOKEN": "admin-token-0123456789",
     })
     assert settings.store_url == "postgresql+psycopg://postgres@127.0.0.1:5432/ops"
     assert settings.prefect_api_url == "http://127.0.0.1:4200/api"
     assert len(settings.webform_secrets) == 2 and len(settings.webform_keys()) == 2
     assert settings.hubspot_client_secrets == ()
     assert s.SHOPIFY_SECRET not in repr(settings)  # SecretStr
+    assert settings.shopify_shop_domains == ("demo-shop.myshopify.com", "other.myshopify.com")
+    assert "admin-token" not in repr(settings)
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"CAMPAIGN_OPS_GATEWAY_SHOPIFY_SECRETS": "x"},
+         "CAMPAIGN_OPS_GATEWAY_SHOPIFY_SHOPS: list the shops"),
+        ({"CAMPAIGN_OPS_GATEWAY_SHOPIFY_SECRETS": "x",
+          "CAMPAIGN_OPS_GATEWAY_SHOPIFY_SHOPS": "shop.example.com"},
+         "CAMPAIGN_OPS_GATEWAY_SHOPIFY_SHOPS: shop #1 is not a"),
+        ({"CAMPAIGN_OPS_GATEWAY_ADMIN_TOKEN": "short"},
+         "CAMPAIGN_OPS_GATEWAY_ADMIN_TOKEN: the admin token must hold at least"),
+    ],
+)
+def test_shopify_needs_its_shops_and_an_admin_token_must_be_long(environ, expected):
+    with pytest.raises(GatewayConfigError) as caught:
+        settings_from_environ(environ)
+    assert str(caught.value).startswith(expected), str(caught.value)
+    assert "short" not in str(caught.value)
 
 
 def test_defaults_store_under_data_and_forward_nowhere():
