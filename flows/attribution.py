@@ -37,7 +37,7 @@ from pydantic import BaseModel, Field
 
 from deployments import environments
 from deployments.limits import WAREHOUSE_WRITER
-from flows.parameters import ConversionKind, parse_attribution_request
+from flows.parameters import ConversionKind, default_period, parse_attribution_request
 from marketing.attribution.model_set import MODEL_NAMES, ModelName, ModelSettings, describe_model
 from reports.attribution import AttributionReportData, render_attribution_report, summary_markdown
 from tasks.attribution import (
@@ -121,8 +121,7 @@ def build_attribution_report(
     """
     logger = get_run_logger()
     environment = environments.current()
-    end = period_end or _yesterday(environment)
-    start = period_start or end - dt.timedelta(days=29)
+    start, end = default_period(period_start, period_end, _yesterday(environment))
     request = parse_attribution_request(
         period_start=start, period_end=end, models=tuple(models), lookback_days=lookback_days,
         acquisition_lookback_days=acquisition_lookback_days,

@@ -5,7 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 Platform = Literal["meta_ads", "google_ads", "linkedin_ads"]
 """Ad platforms the `extract_ads` flow can read (connector package names)."""
@@ -32,8 +40,41 @@ orders and offline exports change whenever someone edits them, so a longer re-re
 allowed)."""
 
 
+EARLIEST_DATE = dt.date(2000, 1, 1)
+"""No run reads or reports a day before this one. No platform we read holds data that old
+(Google's ad platform opened in late 2000, the others later), so an earlier date is a typo;
+and the floor keeps every lookback subtraction (at most 730 days) far from ``date.min``,
+which ``0001-01-01`` reached with an OverflowError inside a run."""
+
+MAX_ATTRIBUTION_PERIOD_DAYS = 3 * 366
+"""The longest attribution period, about three years: enough for a year-over-year comparison
+with room to spare. A report stitches every journey of its period (plus its lookback) in
+memory at once, so a longer period (``--end 9999-12-31``) is a typo, not a report."""
+
+DEFAULT_ATTRIBUTION_PERIOD_DAYS = 30
+"""Days of conversions an attribution report covers when no ``period_start`` is given."""
+
+
 class ParameterError(ValueError):
     """A flow parameter is invalid; the message names the parameter and what was wrong."""
+
+
+def _today() -> dt.date:
+    """Return the current UTC day: no run may ask for a later one."""
+    return dt.datetime.now(dt.UTC).date()
+
+
+def _check_day(name: str, value: dt.date) -> dt.date:
+    """Refuse a day before ``EARLIEST_DATE`` or after today (UTC).
+
+    The message leaves the parameter out: pydantic puts the field's name in front of it.
+    """
+    if value < EARLIEST_DATE:
+        raise ValueError(f"{value} is before {EARLIEST_DATE}, the earliest day accepted")
+    if value > _today():
+        hint = " (reports end at yesterday)" if name in ("end_date", "period_end") else ""
+        raise ValueError(f"{value} is in the future{hint}")
+    return value
 
 
 class ExtractRequest(BaseModel):
@@ -65,15 +106,15 @@ class ExtractRequest(BaseModel):
             raise ValueError("account ids must be non-empty (leave the list out for all accounts)")
         return cleaned
 
+    @field_validator("start_date", "end_date")
+    @classmethod
+    def _day_in_range(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        return None if value is None else _check_day(str(info.field_name), value)
+
     @model_validator(mode="after")
     def _coherent_dates(self) -> ExtractRequest:
-        today = dt.datetime.now(dt.UTC).date()
         if self.start_date and self.end_date and self.start_date > self.end_date:
             raise ValueError(f"start_date {self.start_date} is after end_date {self.end_date}")
-        if self.end_date and self.end_date > today:
-            raise ValueError(f"end_date {self.end_date} is in the future; reports end at yesterday")
-        if self.start_date and self.start_date > today:
-            raise ValueError(f"start_date {self.start_date} is in the future")
         if self.full_refresh and self.start_date is None:
             raise ValueError("full_refresh needs start_date: the first day to reload")
         if self.lookback_days is not None:
@@ -132,16 +173,44 @@ class AttributionRequest(BaseModel):
             raise ValueError("each model may be named once")
         return value
 
+    @field_validator("period_start", "period_end")
+    @classmethod
+    def _day_in_range(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        return _check_day(str(info.field_name), value)
+
     @model_validator(mode="after")
     def _coherent_period(self) -> AttributionRequest:
+        # Runs only when both days passed their own bounds, so no date arithmetic can overflow.
         if self.period_start > self.period_end:
             raise ValueError(
                 f"period_start {self.period_start} is after period_end {self.period_end}")
+        days = (self.period_end - self.period_start).days + 1
+        if days > MAX_ATTRIBUTION_PERIOD_DAYS:
+            raise ValueError(
+                f"period_start {self.period_start} to period_end {self.period_end} is {days:,} "
+                f"days; the longest period is {MAX_ATTRIBUTION_PERIOD_DAYS:,} days (about "
+                "three years)")
         if self.acquisition_lookback_days > self.lookback_days:
             raise ValueError(
                 f"acquisition_lookback_days {self.acquisition_lookback_days} exceeds "
                 f"lookback_days {self.lookback_days}")
         return self
+
+
+def default_period(
+    period_start: dt.date | None, period_end: dt.date | None, yesterday: dt.date
+) -> tuple[dt.date, dt.date]:
+    """Fill in a report's missing days: the period ends at yesterday and covers 30 days.
+
+    A day out of bounds is returned as given for ``parse_attribution_request`` to name:
+    subtracting the default length from ``0001-01-01`` would overflow.
+    """
+    end = period_end or yesterday
+    if period_start is not None:
+        return period_start, end
+    if end < EARLIEST_DATE:
+        return end, end
+    return end - dt.timedelta(days=DEFAULT_ATTRIBUTION_PERIOD_DAYS - 1), end
 
 
 def parse_attribution_request(**parameters: object) -> AttributionRequest:

@@ -1,0 +1,1 @@
+"""Hostile and careless input: every entry point refuses it in one clear line."""
