@@ -54,7 +54,8 @@ def create_store_engine(url: str, *, pool_size: int = 10) -> Engine:
         pool_size: connections kept open (PostgreSQL and SQLite files).
 
     Raises:
-        StoreError: the URL is not a usable SQLAlchemy URL or names an unknown driver.
+        StoreError: the URL is not a usable SQLAlchemy URL or names an unknown driver, or
+            the folder of a SQLite file cannot be created.
 
     """
     try:
@@ -70,7 +71,13 @@ def create_store_engine(url: str, *, pool_size: int = 10) -> Engine:
             # One shared connection, or every thread would see its own empty database.
             kwargs.update(poolclass=StaticPool, connect_args={"check_same_thread": False})
         else:
-            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(database).expanduser().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"cannot create the folder {folder} of the SQLite store: "
+                    f"{exc.strerror or exc}") from None
             kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_timeout=60)
     else:
         kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
