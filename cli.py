@@ -6,6 +6,7 @@ answers at once.
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -30,9 +31,21 @@ def _check_platforms(
     unknown = [p for p in platforms if p not in known]
     if unknown:
         raise typer.BadParameter(
-            f"unknown {what}(s) {', '.join(unknown)}; known: {', '.join(known)}"
+            f"unknown {what}(s) {', '.join(unknown)}; known: {', '.join(known)}",
+            param_hint=f"'--{what}'",
         )
     return platforms
+
+
+def _day(value: str | None, option: str) -> dt.date | None:
+    """Parse an option's YYYY-MM-DD day (its bounds are the flow parameters' to check)."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{value!r} is not a day YYYY-MM-DD ({exc})",
+                                 param_hint=f"'{option}'") from None
 
 
 @app.command()
@@ -63,10 +76,24 @@ def demo(
 
     from deployments.console import print_extract_summary
     from deployments.environments import EnvironmentConfigError, current
+    from deployments.preflight import (
+        PreflightError,
+        check_folder,
+        check_store,
+        check_warehouse_file,
+    )
 
+    ads = [p for p in platforms if p in PLATFORMS]
+    sources = [p for p in platforms if p in SOURCE_PLATFORMS]
     try:
         environment = current()  # fail on bad settings before a Prefect server starts
-    except EnvironmentConfigError as exc:
+        check_warehouse_file(environment.warehouse_path,
+                             "--warehouse" if warehouse else "CAMPAIGN_OPS_WAREHOUSE")
+        check_folder(environment.data_dir, "CAMPAIGN_OPS_DATA_DIR")
+        if ads and sources:  # the report at the end pushes conversions (a plan in the store)
+            check_store(environment.store_url, "CAMPAIGN_OPS_STORE_URL")
+        _check_prefect_api()
+    except (EnvironmentConfigError, PreflightError) as exc:
         _fail(str(exc))
     typer.secho(
         f"Extracting {', '.join(platforms)} from the sandbox into {environment.warehouse_path} "
@@ -78,8 +105,6 @@ def demo(
     from flows.extract_sources import extract_sources
     from warehouse.errors import WarehouseError
 
-    ads = [p for p in platforms if p in PLATFORMS]
-    sources = [p for p in platforms if p in SOURCE_PLATFORMS]
     failed = []
     for flow, chosen in ((extract_ads, ads), (extract_sources, sources)):
         if not chosen:
@@ -158,27 +183,32 @@ def attribution(
     dry_run: Annotated[bool, typer.Option(help="Send nothing, publish nothing.")] = False,
 ) -> None:
     """Build the attribution report over the warehouse ($CAMPAIGN_OPS_ENV) and print its path."""
-    import datetime as dt
     import os
 
     from marketing.attribution.model_set import MODEL_NAMES
 
     models = _check_platforms(model or list(MODEL_NAMES), MODEL_NAMES, "model")
-    try:
-        first = dt.date.fromisoformat(start) if start else None
-        last = dt.date.fromisoformat(end) if end else None
-    except ValueError as exc:
-        raise typer.BadParameter(f"dates are YYYY-MM-DD: {exc}") from None
-    from flows.parameters import ParameterError, parse_attribution_request
+    first, last = _day(start, "--start"), _day(end, "--end")
+    from deployments.environments import EnvironmentConfigError, current
+    from deployments.preflight import PreflightError, check_store, check_warehouse_file
+    from flows.parameters import ParameterError, default_period, parse_attribution_request
 
-    # Refuse bad parameters before a Prefect server starts (the flow checks them again, with
-    # its default dates filled in; a date left out is checked there).
+    # Refuse bad parameters and settings before a Prefect server starts. The flow checks the
+    # parameters again with its own yesterday (the sandbox market's clock, which is UTC's
+    # unless a test set it).
+    yesterday = dt.datetime.now(dt.UTC).date() - dt.timedelta(days=1)
+    period_start, period_end = default_period(first, last, yesterday)
     try:
         parse_attribution_request(
-            period_start=first or last or dt.date.today(),
-            period_end=last or first or dt.date.today(), models=tuple(models),
+            period_start=period_start, period_end=period_end, models=tuple(models),
             lookback_days=lookback_days, acquisition_lookback_days=acquisition_lookback_days)
-    except ParameterError as exc:
+        environment = current()
+        check_warehouse_file(environment.warehouse_path, "CAMPAIGN_OPS_WAREHOUSE",
+                             must_exist=True)
+        if push:  # the push-back records its plan in the store
+            check_store(environment.store_url, "CAMPAIGN_OPS_STORE_URL")
+        _check_prefect_api()
+    except (ParameterError, EnvironmentConfigError, PreflightError) as exc:
         _fail(str(exc))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     from flows.attribution import build_attribution_report
@@ -193,7 +223,8 @@ def attribution(
             lookback_days=lookback_days, acquisition_lookback_days=acquisition_lookback_days,
             markov_order=markov_order, push_conversions=push, dry_run=dry_run,
         )
-    except (AttributionInputError, ParameterError, WarehouseError) as exc:
+    except (AttributionInputError, EnvironmentConfigError, ParameterError,
+            WarehouseError) as exc:
         _fail(str(exc))
     _print_attribution(result)
 
@@ -201,6 +232,22 @@ def attribution(
 def _fail(message: str) -> NoReturn:
     typer.secho(f"error: {message}", fg="red", err=True)
     raise typer.Exit(1)
+
+
+def _check_prefect_api() -> None:
+    """Refuse a configured Prefect API that does not answer (unset: a temporary server).
+
+    Raises:
+        PreflightError: the URL is malformed or nothing answers there.
+
+    """
+    from prefect.settings import get_current_settings
+
+    from deployments.preflight import check_prefect_api
+
+    url = get_current_settings().api.url  # the environment or the active Prefect profile
+    if url:
+        check_prefect_api(url)
 
 
 @sandbox_app.command("serve")
@@ -215,15 +262,21 @@ def sandbox_serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
     seed: Annotated[int, typer.Option(help="Seed of the simulated market.")] = 7,
     fault_rate: Annotated[
-        float, typer.Option(help="Share of requests answered with an injected fault (0..1).")
+        float,
+        typer.Option(help="Share of requests answered with an injected fault (0..1).",
+                     min=0.0, max=1.0),
     ] = 0.0,
 ) -> None:
     """Serve one platform emulator on loopback until Ctrl-C."""
     from emulators.registry import EMULATORS
 
     _check_platforms([platform], sorted(EMULATORS))
-    if not 0.0 <= fault_rate <= 1.0:
-        raise typer.BadParameter("--fault-rate must be between 0 and 1")
+    from deployments.preflight import PreflightError, check_port
+
+    try:
+        check_port(host, port)  # uvicorn would log the failed bind and exit 3
+    except PreflightError as exc:
+        _fail(str(exc))
     from emulators.serve import serve_forever
 
     typer.secho(
@@ -245,11 +298,32 @@ def gateway(
     ] = None,
 ) -> None:
     """Receive signed webhooks: verify, store in the inbox, forward to Prefect as events."""
+    import os
+
+    from deployments.preflight import (
+        PreflightError,
+        check_port,
+        check_prefect_api,
+        check_store,
+    )
     from gateway.serve import GatewayConfigError, run, settings_from_environ
 
+    # Settings, port and store are checked before uvicorn starts: it would report a taken
+    # port only after opening the store, and a store that fails to open as a lifespan
+    # traceback ("Application startup failed", exit 3).
+    if store_url is not None:
+        store_setting = "--store-url"
+    elif os.environ.get("CAMPAIGN_OPS_STORE_URL", "").strip():
+        store_setting = "CAMPAIGN_OPS_STORE_URL"
+    else:
+        store_setting = "the default store"
     try:
         settings = settings_from_environ(store_url=store_url)
-    except GatewayConfigError as exc:
+        if settings.prefect_api_url:  # Prefect may be down (deliveries wait in the inbox)
+            check_prefect_api(settings.prefect_api_url, answers=False)
+        check_port(host, port)
+        check_store(settings.store_url, store_setting)
+    except (GatewayConfigError, PreflightError) as exc:
         _fail(str(exc))
     typer.secho(f"Webhook gateway on http://{host}:{port} (docs at /docs; Ctrl-C stops)",
                 fg="cyan")
@@ -289,6 +363,35 @@ def up(
         typer.secho("stopped", fg="cyan")
 
 
+def _run_app() -> int:
+    """Run the app; print a usage error (bad option, unknown command) as one line.
+
+    Click's own rendering is a usage line, a hint and a boxed message; one ``error:`` line
+    naming the option and the help command says the same in the form every other refusal
+    of the CLI takes.
+    """
+    import sys
+
+    # Click's exception classes, from wherever this typer takes click (newer releases carry
+    # their own copy, so `import click` would name other classes).
+    errors = sys.modules[typer.BadParameter.__module__]
+    try:
+        result = app(standalone_mode=False)
+    except getattr(errors, "NoArgsIsHelpError", ()):
+        return 2  # typer printed the help already
+    except errors.UsageError as exc:
+        hint = f" (see: {exc.ctx.command_path} --help)" if exc.ctx is not None else ""
+        typer.secho(f"error: {exc.format_message()}{hint}", fg="red", err=True)
+        return int(exc.exit_code)
+    except errors.ClickException as exc:
+        typer.secho(f"error: {exc.format_message()}", fg="red", err=True)
+        return int(exc.exit_code)
+    except typer.Abort:
+        typer.secho("error: aborted", fg="red", err=True)
+        return 1
+    return result if isinstance(result, int) else 0
+
+
 def main() -> None:
     """Entry point of the `campaign-ops` script.
 
@@ -303,9 +406,13 @@ def main() -> None:
 
     code: int | str | None = 0
     try:
-        app()
+        code = _run_app()
     except SystemExit as exc:
         code = exc.code
+    except Exception:
+        # A bug: its traceback, as typer renders it, then the same quiet exit.
+        sys.excepthook(*sys.exc_info())
+        code = 1
     finally:
         atexit._run_exitfuncs()
         sys.stdout.flush()

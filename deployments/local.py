@@ -166,6 +166,37 @@ def prefect_server(port: int, prefect_home: Path, host: str = "127.0.0.1") -> It
         log.close()
 
 
+def check_local_stack(
+    *, prefect_port: int, sandbox_port: int, prefect_home: Path, platforms: tuple[str, ...]
+) -> None:
+    """Check what `run_local_stack` needs before it starts a server it would have to stop.
+
+    Raises:
+        LocalStackError: the environment variables, a port or the Prefect home are unusable.
+
+    """
+    from deployments.environments import EnvironmentConfigError, current
+    from deployments.preflight import PreflightError, check_folder, check_port
+
+    last = sandbox_port + len(platforms) - 1
+    if last > 65535:
+        raise LocalStackError(
+            f"--sandbox-port {sandbox_port}: the {len(platforms)} emulators need ports "
+            f"{sandbox_port}-{last}, beyond 65535")
+    if sandbox_port <= prefect_port <= last:
+        raise LocalStackError(
+            f"--port {prefect_port} is one of the emulators' ports {sandbox_port}-{last} "
+            "(--sandbox-port)")
+    try:
+        current()  # every served run reads it: refuse it once now, not in each run
+        check_port("127.0.0.1", prefect_port)
+        for port in range(sandbox_port, last + 1):
+            check_port("127.0.0.1", port, "--sandbox-port")
+        check_folder(prefect_home, "--prefect-home")
+    except (EnvironmentConfigError, PreflightError) as exc:
+        raise LocalStackError(str(exc)) from None
+
+
 def run_local_stack(
     *,
     prefect_port: int,
@@ -174,12 +205,20 @@ def run_local_stack(
     project_dir: Path,
     platforms: tuple[str, ...] | None = None,
 ) -> None:
-    """Start everything `campaign-ops up` promises and block until Ctrl-C, then stop it all."""
+    """Start everything `campaign-ops up` promises and block until Ctrl-C, then stop it all.
+
+    Raises:
+        LocalStackError: something it needs is unusable (checked before anything starts),
+            or the Prefect server did not start.
+
+    """
     from deployments.environments import sandbox_emulator
     from emulators.registry import EMULATORS
     from emulators.serve import serve_in_thread
 
     platforms = platforms or tuple(EMULATORS)
+    check_local_stack(prefect_port=prefect_port, sandbox_port=sandbox_port,
+                      prefect_home=prefect_home, platforms=platforms)
     with contextlib.ExitStack() as stack:
         api_url = stack.enter_context(prefect_server(prefect_port, prefect_home))
         os.environ["PREFECT_API_URL"] = api_url

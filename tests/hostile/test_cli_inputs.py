@@ -8,6 +8,12 @@ starts, except one end-to-end case that runs the attribution flow on an empty pe
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -120,3 +126,243 @@ def test_any_extract_range_is_accepted_within_bounds_or_refused_with_a_parameter
         assert day is None or EARLIEST_DATE <= day <= TODAY
     if request.start_date is not None and request.lookback_days is not None:
         assert request.start_date - dt.timedelta(days=request.lookback_days) > dt.date.min
+
+
+# --------------------------------------------------------------------------- the CLI
+
+ROOT = Path(__file__).resolve().parents[2]
+UNREACHABLE_POSTGRES = "postgresql+psycopg://postgres:s3cret@127.0.0.1:5999/campaign_ops"
+
+
+def _env(tmp_path: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "CAMPAIGN_OPS_WAREHOUSE": str(tmp_path / "wh" / "warehouse.duckdb"),
+        "CAMPAIGN_OPS_DATA_DIR": str(tmp_path / "data"),
+        "PREFECT_HOME": str(tmp_path / "prefect-home"),
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "COLUMNS": "200",
+    }
+    for key in [k for k in env if k.startswith("CAMPAIGN_OPS_SANDBOX_URL_")]:
+        del env[key]
+    for key in ("PREFECT_API_URL", "CAMPAIGN_OPS_ENV", "CAMPAIGN_OPS_STORE_URL",
+                "CAMPAIGN_OPS_REPORTING_CURRENCY"):
+        env.pop(key, None)
+    env.update(extra or {})
+    return env
+
+
+def _cli(tmp_path: Path, *args: str, env: dict[str, str] | None = None,
+         timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "cli", *args], cwd=ROOT,
+                          env=_env(tmp_path, env), capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def _one_error_line(done: subprocess.CompletedProcess[str], *expected: str) -> str:
+    """Assert a refusal as the user sees it; return its ``error:`` line."""
+    output = done.stdout + done.stderr
+    assert done.returncode != 0, output[-3000:]
+    assert "Traceback" not in output, output[-3000:]
+    errors = [line for line in done.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1, output[-3000:]
+    for part in expected:
+        assert part in errors[0], errors[0]
+    return errors[0]
+
+
+def _refused_before_prefect(done: subprocess.CompletedProcess[str], *expected: str,
+                            code: int = 1) -> str:
+    line = _one_error_line(done, *expected)
+    assert done.returncode == code, done.stderr
+    assert "Starting temporary server" not in done.stdout + done.stderr
+    assert len(done.stderr.splitlines()) == 1, done.stderr  # the error line and nothing else
+    return line
+
+
+@pytest.fixture
+def taken_port() -> Iterator[int]:
+    """A port on 127.0.0.1 another program listens on."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        sock.listen()
+        yield int(sock.getsockname()[1])
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _duckdb_file(path: Path) -> Path:
+    import duckdb
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    duckdb.connect(str(path)).close()
+    return path
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["--start", "0001-01-01", "--end", "9999-12-31"],
+         ["period_start: 0001-01-01 is before 2000-01-01", "period_end: 9999-12-31 is in the"]),
+        (["--end", "2099-12-31"], ["period_end: 2099-12-31 is in the future"]),
+        (["--end", "0001-01-01"], ["period_end: 0001-01-01 is before 2000-01-01"]),
+        (["--start", "1999-12-31", "--end", "2000-01-31"], ["period_start: 1999-12-31"]),
+        (["--start", "2001-01-01"], ["the longest period is 1,098 days"]),
+        (["--start", "2026-11-10", "--end", "2026-11-01"], ["is after period_end 2026-11-01"]),
+        (["--lookback-days", "30", "--acquisition-lookback-days", "60"],
+         ["acquisition_lookback_days 60 exceeds lookback_days 30"]),
+    ],
+)
+def test_attribution_refuses_impossible_periods(tmp_path, args, expected):
+    done = _cli(tmp_path, "attribution", *args)
+    _refused_before_prefect(done, "invalid build_attribution_report parameters", *expected)
+    assert not (tmp_path / "wh").exists()  # nothing opened
+
+
+@pytest.mark.parametrize(
+    "args, expected",
+    [
+        (["--start", "2026-02-30"], ["'--start'", "'2026-02-30' is not a day"]),
+        (["--end", "yesterday"], ["'--end'", "'yesterday' is not a day"]),
+        (["--lookback-days", "0"], ["'--lookback-days'"]),
+        (["--markov-order", "9"], ["'--markov-order'"]),
+        (["--model", "crystal_ball"], ["'--model'", "unknown model(s) crystal_ball"]),
+        (["--start"], ["'--start' requires an argument"]),
+    ],
+)
+def test_attribution_usage_errors_are_one_line_too(tmp_path, args, expected):
+    _refused_before_prefect(_cli(tmp_path, "attribution", *args), *expected, code=2)
+
+
+def test_attribution_refuses_bad_settings(tmp_path):
+    cases = [
+        ({"CAMPAIGN_OPS_ENV": "bogus"}, "CAMPAIGN_OPS_ENV='bogus' is not one of sandbox, live"),
+        ({"CAMPAIGN_OPS_REPORTING_CURRENCY": "XYZ"}, "'XYZ' is not an ISO 4217 code"),
+        ({}, "no warehouse at"),
+        ({"CAMPAIGN_OPS_WAREHOUSE": str(tmp_path)}, "is a folder, not a DuckDB file"),
+        ({"CAMPAIGN_OPS_WAREHOUSE": __file__}, "is not a DuckDB database file"),
+    ]
+    for env, expected in cases:
+        _refused_before_prefect(_cli(tmp_path, "attribution", env=env), expected)
+    warehouse = str(_duckdb_file(tmp_path / "wh" / "warehouse.duckdb"))
+    cases = [
+        ({"CAMPAIGN_OPS_STORE_URL": "not a url"},
+         "CAMPAIGN_OPS_STORE_URL: store URL is not a SQLAlchemy URL"),
+        ({"CAMPAIGN_OPS_STORE_URL": UNREACHABLE_POSTGRES}, "127.0.0.1:5999"),
+        ({"PREFECT_API_URL": "not a url"}, "PREFECT_API_URL='not a url' is not an http(s) URL"),
+        ({"PREFECT_API_URL": f"http://127.0.0.1:{_free_port()}/api"},
+         "PREFECT_API_URL: no Prefect API answers at"),
+    ]
+    for env, expected in cases:
+        line = _refused_before_prefect(
+            _cli(tmp_path, "attribution", env={"CAMPAIGN_OPS_WAREHOUSE": warehouse, **env}),
+            expected)
+        assert "s3cret" not in line
+
+
+def test_demo_refuses_unusable_places_before_starting_prefect(tmp_path):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder")
+    cases = [
+        (["--warehouse", str(a_file / "wh.duckdb")], {},
+         f"--warehouse: {a_file} is a file, not a folder"),
+        (["--warehouse", str(tmp_path)], {}, "--warehouse: "),
+        ([], {"CAMPAIGN_OPS_WAREHOUSE": str(a_file / "deeper" / "wh.duckdb")},
+         "CAMPAIGN_OPS_WAREHOUSE: cannot create the folder"),
+        ([], {"CAMPAIGN_OPS_DATA_DIR": str(a_file)}, "CAMPAIGN_OPS_DATA_DIR: "),
+        ([], {"CAMPAIGN_OPS_REPORTING_CURRENCY": "EURO"}, "'EURO' is not an ISO 4217 code"),
+        ([], {"CAMPAIGN_OPS_STORE_URL": UNREACHABLE_POSTGRES}, "CAMPAIGN_OPS_STORE_URL: store"),
+        ([], {"PREFECT_API_URL": "ftp://127.0.0.1/api"}, "is not an http(s) URL"),
+    ]
+    for args, env, expected in cases:
+        _refused_before_prefect(_cli(tmp_path, "demo", *args, env=env), expected)
+    _refused_before_prefect(_cli(tmp_path, "demo", "-p", "tiktok"), "unknown platform(s) tiktok",
+                            code=2)
+
+
+def test_sandbox_serve_refuses_a_taken_port_and_a_foreign_host(tmp_path, taken_port):
+    cases = [
+        (["--port", str(taken_port)], f"port {taken_port} on 127.0.0.1 is taken"),
+        (["--host", "no-such-host.invalid"], "host 'no-such-host.invalid' does not resolve"),
+        (["--host", "192.0.2.1"], "host 192.0.2.1 is not an address of this machine"),
+    ]
+    for args, expected in cases:
+        _refused_before_prefect(_cli(tmp_path, "sandbox", "serve", *args), expected)
+    for args in (["--fault-rate", "2"], ["--platform", "tiktok"], ["--port", "70000"]):
+        _refused_before_prefect(_cli(tmp_path, "sandbox", "serve", *args), args[0], code=2)
+
+
+def test_the_gateway_refuses_a_store_it_cannot_use(tmp_path):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a database")
+    port = str(_free_port())
+    cases = [
+        ({"CAMPAIGN_OPS_STORE_URL": "not a url"},
+         "CAMPAIGN_OPS_STORE_URL: store URL is not a SQLAlchemy URL"),
+        ({"CAMPAIGN_OPS_STORE_URL": "nosuchdb://u@127.0.0.1/x"},
+         "CAMPAIGN_OPS_STORE_URL: no database driver for store URL nosuchdb://"),
+        ({"CAMPAIGN_OPS_STORE_URL": UNREACHABLE_POSTGRES},
+         "store postgresql+psycopg://postgres:***@127.0.0.1:5999/campaign_ops failed"),
+        ({"CAMPAIGN_OPS_STORE_URL": f"sqlite:///{a_file}/store.sqlite"},
+         "cannot create the folder"),
+        ({"CAMPAIGN_OPS_STORE_URL": f"sqlite:///{a_file}"}, "file is not a database"),
+        ({"PREFECT_API_URL": "not a url"}, "PREFECT_API_URL='not a url' is not an http(s) URL"),
+        ({"CAMPAIGN_OPS_GATEWAY_MAX_BODY_BYTES": "lots"}, "CAMPAIGN_OPS_GATEWAY_MAX_BODY_BYTES"),
+    ]
+    for env, expected in cases:
+        line = _refused_before_prefect(_cli(tmp_path, "gateway", "--port", port, env=env),
+                                       expected)
+        assert "s3cret" not in line
+    line = _refused_before_prefect(
+        _cli(tmp_path, "gateway", "--port", port, "--store-url", "not a url"), "--store-url: ")
+    assert not (ROOT / "data" / "not a url").exists(), line
+
+
+def test_the_gateway_refuses_a_taken_port_before_opening_the_store(tmp_path, taken_port):
+    store = tmp_path / "store" / "inbox.sqlite"
+    done = _cli(tmp_path, "gateway", "--port", str(taken_port),
+                env={"CAMPAIGN_OPS_STORE_URL": f"sqlite:///{store}"})
+    _refused_before_prefect(done, f"port {taken_port} on 127.0.0.1 is taken", "--port")
+    assert not store.exists()
+
+
+def test_up_refuses_what_it_could_not_serve_before_starting_anything(tmp_path, taken_port):
+    a_file = tmp_path / "a-file"
+    a_file.write_text("not a folder")
+    free = _free_port()
+    while taken_port - 2 <= free <= taken_port + 3:  # not among the emulators' ports below
+        free = _free_port()
+    home = ["--prefect-home", str(tmp_path / "prefect")]
+    cases = [
+        (["--port", str(free)], {"CAMPAIGN_OPS_ENV": "bogus"}, "CAMPAIGN_OPS_ENV='bogus'"),
+        (["--port", str(taken_port)], {}, f"port {taken_port} on 127.0.0.1 is taken"),
+        (["--port", str(free), "--sandbox-port", str(taken_port - 2)], {},
+         "choose another with --sandbox-port"),
+        (["--port", str(free), "--sandbox-port", "65535"], {}, "beyond 65535"),
+        (["--port", "8703", "--sandbox-port", "8701"], {}, "--port 8703 is one of the"),
+        (["--port", str(free), "--prefect-home", str(a_file / "prefect")], {},
+         "--prefect-home: "),
+    ]
+    for args, env, expected in cases:
+        _refused_before_prefect(_cli(tmp_path, "up", *home, *args, env=env, timeout=30),
+                                expected)
+    assert not any((tmp_path / "prefect").glob("*.db"))
+
+
+def test_an_unknown_command_is_one_line(tmp_path):
+    _refused_before_prefect(_cli(tmp_path, "attributoin"), "No such command 'attributoin'",
+                            code=2)
+
+
+def test_the_store_names_a_sqlite_folder_it_cannot_create(tmp_path):
+    import store
+
+    a_file = tmp_path / "a-file"
+    a_file.write_text("")
+    with pytest.raises(store.StoreError, match="cannot create the folder"):
+        store.create_store_engine(f"sqlite:///{a_file}/inbox.sqlite")
+
