@@ -105,6 +105,8 @@ def demo(
     from flows.extract_sources import extract_sources
     from warehouse.errors import WarehouseError
 
+    _quiet_expected_errors()
+
     failed = []
     for flow, chosen in ((extract_ads, ads), (extract_sources, sources)):
         if not chosen:
@@ -215,6 +217,8 @@ def attribution(
     from marketing.attribution import AttributionInputError
     from warehouse.errors import WarehouseError
 
+    _quiet_expected_errors()
+
     typer.secho("Building the attribution report (a first run starts a local Prefect "
                 "server)…", fg="cyan")
     try:
@@ -248,6 +252,22 @@ def _check_prefect_api() -> None:
     url = get_current_settings().api.url  # the environment or the active Prefect profile
     if url:
         check_prefect_api(url)
+
+
+def _quiet_expected_errors() -> None:
+    """Keep Prefect from printing tracebacks of the errors the CLI reports in one line.
+
+    Only validation and configuration errors: a run that fails on anything else (a bug)
+    still shows its traceback.
+    """
+    from deployments.cli_logging import hide_tracebacks_of
+    from deployments.environments import EnvironmentConfigError
+    from flows.parameters import ParameterError
+    from marketing.attribution import AttributionInputError
+    from warehouse.errors import WarehouseLockedError
+
+    hide_tracebacks_of(ParameterError, AttributionInputError, EnvironmentConfigError,
+                       WarehouseLockedError)
 
 
 @sandbox_app.command("serve")
@@ -395,14 +415,16 @@ def _run_app() -> int:
 def main() -> None:
     """Entry point of the `campaign-ops` script.
 
-    Runs the app, then the exit handlers (Prefect stops its temporary server there), then
-    leaves without tearing modules down: duckdb 2.0's bindings print dozens of harmless
-    "nanobind: leaked" lines at interpreter teardown once Great Expectations has reflected a
-    DuckDB table, which buried the demo's summary.
+    Runs the app, sends the run logs Prefect still holds, runs the exit handlers (Prefect
+    stops its temporary server there), then leaves without tearing modules down: duckdb
+    2.0's bindings print dozens of harmless "nanobind: leaked" lines at interpreter teardown
+    once Great Expectations has reflected a DuckDB table, which buried the demo's summary.
     """
     import atexit
     import os
     import sys
+
+    from deployments.cli_logging import flush_prefect_logs
 
     code: int | str | None = 0
     try:
@@ -414,6 +436,7 @@ def main() -> None:
         sys.excepthook(*sys.exc_info())
         code = 1
     finally:
+        flush_prefect_logs()
         atexit._run_exitfuncs()
         sys.stdout.flush()
         sys.stderr.flush()

@@ -366,3 +366,65 @@ def test_the_store_names_a_sqlite_folder_it_cannot_create(tmp_path):
     with pytest.raises(store.StoreError, match="cannot create the folder"):
         store.create_store_engine(f"sqlite:///{a_file}/inbox.sqlite")
 
+
+# --------------------------------------------------------------------------- Prefect's logs
+
+
+def test_the_console_shows_an_expected_error_without_its_traceback_and_a_bug_with_it():
+    import io
+    import logging
+
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    from deployments.cli_logging import hide_tracebacks_of
+
+    root = logging.getLogger()
+    stream = io.StringIO()
+    console = PrefectConsoleHandler(stream=stream)
+    api: list[object] = []  # stands for the API handler on prefect.flow_runs
+
+    class Api(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            api.append(record.exc_info)
+
+    logger = logging.getLogger("tests.hostile.flow_runs")
+    logger.addHandler(Api())
+    formatters = {handler: handler.formatter for handler in root.handlers}
+    root.addHandler(console)
+    try:
+        hide_tracebacks_of(ParameterError)
+        for error in (ParameterError("period_end: 2099-12-31 is in the future"), KeyError("x")):
+            try:
+                raise error
+            except Exception:
+                logger.exception("Encountered exception during execution: %r", error)
+    finally:
+        root.removeHandler(console)
+        logger.handlers.clear()
+        for handler, formatter in formatters.items():  # other tests keep Prefect's console
+            handler.setFormatter(formatter)
+    shown = stream.getvalue()
+    assert "Encountered exception during execution: ParameterError('period_end" in shown
+    assert shown.count("Traceback") == 1 and "KeyError: 'x'" in shown  # the bug keeps it
+    assert len(api) == 2 and all(info is not None for info in api)  # the API keeps both
+
+
+@pytest.mark.e2e
+def test_an_empty_period_runs_the_flow_and_ends_in_one_line_without_prefects_traceback(
+    tmp_path,
+):
+    from tests.flows.attribution_data import build_warehouse
+
+    warehouse = tmp_path / "wh" / "warehouse.duckdb"
+    warehouse.parent.mkdir(parents=True)
+    build_warehouse(warehouse)  # journeys in September 2026; none in January 2025
+    done = _cli(tmp_path, "attribution", "--start", "2025-01-01", "--end", "2025-01-31",
+                timeout=300)
+    assert done.returncode == 1
+    _one_error_line(done, "empty period: there are no journeys to attribute")
+    output = done.stdout + done.stderr
+    assert "Starting temporary server" in output  # the flow really ran, on a Prefect server
+    # Prefect still says the run failed, in one line each for the task and the flow ...
+    assert "Encountered exception during execution: AttributionInputError" in output
+    # ... and the logs reached the server before it stopped.
+    assert "Error logging to API" not in output
