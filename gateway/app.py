@@ -194,6 +194,25 @@ class _Receiver:
         return Receipt(status=status, deliveries=results, ignored=parsed.ignored)
 
 
+_BEARER = HTTPBearer(auto_error=False, description="The gateway's admin token")
+
+
+class _AdminGuard:
+    """A dependency that lets a request through only with ``Authorization: Bearer <token>``."""
+
+    def __init__(self, token: str) -> None:
+        self._token = token.encode()
+
+    def __call__(
+        self, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]
+    ) -> None:
+        if credentials is None or not hmac.compare_digest(
+            credentials.credentials.encode(), self._token
+        ):
+            raise AdminTokenRequired("this route needs Authorization: Bearer <admin token>",
+                                     location="header:Authorization")
+
+
 def create_app(
     settings: GatewaySettings,
     *,
@@ -224,26 +243,12 @@ def create_app(
     webform_keys = settings.webform_keys()
     shopify_shops = frozenset(settings.shopify_shop_domains)
     max_age = timedelta(seconds=settings.shopify_max_age_seconds)
-    admin_token = settings.admin_token.get_secret_value().encode() if settings.admin_token else None
-    bearer = HTTPBearer(auto_error=False, description="The gateway's admin token")
-
-    def require_admin(
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    ) -> None:
-        if admin_token is None:
-            return
-        if credentials is None or not hmac.compare_digest(
-            credentials.credentials.encode(), admin_token
-        ):
-            raise AdminTokenRequired("this route needs Authorization: Bearer <admin token>",
-                                     location="header:Authorization")
-
     # Only a gateway with a token documents (and enforces) it, so the document never claims
     # an auth that is not there.
     admin: dict[str, Any] = (
-        {"dependencies": [Depends(require_admin)],
+        {"dependencies": [Depends(_AdminGuard(settings.admin_token.get_secret_value()))],
          "responses": {401: _json_error("Missing or wrong admin token")}}
-        if admin_token is not None else {"responses": {}}
+        if settings.admin_token is not None else {"responses": {}}
     )
 
     @asynccontextmanager

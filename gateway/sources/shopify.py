@@ -23,7 +23,7 @@ from collections.abc import Collection
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, ValidationError
 
 from gateway.errors import FutureRequest, InvalidPayload, StaleRequest, UnknownShop
 from gateway.events import OFFLINE_CONVERSIONS_RECEIVED, OfflineConversionReceived
@@ -78,7 +78,7 @@ class ShopifyOrder(BaseModel):
     phone: str | None = Field(default=None, max_length=64)
     created_at: datetime
     updated_at: datetime | None = None
-    total_price: Annotated[str, Field(max_length=32)] | int | float
+    total_price: Annotated[str, Field(max_length=32)] | StrictInt | StrictFloat
     currency: str = Field(min_length=3, max_length=3)
     line_items: list[dict[str, Any]] = Field(max_length=_MAX_LINE_ITEMS)
     landing_site: str | None = Field(default=None, max_length=4096)
