@@ -39,3 +39,4 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_quality_gate.py
 	$(BIN)/python bench/bench_publish.py
 	$(BIN)/python bench/bench_attribution.py
+	$(BIN)/python bench/bench_offline_reader.py

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any, ClassVar, Protocol
 from zoneinfo import ZoneInfo
 
@@ -16,6 +17,7 @@ __all__ = [
     "RecordLocation",
     "RejectedRecord",
     "ReportSettings",
+    "RowFile",
     "SourceConnector",
     "StreamResult",
     "StreamSpec",
@@ -174,16 +176,42 @@ class RejectedRecord:
     location: RecordLocation
 
 
+@dataclass(frozen=True)
+class RowFile:
+    """Valid rows a connector wrote to a Parquet file instead of holding them in memory.
+
+    A source whose reads may be larger than memory (a drop folder of any size) hands its rows
+    on this way; the landing step copies (or links) the file into place. The file lives in the
+    connector's scratch folder until the connector is closed.
+
+    Attributes:
+        path: the Parquet file (warehouse columns).
+        rows: how many rows it holds.
+
+    """
+
+    path: Path
+    rows: int
+
+    def read(self) -> list[dict[str, Any]]:
+        """Return every row as a dict (for tests and small files: this loads them all)."""
+        import pyarrow.parquet as pq
+
+        rows: list[dict[str, Any]] = pq.read_table(self.path).to_pylist()
+        return rows
+
+
 @dataclass
 class StreamResult:
     """Rows (warehouse columns, plain Python values) and rejected records of one read.
 
     Attributes:
-        rows: valid rows.
+        rows: valid rows held in memory.
         rejects: records that failed validation.
         stream: stream name.
         account_id: account id.
         window: the report window actually read (after clamping), if any.
+        row_file: valid rows written to a file instead (then ``rows`` is empty).
 
     """
 
@@ -192,6 +220,16 @@ class StreamResult:
     stream: str = ""
     account_id: str = ""
     window: DateWindow | None = None
+    row_file: RowFile | None = None
+
+    @property
+    def row_count(self) -> int:
+        """Valid rows of the read, in memory or in the row file."""
+        return len(self.rows) + (self.row_file.rows if self.row_file is not None else 0)
+
+    def all_rows(self) -> list[dict[str, Any]]:
+        """Return every valid row as a dict, reading the row file if there is one."""
+        return self.rows + (self.row_file.read() if self.row_file is not None else [])
 
 
 class ReportSettings(Protocol):

@@ -234,7 +234,10 @@ class Environment:
                 export_closed_deals(sandbox_population(), folder, as_of=now)
         else:
             folder.mkdir(parents=True, exist_ok=True)
-        settings = OfflineConversionsSettings(folder=folder, source_name="offline")
+        # Scratch beside the landing files: a read's row file is then linked into place,
+        # not copied.
+        settings = OfflineConversionsSettings(folder=folder, source_name="offline",
+                                              scratch_dir=self.data_dir / "scratch")
         return OfflineConversionsConnector(settings, recorder=recorder)
 
 

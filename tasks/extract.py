@@ -175,11 +175,12 @@ def extract_account(
                             account_id=account.id,
                             run_id=batch_id,
                             rows=result.rows,
+                            row_file=result.row_file,
                             rejects=result.rejects,
                             table=stream.table,
                         )
                     )
-                    rows[stream.table] = len(result.rows)
+                    rows[stream.table] = result.row_count
                     rejects += len(result.rejects)
             finally:
                 connector.close()

@@ -12,11 +12,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -114,6 +115,24 @@ def _to_arrow(rows: Sequence[Mapping[str, Any]]) -> pa.Table:
     return pa.Table.from_arrays(arrays, names=names)
 
 
+class RowFileLike(Protocol):
+    """Rows already in a Parquet file (``connectors.streams.RowFile`` has this shape)."""
+
+    @property
+    def path(self) -> Path: ...
+
+    @property
+    def rows(self) -> int: ...
+
+
+def _place(source: Path, tmp: Path) -> None:
+    """Put a prepared Parquet file at ``tmp``: a hard link if possible, else a copy."""
+    try:
+        os.link(source, tmp)
+    except OSError:
+        shutil.copyfile(source, tmp)
+
+
 def _publish_file(tmp: Path, final: Path) -> None:
     try:
         os.link(tmp, final)  # atomic, and fails instead of replacing an existing file
@@ -141,6 +160,7 @@ def write_landing(
     rows: Sequence[Mapping[str, Any]],
     rejects: Iterable[Any] = (),
     table: str | None = None,
+    row_file: RowFileLike | None = None,
 ) -> LandingFile:
     """Write one run's rows (and rejected records) of one stream and account, immutably.
 
@@ -154,6 +174,9 @@ def write_landing(
             None).
         rejects: ``RejectedRecord``-like objects or dicts (stream, raw_json, error, location).
         table: qualified warehouse table; default ``<platform>.<stream>``.
+        row_file: rows the connector already wrote to a Parquet file (``path``, ``rows``),
+            landed in place of ``rows`` (hard-linked when on the same file system, else
+            copied in chunks: memory stays flat however large it is).
 
     Returns:
         The :class:`LandingFile` to put in a ``LoadBatch``.
@@ -183,7 +206,10 @@ def write_landing(
                 rejects_final.unlink()
             _publish_file(tmp, rejects_final)
         tmp = final.with_name(f".{run_id}.{uuid.uuid4().hex}.tmp")
-        pq.write_table(_to_arrow(rows), tmp)
+        if row_file is not None:
+            _place(Path(row_file.path), tmp)
+        else:
+            pq.write_table(_to_arrow(rows), tmp)
         _fsync(tmp)
         _publish_file(tmp, final)
         _fsync(final.parent)
@@ -199,6 +225,6 @@ def write_landing(
         run_id=run_id,
         path=final,
         rejects_path=rejects_final,
-        rows=len(rows),
+        rows=row_file.rows if row_file is not None else len(rows),
         rejects=len(reject_rows),
     )

@@ -23,7 +23,17 @@ class OfflineConversionsSettings(BaseModel):
         lookback_days: days re-read before the cursor: a deal closed last month may be
             exported today.
         initial_days: days read on a first load.
-        max_file_bytes: a larger file is refused with a clear error instead of being read.
+        max_file_bytes: a larger file is refused with a clear error instead of being read
+            (checked when it is opened and again while it is read).
+        max_line_chars: a longer CSV line refuses its file (one line is read at a time).
+        max_rejected_lines: a file with more bad lines is refused whole (it is probably not
+            the declared export); the rejects kept in memory stay bounded.
+        batch_rows: records checked per batch; with ``spill_memory_mb`` it bounds the memory
+            a read takes, whatever the files' size.
+        spill_memory_mb: DuckDB's memory limit while checking and deduplicating; past it,
+            data spills to the scratch folder.
+        scratch_dir: where reads keep their working files until the connector is closed
+            (default: the system's temporary folder).
 
     """
 
@@ -35,6 +45,11 @@ class OfflineConversionsSettings(BaseModel):
     lookback_days: int = Field(default=90, ge=0, le=730)
     initial_days: int = Field(default=365, ge=1)
     max_file_bytes: int = Field(default=512 * 1024 * 1024, ge=1)
+    max_line_chars: int = Field(default=1024 * 1024, ge=1024)
+    max_rejected_lines: int = Field(default=10_000, ge=0)
+    batch_rows: int = Field(default=50_000, ge=100, le=1_000_000)
+    spill_memory_mb: int = Field(default=256, ge=128, le=64 * 1024)
+    scratch_dir: Path | None = None
 
     @field_validator("timezone")
     @classmethod

@@ -1,145 +1,196 @@
-"""Reading drop-folder files record by record, with the line (CSV) or row (Parquet) of each.
+"""Reading drop-folder files as streams of raw text batches, within bounds a file cannot break.
 
-A problem with a whole file (unreadable, too large, an unknown or missing column) becomes one
-:class:`FileProblem`; the caller turns it into a reject naming the file, so the other files
-still land and nothing is dropped silently.
+A CSV file is read from its descriptor through a byte cap (``max_file_bytes``, whatever size
+the file claimed when opened), line by line with a cap on a line's length, and tokenised by
+Python's ``csv`` module (exact quoting rules and line numbers); records are handed on in
+Arrow batches of ``batch_rows``, so memory holds one batch, not the file. A Parquet file is
+streamed by DuckDB (``spill.py``); only its schema is read here.
+
+A problem with a whole file (too large, not UTF-8, broken CSV quoting, a line too long, an
+unknown or missing column) raises :class:`FileRefused`: the caller drops what it had checked
+of that file and turns the problem into one reject naming the file, so a file lands whole or
+not at all, and the other files still land. No message quotes more of the file than a
+position and a bounded, redacted excerpt.
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from connectors.offline_conversions.excerpts import column_label, excerpt
+from connectors.offline_conversions.folder import DropFile
 from connectors.offline_conversions.schema import COLUMNS, REQUIRED
 
-__all__ = ["FileProblem", "FileRecord", "data_files", "read_file"]
+__all__ = ["FileRefused", "check_header", "csv_batches", "parquet_columns"]
 
-SUFFIXES = (".csv", ".parquet")
-
-
-@dataclass(frozen=True)
-class FileRecord:
-    """One record of a file: its values as text and its 1-based line (CSV) or row number."""
-
-    line: int
-    values: dict[str, str | None]
+_MAX_COLUMNS = 64
 
 
-@dataclass(frozen=True)
-class FileProblem:
-    """Why a whole file could not be read."""
+class FileRefused(Exception):
+    """A whole file is not read; the message says why and where (never what it holds)."""
 
-    message: str
-
-
-def data_files(folder: Path) -> list[Path]:
-    """Return the CSV and Parquet files directly in ``folder``, by name (hidden files skipped)."""
-    return sorted(
-        p for p in folder.iterdir()
-        if p.is_file() and p.suffix.lower() in SUFFIXES and not p.name.startswith(".")
-    )
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
-def _check_header(columns: list[str]) -> str | None:
+def check_header(columns: list[str]) -> None:
+    """Refuse a header with an unknown, missing or repeated column.
+
+    Raises:
+        FileRefused: naming the columns (an unknown one only when it looks like a column
+            name, with the declared column it is closest to).
+
+    """
+    if len(columns) > _MAX_COLUMNS:
+        raise FileRefused(f"{len(columns)} columns in the header; the schema declares "
+                          f"{len(COLUMNS)} (declared columns: {', '.join(COLUMNS)})")
     unknown = [c for c in columns if c not in COLUMNS]
     missing = [c for c in REQUIRED if c not in columns]
-    duplicated = sorted({c for c in columns if columns.count(c) > 1})
+    duplicated = sorted({c for c in columns if c in COLUMNS and columns.count(c) > 1})
     problems = []
     if unknown:
-        problems.append(f"unknown column(s) {', '.join(map(repr, unknown))}")
+        problems.append("unknown column(s) " + ", ".join(_unknown(c) for c in unknown))
     if missing:
         problems.append(f"missing column(s) {', '.join(missing)}")
     if duplicated:
         problems.append(f"repeated column(s) {', '.join(duplicated)}")
     if problems:
-        return "; ".join(problems) + f" (declared columns: {', '.join(COLUMNS)})"
-    return None
+        raise FileRefused("; ".join(problems) + f" (declared columns: {', '.join(COLUMNS)})")
 
 
-def read_file(path: Path, max_bytes: int) -> Iterator[FileRecord | FileProblem]:
-    """Yield the records of one file, or a single problem that stops it."""
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        yield FileProblem(f"cannot read: {exc.strerror or exc}")
-        return
-    if size > max_bytes:
-        yield FileProblem(f"{size} bytes is over the limit of {max_bytes} bytes")
-        return
-    if path.suffix.lower() == ".csv":
-        yield from _read_csv(path)
-    else:
-        yield from _read_parquet(path)
+def _unknown(column: str) -> str:
+    label = column_label(column)
+    if not label.startswith("'"):
+        return label
+    close = difflib.get_close_matches(column, COLUMNS, n=1)
+    return f"{label} (did you mean {close[0]!r}?)" if close else label
 
 
-def _read_csv(path: Path) -> Iterator[FileRecord | FileProblem]:
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        yield FileProblem(f"not UTF-8 text (byte {exc.start}): save the export as UTF-8")
-        return
-    except OSError as exc:
-        yield FileProblem(f"cannot read: {exc.strerror or exc}")
-        return
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        header = next(reader)
-    except StopIteration:
-        yield FileProblem("empty file: no header line")
-        return
-    except csv.Error as exc:
-        yield FileProblem(f"line 1: {exc}")
-        return
-    columns = [c.strip().lower() for c in header]
-    problem = _check_header(columns)
-    if problem:
-        yield FileProblem(f"line 1: {problem}")
-        return
+class _Capped(io.RawIOBase):
+    """A descriptor read through a byte cap: past it, the file is refused."""
+
+    def __init__(self, fd: int, limit: int) -> None:
+        self._file = io.FileIO(fd, closefd=False)
+        self._left = limit
+        self._limit = limit
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        count = self._file.readinto(buffer) or 0
+        self._left -= count
+        if self._left < 0:
+            raise FileRefused(f"more than the limit of {self._limit} bytes (max_file_bytes)")
+        return count
+
+
+def _lines(text: io.TextIOBase, max_chars: int, counter: list[int]) -> Iterator[str]:
     while True:
-        try:
-            fields = next(reader)
-        except StopIteration:
+        line = text.readline(max_chars + 1)
+        if not line:
             return
-        except csv.Error as exc:
-            yield FileProblem(f"line {reader.line_num}: {exc}; the rest of the file is not read")
-            return
-        if not any(f.strip() for f in fields):
-            continue  # a blank line
-        line = reader.line_num
-        if len(fields) != len(columns):
-            values: dict[str, str | None] = {"_fields": ",".join(fields)}
-            values["_error"] = f"{len(fields)} fields where the header has {len(columns)}"
-            yield FileRecord(line, values)
-            continue
-        yield FileRecord(line, dict(zip(columns, fields, strict=True)))
+        counter[0] += 1
+        if len(line) > max_chars:
+            raise FileRefused(f"line {counter[0]} is longer than {max_chars} characters "
+                              "(max_line_chars)")
+        yield line
 
 
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value)
+def _table(columns: list[str], rows: list[list[str]], lines: list[int],
+           bad: list[tuple[int, str, str]]) -> pa.Table:
+    """Return one batch: good records by column, then records the reader refused."""
+    count = len(rows) + len(bad)
+    transposed = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
+    by_name = dict(zip(columns, transposed, strict=True))
+    nothing = [None] * len(bad)
+    arrays = {
+        "line": pa.array(lines + [b[0] for b in bad], pa.int64()),
+        "pre_error": pa.array([None] * len(rows) + [b[1] for b in bad], pa.string()),
+        "raw": pa.array([None] * len(rows) + [b[2] for b in bad], pa.string()),
+    }
+    for column in COLUMNS:
+        values = by_name.get(column)
+        arrays[column] = (pa.array(list(values) + nothing, pa.string()) if values is not None
+                          else pa.nulls(count, pa.string()))
+    return pa.table(arrays)
 
 
-def _read_parquet(path: Path) -> Iterator[FileRecord | FileProblem]:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+def csv_batches(drop: DropFile, *, max_bytes: int, max_line_chars: int,
+                batch_rows: int) -> Iterator[pa.Table]:
+    """Yield a CSV file's records in Arrow batches of raw text (see ``spill._CHECK``).
 
+    Blank lines are skipped (line numbers keep counting); a record with the wrong number of
+    fields is passed on as refused, with a bounded excerpt of what it held.
+
+    Raises:
+        FileRefused: the whole file cannot be read as a declared export.
+
+    """
+    if drop.size > max_bytes:
+        raise FileRefused(f"{drop.size} bytes is over the limit of {max_bytes} bytes "
+                          "(max_file_bytes)")
+    raw = io.BufferedReader(_Capped(drop.fd, max_bytes), buffer_size=1 << 20)
+    text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    counter = [0]
+    reader = csv.reader(_lines(text, max_line_chars, counter))
     try:
-        table = pq.read_table(path)
+        header = next(reader, None)
+        if header is None:
+            raise FileRefused("empty file: no header line")
+        columns = [c.strip().lower() for c in header]
+        try:
+            check_header(columns)
+        except FileRefused as exc:
+            raise FileRefused(f"line 1: {exc.message}") from None
+        width = len(columns)
+        rows: list[list[str]] = []
+        lines: list[int] = []
+        bad: list[tuple[int, str, str]] = []
+        for fields in reader:
+            if len(fields) == width:
+                rows.append(fields)
+                lines.append(reader.line_num)
+            elif any(f.strip() for f in fields):
+                bad.append((reader.line_num, f"{len(fields)} fields where the header has "
+                            f"{width}", excerpt(",".join(fields))))
+            if len(rows) + len(bad) >= batch_rows:
+                yield _table(columns, rows, lines, bad)
+                rows, lines, bad = [], [], []
+        if rows or bad:
+            yield _table(columns, rows, lines, bad)
+    except UnicodeDecodeError:
+        raise FileRefused(f"not UTF-8 text (after line {counter[0]}): save the export as "
+                          "UTF-8") from None
+    except csv.Error as exc:
+        raise FileRefused(f"line {reader.line_num}: {excerpt(exc, 120)}") from None
+    except OSError as exc:
+        raise FileRefused(f"cannot be read: {exc.strerror or type(exc).__name__}") from None
+
+
+def parquet_columns(drop: DropFile, max_bytes: int) -> dict[str, str]:
+    """Return declared column -> the Parquet file's column name, after checking the schema.
+
+    Raises:
+        FileRefused: the file is too large, not Parquet, or its columns are not the
+            declared ones.
+
+    """
+    if drop.size > max_bytes:
+        raise FileRefused(f"{drop.size} bytes is over the limit of {max_bytes} bytes "
+                          "(max_file_bytes)")
+    try:
+        names = pq.read_schema(io.FileIO(drop.fd, closefd=False)).names
     except (OSError, pa.ArrowException) as exc:
-        yield FileProblem(f"not a readable Parquet file: {exc}")
-        return
-    columns = [c.lower() for c in table.column_names]
-    problem = _check_header(columns)
-    if problem:
-        yield FileProblem(problem)
-        return
-    for number, row in enumerate(table.to_pylist(), start=1):
-        yield FileRecord(number, {k.lower(): _text(v) for k, v in row.items()})
+        raise FileRefused(f"not a readable Parquet file ({type(exc).__name__})") from None
+    lowered = [n.lower() for n in names]
+    check_header(lowered)
+    return dict(zip(lowered, names, strict=True))

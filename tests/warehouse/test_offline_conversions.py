@@ -35,12 +35,16 @@ def _load(wh: warehouse.Warehouse, folder: Path, run_id: str) -> warehouse.Publi
     c = OfflineConversionsConnector(OfflineConversionsSettings(folder=folder, source_name="crm"),
                                     clock=lambda: NOW)
     [account] = c.list_accounts()
-    result = c.read("conversions", account, None)
-    landing = warehouse.write_landing(wh.landing_root, platform="offline_conversions",
-                                      stream="conversions", account_id=account.id,
-                                      run_id=run_id, rows=result.rows, rejects=result.rejects)
+    try:
+        result = c.read("conversions", account, None)
+        cursor = max(r["occurred_date"] for r in result.all_rows())
+        landing = warehouse.write_landing(wh.landing_root, platform="offline_conversions",
+                                          stream="conversions", account_id=account.id,
+                                          run_id=run_id, rows=result.rows,
+                                          row_file=result.row_file, rejects=result.rejects)
+    finally:
+        c.close()  # the landing file outlives the connector's scratch folder
     batch = warehouse.LoadBatch("offline_conversions", account.id, run_id, (landing,))
-    cursor = max(r["occurred_date"] for r in result.rows)
     return warehouse.load_batch(wh, batch, [warehouse.CursorUpdate("conversions", cursor)],
                                 warehouse.QualityContext(engine="duckdb"))
 

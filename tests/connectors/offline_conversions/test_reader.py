@@ -31,9 +31,20 @@ def connector(folder: Path, **kw) -> OfflineConversionsConnector:
     )
 
 
-def read(c: OfflineConversionsConnector, window: DateWindow | None = None):
+class Read:
+    """A read's rows (loaded from its row file) and rejects."""
+
+    def __init__(self, result):
+        self.rows = result.all_rows()
+        self.rejects = result.rejects
+
+
+def read(c: OfflineConversionsConnector, window: DateWindow | None = None) -> Read:
     [account] = c.list_accounts()
-    return c.read("conversions", account, window)
+    try:
+        return Read(c.read("conversions", account, window))
+    finally:
+        c.close()
 
 
 def test_good_rows_land_and_bad_lines_are_rejected_with_file_and_line(tmp_path: Path):
