@@ -202,15 +202,16 @@ def default_period(
 ) -> tuple[dt.date, dt.date]:
     """Fill in a report's missing days: the period ends at yesterday and covers 30 days.
 
-    A day out of bounds is returned as given for ``parse_attribution_request`` to name:
-    subtracting the default length from ``0001-01-01`` would overflow.
+    An end out of bounds is returned as given for ``parse_attribution_request`` to name, and
+    the default start is then counted back from yesterday instead: from ``0001-01-01`` the
+    subtraction would overflow, and from ``2099-12-31`` it would name a start nobody gave.
     """
     end = period_end or yesterday
     if period_start is not None:
         return period_start, end
-    if end < EARLIEST_DATE:
-        return end, end
-    return end - dt.timedelta(days=DEFAULT_ATTRIBUTION_PERIOD_DAYS - 1), end
+    in_bounds = EARLIEST_DATE <= end <= yesterday + dt.timedelta(days=1)
+    anchor = end if in_bounds else yesterday
+    return anchor - dt.timedelta(days=DEFAULT_ATTRIBUTION_PERIOD_DAYS - 1), end
 
 
 def parse_attribution_request(**parameters: object) -> AttributionRequest:

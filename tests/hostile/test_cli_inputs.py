@@ -84,10 +84,14 @@ def test_the_default_period_is_30_days_to_yesterday_and_never_overflows():
     yesterday = TODAY - dt.timedelta(days=1)
     assert default_period(None, None, yesterday) == (yesterday - dt.timedelta(days=29),
                                                      yesterday)
-    # An end too early for the default length is handed on unchanged, for the model to name.
-    assert default_period(None, dt.date.min, yesterday) == (dt.date.min, dt.date.min)
-    with pytest.raises(ParameterError, match="period_end: 0001-01-01 is before"):
-        parse_attribution_request(period_start=dt.date.min, period_end=dt.date.min, **REPORT)
+    # An end out of bounds is handed on for the model to name, alone: the default start
+    # counts back from yesterday (from 0001-01-01 the subtraction would overflow).
+    default_start = yesterday - dt.timedelta(days=29)
+    for end in (dt.date.min, dt.date(1999, 12, 31), TODAY + dt.timedelta(days=1), dt.date.max):
+        assert default_period(None, end, yesterday) == (default_start, end)
+        with pytest.raises(ParameterError, match=f"period_end: {end} is") as e:
+            parse_attribution_request(period_start=default_start, period_end=end, **REPORT)
+        assert "period_start" not in str(e.value)
 
 
 days = st.dates(min_value=dt.date.min, max_value=dt.date.max)
@@ -208,8 +212,8 @@ def _duckdb_file(path: Path) -> Path:
     [
         (["--start", "0001-01-01", "--end", "9999-12-31"],
          ["period_start: 0001-01-01 is before 2000-01-01", "period_end: 9999-12-31 is in the"]),
-        (["--end", "2099-12-31"], ["period_end: 2099-12-31 is in the future"]),
-        (["--end", "0001-01-01"], ["period_end: 0001-01-01 is before 2000-01-01"]),
+        (["--end", "2099-12-31"], ["parameters: period_end: 2099-12-31 is in the future"]),
+        (["--end", "0001-01-01"], ["parameters: period_end: 0001-01-01 is before 2000-01-01"]),
         (["--start", "1999-12-31", "--end", "2000-01-31"], ["period_start: 1999-12-31"]),
         (["--start", "2001-01-01"], ["the longest period is 1,098 days"]),
         (["--start", "2026-11-10", "--end", "2026-11-01"], ["is after period_end 2026-11-01"]),
