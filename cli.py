@@ -233,6 +233,17 @@ def attribution(
     _print_attribution(result)
 
 
+def _loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 def _fail(message: str) -> NoReturn:
     typer.secho(f"error: {message}", fg="red", err=True)
     raise typer.Exit(1)
@@ -320,12 +331,7 @@ def gateway(
     """Receive signed webhooks: verify, store in the inbox, forward to Prefect as events."""
     import os
 
-    from deployments.preflight import (
-        PreflightError,
-        check_port,
-        check_prefect_api,
-        check_store,
-    )
+    from deployments.preflight import PreflightError, check_port, check_store
     from gateway.serve import GatewayConfigError, run, settings_from_environ
 
     # Settings, port and store are checked before uvicorn starts: it would report a taken
@@ -339,14 +345,16 @@ def gateway(
         store_setting = "the default store"
     try:
         settings = settings_from_environ(store_url=store_url)
-        if settings.prefect_api_url:  # Prefect may be down (deliveries wait in the inbox)
-            check_prefect_api(settings.prefect_api_url, answers=False)
         check_port(host, port)
         check_store(settings.store_url, store_setting)
     except (GatewayConfigError, PreflightError) as exc:
         _fail(str(exc))
     typer.secho(f"Webhook gateway on http://{host}:{port} (docs at /docs; Ctrl-C stops)",
                 fg="cyan")
+    if settings.admin_token is None and not _loopback(host):
+        typer.secho("warning: /metrics and the API docs are open to anyone who reaches "
+                    f"{host}:{port}; set CAMPAIGN_OPS_GATEWAY_ADMIN_TOKEN to protect them",
+                    fg="yellow", err=True)
     run(host=host, port=port, settings=settings)
 
 

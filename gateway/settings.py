@@ -18,6 +18,7 @@ from store.engine import DEFAULT_STORE_URL
 __all__ = ["GatewaySettings", "decode_webform_secret"]
 
 _WHSEC = "whsec_"
+_HTTP_URL = re.compile(r"^https?://[^\s/?#@]+(/[^\s?#]*)?$")
 _SHOP_DOMAIN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}\.myshopify\.com$")
 
 
@@ -121,6 +122,14 @@ class GatewaySettings(BaseModel):
             except ValueError as exc:
                 raise ValueError(f"web form secret #{number}: {exc}") from None
         return secrets
+
+    @field_validator("prefect_api_url")
+    @classmethod
+    def _http_url(cls, url: str | None) -> str | None:
+        if url is not None and not _HTTP_URL.match(url):
+            raise ValueError("must be an http(s) URL such as http://127.0.0.1:4200/api "
+                             "(credentials go in PREFECT_API_AUTH_STRING or PREFECT_API_KEY)")
+        return url
 
     @field_validator("shopify_shop_domains")
     @classmethod

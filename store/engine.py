@@ -37,6 +37,7 @@ __all__ = ["DEFAULT_STORE_URL", "create_store_engine", "describe", "ping", "tran
 
 DEFAULT_STORE_URL = "sqlite:///data/store.sqlite"
 _SQLITE_BUSY_TIMEOUT_MS = 30_000
+_PG_CONNECT_TIMEOUT_S = 10
 
 
 def describe(engine: Engine) -> str:
@@ -81,6 +82,10 @@ def create_store_engine(url: str, *, pool_size: int = 10) -> Engine:
             kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_timeout=60)
     else:
         kwargs.update(pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+        if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+            # A host that drops packets would otherwise hold a connect for the OS's TCP
+            # timeout (minutes); the URL's own ?connect_timeout= wins.
+            kwargs["connect_args"] = {"connect_timeout": _PG_CONNECT_TIMEOUT_S}
     try:
         engine = sa.create_engine(parsed, **kwargs)
     except (NoSuchModuleError, ImportError) as exc:

@@ -314,8 +314,11 @@ def test_the_gateway_refuses_a_store_it_cannot_use(tmp_path):
         ({"CAMPAIGN_OPS_STORE_URL": f"sqlite:///{a_file}/store.sqlite"},
          "cannot create the folder"),
         ({"CAMPAIGN_OPS_STORE_URL": f"sqlite:///{a_file}"}, "file is not a database"),
-        ({"PREFECT_API_URL": "not a url"}, "PREFECT_API_URL='not a url' is not an http(s) URL"),
+        ({"PREFECT_API_URL": "not a url"}, "PREFECT_API_URL: must be an http(s) URL"),
+        ({"PREFECT_API_URL": "https://user:s3cret@prefect.example/api"},
+         "PREFECT_API_URL: must be an http(s) URL"),
         ({"CAMPAIGN_OPS_GATEWAY_MAX_BODY_BYTES": "lots"}, "CAMPAIGN_OPS_GATEWAY_MAX_BODY_BYTES"),
+        ({"CAMPAIGN_OPS_GATEWAY_SHOPIFY_SECRETS": "x"}, "CAMPAIGN_OPS_GATEWAY_SHOPIFY_SHOPS"),
     ]
     for env, expected in cases:
         line = _refused_before_prefect(_cli(tmp_path, "gateway", "--port", port, env=env),
