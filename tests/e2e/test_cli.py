@@ -15,23 +15,14 @@ import httpx
 import pytest
 
 from emulators.meta_ads.auth import SANDBOX_TOKEN
+from tests.cli_env import cli_env
 
 pytestmark = pytest.mark.e2e
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _env(tmp_path: Path) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "CAMPAIGN_OPS_WAREHOUSE": str(tmp_path / "wh" / "warehouse.duckdb"),
-        "CAMPAIGN_OPS_DATA_DIR": str(tmp_path / "data"),
-        "PREFECT_HOME": str(tmp_path / "prefect-home"),
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "COLUMNS": "200",
-    }
-    env.pop("PREFECT_API_URL", None)
-    return env
+_env = cli_env
 
 
 def test_demo_extracts_the_sandbox_and_prints_what_it_did(tmp_path):

@@ -8,7 +8,6 @@ starts, except one end-to-end case that runs the attribution flow on an empty pe
 from __future__ import annotations
 
 import datetime as dt
-import os
 import socket
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from flows.parameters import (
     parse_attribution_request,
     parse_extract_request,
 )
+from tests.cli_env import cli_env
 
 TODAY = dt.datetime.now(dt.UTC).date()
 REPORT = {"models": ("linear",), "lookback_days": 90, "acquisition_lookback_days": 30}
@@ -138,22 +138,7 @@ ROOT = Path(__file__).resolve().parents[2]
 UNREACHABLE_POSTGRES = "postgresql+psycopg://postgres:s3cret@127.0.0.1:5999/campaign_ops"
 
 
-def _env(tmp_path: Path, extra: dict[str, str] | None = None) -> dict[str, str]:
-    env = {
-        **os.environ,
-        "CAMPAIGN_OPS_WAREHOUSE": str(tmp_path / "wh" / "warehouse.duckdb"),
-        "CAMPAIGN_OPS_DATA_DIR": str(tmp_path / "data"),
-        "PREFECT_HOME": str(tmp_path / "prefect-home"),
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-        "COLUMNS": "200",
-    }
-    for key in [k for k in env if k.startswith("CAMPAIGN_OPS_SANDBOX_URL_")]:
-        del env[key]
-    for key in ("PREFECT_API_URL", "CAMPAIGN_OPS_ENV", "CAMPAIGN_OPS_STORE_URL",
-                "CAMPAIGN_OPS_REPORTING_CURRENCY"):
-        env.pop(key, None)
-    env.update(extra or {})
-    return env
+_env = cli_env
 
 
 def _cli(tmp_path: Path, *args: str, env: dict[str, str] | None = None,
