@@ -23,6 +23,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import ClassVar
 
+import duckdb
+
 from connectors._base import utcnow
 from connectors.calllog import CallRecorder
 from connectors.errors import ConfigurationError
@@ -150,6 +152,11 @@ class OfflineConversionsConnector:
             raise ConfigurationError(
                 f"offline conversions folder {folder} cannot be read: "
                 f"{exc.strerror or type(exc).__name__}"
+            ) from None
+        except duckdb.Error as exc:  # the one boundary where DuckDB's errors are translated
+            raise ConfigurationError(
+                f"offline conversions: checking the records failed within spill_memory_mb="
+                f"{self.settings.spill_memory_mb} ({type(exc).__name__}: {excerpt(exc, 200)})"
             ) from None
         finally:
             spill.close()

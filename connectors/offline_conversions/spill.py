@@ -255,6 +255,8 @@ class ConversionSpill:
                   f"FROM read_parquet({_q(path)}, file_row_number = true))")
         try:
             self._all(_CHECK.replace("{source}", source))
+        except duckdb.OutOfMemoryException:
+            raise  # the limit, not the file: the caller says so
         except duckdb.Error as exc:
             raise FileRefused(f"not a readable Parquet file: {type(exc).__name__}") from None
         return self._errors()
