@@ -10,6 +10,7 @@ resulting `Environment` (functions don't read the environment themselves).
 | `CAMPAIGN_OPS_DATA_DIR` | `data` | landing and quarantine files |
 | `CAMPAIGN_OPS_REPORTING_CURRENCY` | `USD` | currency of `spend_reporting` |
 | `CAMPAIGN_OPS_SANDBOX_URL_<PLATFORM>` | unset | loopback emulator (`up`); unset: in-process |
+| `CAMPAIGN_OPS_SANDBOX_TODAY` | unset | sandbox: the market's day, fixed (`YYYY-MM-DD`) |
 | `CAMPAIGN_OPS_OFFLINE_CONVERSIONS_DIR` | `<data dir>/offline_conversions` | the drop folder |
 | `CAMPAIGN_OPS_<PLATFORM>_BLOCK` | `<platform with dashes>` | live: name of the credentials block |
 | `CAMPAIGN_OPS_STORE_URL` | `sqlite:///<data dir>/store.sqlite` | the operational store |
@@ -530,6 +531,7 @@ _DESTINATION_EMULATORS: dict[str, Callable[[Market], Emulator]] = {
 
 _emulators: dict[str, Emulator] = {}
 _market: Market | None = None
+_market_today: dt.date | None = None
 _population: Population | None = None
 _emulators_lock = threading.RLock()  # re-entered: emulator -> population -> market
 
@@ -570,8 +572,27 @@ def sandbox_market() -> Market:
     with _emulators_lock:
         if _market is None:
             # One seeded company on every platform, so cross-channel numbers agree.
-            _market = Market(seed=7, platforms=tuple(LAYOUTS))
+            _market = Market(seed=7, today=_market_today, platforms=tuple(LAYOUTS))
         return _market
+
+
+def fix_sandbox_day(day: dt.date | None) -> None:
+    """Freeze the sandbox market at noon UTC of ``day`` (None: it follows the wall clock).
+
+    A seeded sandbox on a fixed day gives the same warehouse on every run: the demo's digest
+    test relies on it.
+
+    Raises:
+        EnvironmentConfigError: the market already runs on another day in this process.
+
+    """
+    global _market_today
+    with _emulators_lock:
+        if _market is not None and day != _market_today:
+            raise EnvironmentConfigError(
+                f"CAMPAIGN_OPS_SANDBOX_TODAY={day} comes after the sandbox started on "
+                f"{_market_today or 'the wall clock'}")
+        _market_today = day
 
 
 def sandbox_population() -> Population:
@@ -627,6 +648,14 @@ def current(environ: Mapping[str, str] | None = None) -> Environment:
         for key, value in environ.items()
         if key.startswith(prefix) and value
     }
+    today_text = environ.get("CAMPAIGN_OPS_SANDBOX_TODAY", "").strip()
+    try:
+        sandbox_today = dt.date.fromisoformat(today_text) if today_text else None
+    except ValueError:
+        raise EnvironmentConfigError(
+            f"CAMPAIGN_OPS_SANDBOX_TODAY={today_text!r} is not a YYYY-MM-DD date") from None
+    if name == "sandbox":
+        fix_sandbox_day(sandbox_today)
     blocks = {
         key.removeprefix("CAMPAIGN_OPS_").removesuffix("_BLOCK").lower(): value
         for key, value in environ.items()

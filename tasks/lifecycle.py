@@ -71,9 +71,7 @@ ORDER BY crm.person_key
 @task(name="gather-person-facts", cache_policy=NONE)
 def gather_person_facts(environment: Environment, scoring_days: int) -> list[PersonFacts]:
     """Return the facts of every person the CRM holds (current stage left unknown)."""
-    since = dt.datetime.now(dt.UTC) - dt.timedelta(days=scoring_days)
-    if environment.name == "sandbox":
-        since = environment.now("hubspot") - dt.timedelta(days=scoring_days)
+    since = environment.now("hubspot") - dt.timedelta(days=scoring_days)
     with open_warehouse(environment) as wh:
         rows = wh.fetchall(FACTS_SQL, {"since": since})
     return [
