@@ -226,3 +226,10 @@ def test_row_count_compares_rows_per_day(wh: warehouse.Warehouse, engine: str) -
     warehouse.publish(wh, staged, report)
     _, report = _run(wh, "r3", {"ad_insights_daily": insight_rows(n_ads=1, days=3)}, engine)
     assert not report.result(INSIGHTS, "row_count_vs_previous").passed
+
+
+def test_every_check_kind_has_a_planner() -> None:
+    from warehouse.quality.plan import _PLANNERS
+    from warehouse.spec import CheckKind
+
+    assert set(_PLANNERS) == set(CheckKind)
