@@ -1,6 +1,7 @@
 """Serve any emulator over loopback HTTP: an ASGI adapter run by uvicorn.
 
-``serve_in_thread`` is for tests (a context manager with ``.base_url``);
+``serve_in_thread`` is for tests and ``campaign-ops up`` (a ``loopback.server.LoopbackServer``:
+a context manager with ``.base_url``);
 ``serve_forever`` is what ``campaign-ops sandbox serve --platform X --port N`` runs.
 Both call ``Emulator.respond``, so a ``timeout`` fault makes the server wait
 ``FaultConfig.timeout_delay`` seconds before answering instead of raising.
@@ -9,16 +10,12 @@ Both call ``Emulator.respond``, so a ``timeout`` fault makes the server wait
 from __future__ import annotations
 
 import asyncio
-import socket
-import threading
-import time
-from collections.abc import Awaitable, Callable, MutableMapping
 from datetime import date
-from types import TracebackType
 from typing import Any
 
 import httpx
 import uvicorn
+from starlette.types import Receive, Scope, Send
 
 from emulators._base import Emulator
 from emulators.entities import LAYOUTS
@@ -27,11 +24,7 @@ from emulators.market import Market
 from emulators.population import SANDBOX_PEOPLE, Population
 from emulators.quota import QuotaConfig
 from emulators.registry import EMULATORS
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
+from loopback.server import LoopbackServer
 
 _HOP_HEADERS = frozenset({"content-length", "transfer-encoding", "connection"})
 
@@ -91,63 +84,9 @@ def _to_httpx(scope: Scope, body: bytes) -> httpx.Request:
     return httpx.Request(scope["method"], url, headers=headers, content=body)
 
 
-class LoopbackServer:
-    """A uvicorn server running an emulator in a background thread."""
-
-    def __init__(self, emulator: Emulator, port: int = 0, host: str = "127.0.0.1") -> None:
-        self.emulator = emulator
-        self.host = host
-        # IPPROTO_TCP: asyncio sets TCP_NODELAY only on sockets it knows are TCP; without it
-        # every answer waits ~40 ms for a delayed ACK.
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind((host, port))
-        self.port: int = self._socket.getsockname()[1]
-        config = uvicorn.Config(EmulatorApp(emulator), log_level="warning", lifespan="off",
-                                access_log=False)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._run, name=f"emulator-{self.port}",
-                                        daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        """Root URL of the server, e.g. ``http://127.0.0.1:54321``."""
-        return f"http://{self.host}:{self.port}"
-
-    def _run(self) -> None:
-        self._server.run(sockets=[self._socket])
-
-    def start(self) -> LoopbackServer:
-        """Start serving and wait until the server accepts connections."""
-        self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("emulator server did not start")
-            time.sleep(0.01)
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and wait for the thread to end."""
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
-        self._socket.close()
-
-    def __enter__(self) -> LoopbackServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
-
-
 def serve_in_thread(emulator: Emulator, port: int = 0, host: str = "127.0.0.1") -> LoopbackServer:
     """Serve ``emulator`` on loopback in a thread (use as a context manager)."""
-    return LoopbackServer(emulator, port, host)
+    return LoopbackServer(EmulatorApp(emulator), port, host, name="emulator")
 
 
 def build(

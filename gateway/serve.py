@@ -31,19 +31,16 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
-import threading
-import time
 from collections.abc import Mapping, Sequence
-from types import TracebackType
 from typing import Any
 
 import uvicorn
-from fastapi import FastAPI
 from pydantic import SecretStr, ValidationError
+from starlette.types import ASGIApp
 
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
+from loopback.server import LoopbackServer
 from store.engine import DEFAULT_STORE_URL
 
 __all__ = [
@@ -147,59 +144,11 @@ def run(
                 access_log=False, timeout_graceful_shutdown=10)
 
 
-class GatewayServer:
-    """The gateway (or any ASGI app) served by uvicorn in a background thread."""
+class GatewayServer(LoopbackServer):
+    """The gateway (or any ASGI app) served on loopback in a background thread."""
 
-    def __init__(self, app: FastAPI, port: int = 0, host: str = "127.0.0.1") -> None:
-        self.app = app
-        self.host = host
-        # proto=IPPROTO_TCP matters: asyncio only sets TCP_NODELAY on accepted sockets whose
-        # proto says TCP, and accepted sockets inherit it; with proto 0 every answer waits
-        # ~40 ms for a delayed ACK (Nagle).
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
-        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._socket.bind((host, port))
-        self.port: int = self._socket.getsockname()[1]
-        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="on",
-                                backlog=2048)
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._run, name=f"gateway-{self.port}",
-                                        daemon=True)
-
-    @property
-    def base_url(self) -> str:
-        """Root URL, e.g. ``http://127.0.0.1:54321``."""
-        return f"http://{self.host}:{self.port}"
-
-    def _run(self) -> None:
-        self._server.run(sockets=[self._socket])
-
-    def start(self) -> GatewayServer:
-        """Start serving; return once the app has started (store opened)."""
-        self._thread.start()
-        deadline = time.monotonic() + 30
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the gateway did not start")
-            time.sleep(0.01)
-        return self
-
-    def stop(self) -> None:
-        """Stop serving (runs the app's shutdown) and wait for the thread."""
-        self._server.should_exit = True
-        self._thread.join(timeout=30)
-        self._socket.close()
-
-    def __enter__(self) -> GatewayServer:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
+    def __init__(self, app: ASGIApp, port: int = 0, host: str = "127.0.0.1") -> None:
+        super().__init__(app, port, host, name="gateway")
 
 
 def serve_in_thread(
