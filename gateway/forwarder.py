@@ -4,7 +4,9 @@
 or queued by the server). The REST call is used rather than ``prefect.events``'
 ``get_events_client``: the websocket client confirms nothing per event (it checkpoints
 every 700 events), and the inbox must only mark a row forwarded once the server said yes.
-Events are built with Prefect's own ``prefect.events.Event`` model, which carries our id.
+Events are built with Prefect's own ``prefect.events.Event`` model, which carries our id;
+Prefect is imported only by a gateway that forwards, when its ``PrefectEventSink`` is built
+(at startup, so no request waits for it): it is most of the gateway's import time.
 
 ``Forwarder`` runs inside the gateway's event loop: woken after each accepted delivery and
 every ``forward_interval_seconds`` when idle, it claims due rows (a lease, so a second
@@ -19,14 +21,14 @@ from __future__ import annotations
 import asyncio
 import base64
 import contextlib
+import importlib
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import anyio.to_thread
 import httpx
-from prefect.events import Event
 from pydantic import SecretStr
 
 from gateway.events import resource
@@ -34,6 +36,9 @@ from gateway.inbox import Inbox
 from gateway.metrics import GatewayMetrics
 from gateway.settings import GatewaySettings
 from store import InboxRow, StoreError
+
+if TYPE_CHECKING:
+    from prefect.events import Event
 
 __all__ = ["EventSink", "ForwardError", "Forwarder", "PrefectEventSink", "build_event"]
 
@@ -56,6 +61,8 @@ class EventSink(Protocol):
 
 def build_event(row: InboxRow) -> Event:
     """Return the Prefect event of a stored delivery (same row, same event, same id)."""
+    from prefect.events import Event
+
     return Event.model_validate(
         {
             "id": row.event_id,
@@ -86,6 +93,8 @@ class PrefectEventSink:
         api_key: SecretStr | None = None,
         timeout: float = 5.0,
     ) -> None:
+        # Import Prefect now (startup) rather than in the first send (the event loop).
+        importlib.import_module("prefect.events")
         headers: dict[str, str] = {}
         if auth_string is not None:
             token = base64.b64encode(auth_string.get_secret_value().encode()).decode()
