@@ -75,13 +75,13 @@ def demo(
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
     from deployments.console import print_extract_summary
-    from deployments.environments import EnvironmentConfigError, current
     from deployments.preflight import (
         PreflightError,
         check_folder,
         check_store,
         check_warehouse_file,
     )
+    from resources import EnvironmentConfigError, current
 
     ads = [p for p in platforms if p in PLATFORMS]
     sources = [p for p in platforms if p in SOURCE_PLATFORMS]
@@ -191,9 +191,9 @@ def attribution(
 
     models = _check_platforms(model or list(MODEL_NAMES), MODEL_NAMES, "model")
     first, last = _day(start, "--start"), _day(end, "--end")
-    from deployments.environments import EnvironmentConfigError, current
     from deployments.preflight import PreflightError, check_store, check_warehouse_file
     from flows.parameters import ParameterError, default_period, parse_attribution_request
+    from resources import EnvironmentConfigError, current
 
     # Refuse bad parameters and settings before a Prefect server starts. The flow checks the
     # parameters again with its own yesterday (the sandbox market's clock, which is UTC's
@@ -272,9 +272,9 @@ def _quiet_expected_errors() -> None:
     still shows its traceback.
     """
     from deployments.cli_logging import hide_tracebacks_of
-    from deployments.environments import EnvironmentConfigError
     from flows.parameters import ParameterError
     from marketing.attribution import AttributionInputError
+    from resources import EnvironmentConfigError
     from warehouse.errors import WarehouseLockedError
 
     hide_tracebacks_of(ParameterError, AttributionInputError, EnvironmentConfigError,

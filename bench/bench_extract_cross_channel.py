@@ -50,12 +50,12 @@ from connectors.ratelimit import KeyedPool, TokenBucket
 from connectors.retry import RetryPolicy
 from connectors.streams import AccountInfo, SourceConnector
 from connectors.windows import extract_window
-from deployments.environments import PLATFORMS
-from deployments.limits import EXTRACT_SLOTS_PER_PLATFORM
 from emulators._base import Emulator
 from emulators.market import Market
 from emulators.quota import QuotaConfig, QuotaTracker
 from emulators.registry import EMULATORS
+from resources.environment import PLATFORMS
+from resources.limits import EXTRACT_SLOTS_PER_PLATFORM
 
 PACING = 0.95
 TARGET = 1.2
@@ -163,7 +163,7 @@ class PlatformRun:
 
 
 def bench_settings(platform: str) -> Any:
-    """The sandbox settings of ``deployments.environments``, paced under the declared quota."""
+    """The sandbox settings of ``resources.environment``, paced under the declared quota."""
     wiring = PLATFORMS[platform]
     base = wiring.sandbox_settings(wiring.live_base_url)
     return type(base).model_validate(

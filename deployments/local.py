@@ -175,8 +175,8 @@ def check_local_stack(
         LocalStackError: the environment variables, a port or the Prefect home are unusable.
 
     """
-    from deployments.environments import EnvironmentConfigError, current
     from deployments.preflight import PreflightError, check_folder, check_port
+    from resources import EnvironmentConfigError, current
 
     last = sandbox_port + len(platforms) - 1
     if last > 65535:
@@ -212,9 +212,9 @@ def run_local_stack(
             or the Prefect server did not start.
 
     """
-    from deployments.environments import sandbox_emulator
     from emulators.registry import EMULATORS
     from emulators.serve import serve_in_thread
+    from resources.sandbox import sandbox_emulator
 
     platforms = platforms or tuple(EMULATORS)
     check_local_stack(prefect_port=prefect_port, sandbox_port=sandbox_port,

@@ -19,9 +19,9 @@ from prefect.artifacts import create_progress_artifact, update_progress_artifact
 from prefect.context import FlowRunContext
 from prefect.futures import as_completed
 
-from deployments import environments
-from deployments.limits import limits_for
 from flows.parameters import ExtractRequest
+from resources import environment as environments
+from resources.limits import limits_for
 from tasks.extract import ExtractedAccount, extract_account, list_accounts
 from tasks.limits import ensure_concurrency_limits
 from tasks.load import (

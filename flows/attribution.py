@@ -19,36 +19,34 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from pathlib import Path
 from typing import Annotated, Any, cast
 from uuid import UUID
 
-import pandas as pd
 from prefect import flow, get_run_logger
 from prefect.artifacts import (
-    create_link_artifact,
-    create_markdown_artifact,
     create_progress_artifact,
-    create_table_artifact,
     update_progress_artifact,
 )
 from prefect.runtime import flow_run
 from pydantic import BaseModel, Field
 
-from deployments import environments
-from deployments.limits import WAREHOUSE_WRITER
 from flows.parameters import ConversionKind, default_period, parse_attribution_request
-from marketing.attribution.model_set import MODEL_NAMES, ModelName, ModelSettings, describe_model
-from reports.attribution import AttributionReportData, render_attribution_report, summary_markdown
+from marketing.attribution.model_set import MODEL_NAMES, ModelName, ModelSettings
+from resources import environment as environments
+from resources.limits import WAREHOUSE_WRITER
 from tasks.attribution import (
-    AttributionComputation,
     AttributionRecord,
     Period,
     attribute_journeys,
     price_credit,
     publish_attribution,
     read_period_inputs,
-    report_dir,
+)
+from tasks.attribution_report import (
+    ReportInputs,
+    publish_report_artifacts,
+    push_rows,
+    render_report,
 )
 from tasks.limits import ensure_concurrency_limits
 from tasks.push_conversions import PushSummary, push_offline_conversions
@@ -181,12 +179,11 @@ def build_attribution_report(
 
     total_spend = sum((Decimal(str(s)) for s in spend["spend"]), Decimal(0))
     built_at = dt.datetime.now(dt.UTC)
-    data = _report_data(environment, period, stitched.window, computation, channels, campaigns,
-                        inputs.previous, inputs.previous_at, total_spend, notes, push,
-                        built_at)
-    path = render_attribution_report(
-        data, report_dir(environment),
-        file_name=f"attribution-{period.end}-{run_id[:8]}.html")
+    report = render_report(environment, ReportInputs(
+        period=period, window=stitched.window, computation=computation, channels=channels,
+        campaigns=campaigns, previous=inputs.previous, previous_at=inputs.previous_at,
+        total_spend=total_spend, notes=notes, push=push, built_at=built_at, run_id=run_id))
+    path = report.path
     step(f"report written to {path}")
     record = AttributionRecord(
         run_id=run_id, built_at=built_at, period=period, lookback_days=request.lookback_days,
@@ -202,14 +199,14 @@ def build_attribution_report(
     if not dry_run:
         publish_attribution(environment, record)
     step("credit published" if not dry_run else "dry run: nothing published")
-    _artifacts(data, path, channels)
+    publish_report_artifacts(report, channels)
     result = AttributionReportResult(
         run_id=run_id, period_start=period.start, period_end=period.end,
         window=stitched.window, models=computation.labels, skipped=skipped,
         journeys=computation.journeys, converting_journeys=computation.converting_journeys,
         conversions=float(computation.total_conversions),
         value=float(computation.total_value), spend=float(total_spend), report_path=str(path),
-        pushed={str(row["destination"]): row for row in _push_rows(push)}, notes=notes,
+        pushed={str(row["destination"]): row for row in push_rows(push)}, notes=notes,
     )
     if push is not None:
         # The report and the credit are out; a destination that failed still fails the run,
@@ -229,83 +226,3 @@ def _refresh_sources() -> list[str]:
         return [f"Re-reading the conversion sources failed in part ({exc}); the report uses "
                 "what was published."]
     return []
-
-
-def _as_float(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    out = frame.copy()
-    for column in columns:
-        out[column] = [float("nan") if v is None else float(v) for v in out[column]]
-    return out
-
-
-def _report_data(
-    environment: environments.Environment,
-    period: Period,
-    window: str,
-    computation: AttributionComputation,
-    channels: pd.DataFrame,
-    campaigns: pd.DataFrame,
-    previous: pd.DataFrame | None,
-    previous_at: dt.datetime | None,
-    total_spend: Decimal,
-    notes: list[str],
-    push: PushSummary | None,
-    built_at: dt.datetime,
-) -> AttributionReportData:
-    money = ["conversions", "value", "spend", "roas"]
-    return AttributionReportData(
-        title=f"Attribution: {period.describe()}",
-        period_start=period.start,
-        period_end=period.end,
-        generated_at=built_at,
-        window=window,
-        environment=environment.name,
-        reporting_currency=environment.reporting_currency,
-        models=computation.labels,
-        model_notes={label: describe_model(label) for label in computation.labels},
-        credit=_as_float(channels, money),
-        campaigns=_as_float(campaigns, money),
-        path_lengths=computation.summary.path_lengths,
-        time_to_conversion=computation.summary.time_to_conversion,
-        top_paths=computation.summary.top_paths,
-        previous=(_as_float(previous, ["conversions", "value"])
-                  if previous is not None else None),
-        previous_generated_at=previous_at,
-        totals={
-            "conversions": float(computation.total_conversions),
-            "value": float(computation.total_value),
-            "spend": float(total_spend),
-            "journeys": float(computation.journeys),
-            "converting_journeys": float(computation.converting_journeys),
-        },
-        notes=notes,
-        pushed=_push_rows(push),
-    )
-
-
-def _push_rows(push: PushSummary | None) -> list[dict[str, object]]:
-    """One row per destination of the push-back, for the report's table."""
-    if push is None:
-        return []
-    return [
-        {"destination": name, "planned": d.planned, "sent": d.sent,
-         "already_sent": d.already_sent, "skipped": len(d.skipped), "rejected": len(d.rejected),
-         "error": d.error or ""}
-        for name, d in push.destinations.items()
-    ]
-
-
-def _artifacts(data: AttributionReportData, path: Path, channels: pd.DataFrame) -> None:
-    create_markdown_artifact(summary_markdown(data, path), key="attribution-summary",
-                             description="Attribution report: credit by channel and model")
-    create_link_artifact(path.resolve().as_uri(), link_text=f"Attribution report ({path.name})",
-                         key="attribution-report", description="The HTML report of this run")
-    table = [
-        {"model": r.model, "channel": r.channel, "conversions": f"{r.conversions:.2f}",
-         "value": f"{r.value:.2f}", "spend": f"{r.spend:.2f}",
-         "roas": "" if r.roas is None else f"{r.roas:.2f}"}
-        for r in channels.itertuples(index=False)
-    ]
-    create_table_artifact(table or [{"model": "(none)"}], key="attribution-credit",
-                          description="Credited conversions, value, spend and ROAS per "
-                                      "model and channel")

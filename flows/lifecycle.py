@@ -17,9 +17,8 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from pydantic import BaseModel, Field
 
-from connectors.hubspot import ContactUpsert
-from deployments import environments
 from marketing.lifecycle import ScoringRules, StageChange, plan_stage_changes
+from resources import environment as environments
 from tasks.crm import crm_portal, read_contacts, upsert_contacts
 from tasks.lifecycle import gather_person_facts
 
@@ -82,8 +81,8 @@ def update_lifecycle_stages(
     written = confirmed = 0
     if changes and not dry_run:
         emails = {c.crm_id: live[c.crm_id].properties.get("email") for c in changes}
-        upserts = [ContactUpsert(str(emails[c.crm_id]), {"lifecyclestage": c.after})
-                   for c in changes if emails[c.crm_id]]
+        upserts = {str(emails[c.crm_id]): {"lifecyclestage": c.after}
+                   for c in changes if emails[c.crm_id]}
         written = len(upsert_contacts(environment, portal, upserts))
         after = read_contacts(environment, portal, [c.crm_id for c in changes],
                               ["lifecyclestage"], by="hs_object_id")

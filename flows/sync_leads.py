@@ -16,10 +16,9 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.events import emit_event
 from pydantic import BaseModel
 
-from connectors.hubspot import ContactUpsert
-from deployments import environments
 from marketing.identity import InvalidIdentifier
 from marketing.leads import Lead, normalize_lead, plan_contact_upsert
+from resources import environment as environments
 from tasks.crm import crm_portal, read_contacts, upsert_contacts
 
 __all__ = ["LEAD_SYNCED", "LeadRejected", "LeadSyncResult", "sync_leads"]
@@ -94,7 +93,7 @@ def sync_leads(
     if plan.action != "unchanged" and not dry_run:
         # The email identifies the contact in the upsert itself, not as a property.
         properties = {k: v for k, v in plan.properties.items() if k != "email"}
-        [written] = upsert_contacts(environment, portal, [ContactUpsert(plan.email, properties)])
+        [written] = upsert_contacts(environment, portal, {plan.email: properties})
         contact_id = written.contact_id
     result = LeadSyncResult(
         person_key=normalized.person_key,

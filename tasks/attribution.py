@@ -17,7 +17,6 @@ import pandas as pd
 from prefect import task
 from prefect.cache_policies import NONE
 
-from deployments.environments import Environment
 from marketing.attribution import journeys_from_touches
 from marketing.attribution.model_set import (
     ModelOutcome,
@@ -29,6 +28,7 @@ from marketing.attribution.model_set import (
 from marketing.attribution.roas import with_roas
 from marketing.attribution.summary import JourneySummary, journey_summary
 from marketing.stitching import StitchedJourneys, stitch_journeys
+from resources.environment import Environment
 from tasks.writer import open_warehouse
 
 __all__ = [

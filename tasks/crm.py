@@ -7,14 +7,14 @@ so a retry after a lost answer writes the same values again and creates nothing 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from prefect import task
 from prefect.cache_policies import NONE
 
 from connectors.hubspot import ContactUpsert, CrmContact, UpsertedContact
-from deployments.environments import Environment
+from resources.environment import Environment
 from tasks.extract import retry_only_retryable
 
 __all__ = ["CrmPortal", "crm_portal", "read_contacts", "upsert_contacts"]
@@ -66,13 +66,21 @@ def read_contacts(
 @task(name="upsert-crm-contacts", cache_policy=NONE, retries=2, retry_delay_seconds=5,
       retry_condition_fn=retry_only_retryable)
 def upsert_contacts(
-    environment: Environment, portal: CrmPortal, contacts: Sequence[ContactUpsert]
+    environment: Environment, portal: CrmPortal, contacts: Mapping[str, Mapping[str, str]]
 ) -> list[UpsertedContact]:
-    """Create or update contacts by email (100 per call)."""
+    """Create or update contacts by email (100 per call).
+
+    Args:
+        environment: where the CRM is.
+        portal: the CRM portal.
+        contacts: email -> the properties to set (strings, as the CRM stores them).
+
+    """
     connector = _connector(environment)
+    upserts = [ContactUpsert(email, dict(properties)) for email, properties in contacts.items()]
     try:
         return connector.upsert_contacts(  # type: ignore[no-any-return,attr-defined]
-            portal.portal_id, list(contacts)
+            portal.portal_id, upserts
         )
     finally:
         connector.close()

@@ -20,8 +20,8 @@ from connectors.calllog import CallRecorder
 from connectors.errors import ConnectorError, RetryableAPIError
 from connectors.streams import AccountInfo, DateWindow
 from connectors.windows import extract_window
-from deployments.environments import Environment
-from deployments.limits import extract_limit_name
+from resources.environment import Environment
+from resources.limits import extract_limit_name
 from tasks.writer import open_warehouse
 from warehouse.landing import LandingFile, write_landing
 from warehouse.publish import record_api_calls

@@ -12,8 +12,8 @@ import datetime as dt
 from prefect import task
 from prefect.cache_policies import NONE
 
-from deployments.environments import Environment
 from marketing.lifecycle import PersonFacts
+from resources.environment import Environment
 from tasks.writer import open_warehouse
 
 __all__ = ["FACTS_SQL", "gather_person_facts"]

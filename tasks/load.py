@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from prefect import get_run_logger, task
 from prefect.cache_policies import NONE
 
-from deployments.environments import Environment
+from resources.environment import Environment
 from tasks.extract import AccountListing, ExtractedAccount
 from tasks.reporting import CheckOutcome, TableLoad
 from tasks.writer import open_warehouse

@@ -44,8 +44,6 @@ from connectors.errors import BadRequestError, ConnectorError
 from connectors.google_data_manager import ConversionEvent
 from connectors.meta_ads.conversions_api import MAX_EVENTS_PER_REQUEST as META_BATCH
 from connectors.meta_ads.conversions_api import CapiEvent
-from deployments.environments import Environment
-from deployments.limits import WAREHOUSE_WRITER
 from marketing.conversion_uploads import (
     DESTINATIONS,
     OFFLINE_KINDS,
@@ -57,6 +55,8 @@ from marketing.conversion_uploads import (
     plan_uploads,
 )
 from marketing.stitching import IDENTITY_LINKS_CTE
+from resources.environment import Environment
+from resources.limits import WAREHOUSE_WRITER
 from store import (
     NewUpload,
     StoreError,

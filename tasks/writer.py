@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from prefect import get_run_logger
 from prefect.concurrency.sync import concurrency
 
-from deployments.environments import Environment
-from deployments.limits import WAREHOUSE_WRITER
+from resources.environment import Environment
+from resources.limits import WAREHOUSE_WRITER
 from warehouse import connect
 from warehouse.connection import Warehouse
 from warehouse.errors import WarehouseLockedError

@@ -164,11 +164,11 @@ def test_the_run_page_shows_summary_link_credit_and_progress(report_env):
 def test_offline_deals_are_pushed_once_and_a_rerun_uploads_nothing(report_env):
     """The deals (not the shop order) go to Google; only those inside Meta's 7 days go to
     Meta; a second report run finds them in the store's ledger and sends nothing."""
-    from deployments.environments import use_sandbox_emulator
     from emulators.google_data_manager import GoogleDataManagerEmulator
     from emulators.market import Market
     from emulators.meta_ads import MetaAdsEmulator
     from flows.attribution import build_attribution_report
+    from resources.sandbox import use_sandbox_emulator
 
     market = Market(seed=3, today=day(14))  # deal-e (day 12) is inside Meta's 7 days
     google, meta = GoogleDataManagerEmulator(market), MetaAdsEmulator(market)

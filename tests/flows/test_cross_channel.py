@@ -14,12 +14,12 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from deployments.environments import use_sandbox_emulator
 from emulators.curves import DEFAULT_WINDOWS
 from emulators.google_ads import CONVERSION_WINDOWS as GOOGLE_WINDOWS
 from emulators.market import Market
 from emulators.registry import EMULATORS
 from flows.parameters import Platform
+from resources.sandbox import use_sandbox_emulator
 
 pytestmark = pytest.mark.xdist_group("prefect-flows")
 

@@ -15,11 +15,11 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pytest
 
-from deployments.environments import use_sandbox_emulator
 from emulators.faults import FaultConfig
 from emulators.market import Market
 from emulators.registry import EMULATORS
 from flows.parameters import ParameterError
+from resources.sandbox import use_sandbox_emulator
 
 pytestmark = pytest.mark.xdist_group("prefect-flows")
 
@@ -308,7 +308,7 @@ def test_the_same_run_can_land_an_account_twice(sandbox, tmp_path):
     """A retried flow run re-runs its tasks under the same flow-run id: no landing clash."""
     from prefect import flow
 
-    from deployments.environments import current
+    from resources.environment import current
     from tasks.extract import extract_account, list_accounts
 
     @flow

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
-from deployments.environments import use_sandbox_emulator
 from emulators.hubspot import hubspot
 from emulators.market import Market
 from emulators.population import Population
+from resources.sandbox import use_sandbox_emulator
 
 pytestmark = pytest.mark.xdist_group("prefect-flows")
 
@@ -128,7 +128,7 @@ def test_lifecycle_moves_contacts_forward_from_warehouse_facts(crm, tmp_path):
     won = [p for p in people if any(c.kind == "deal" for c in p.visible_conversions(now))][:5]
     assert len(won) == 5
     from connectors.hubspot import ContactUpsert
-    from deployments.environments import current
+    from resources.environment import current
 
     connector: Any = current().connector("hubspot")
     portal = connector.list_accounts()[0]

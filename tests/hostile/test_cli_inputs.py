@@ -229,7 +229,7 @@ def test_attribution_usage_errors_are_one_line_too(tmp_path, args, expected):
 
 def test_attribution_refuses_bad_settings(tmp_path):
     cases = [
-        ({"CAMPAIGN_OPS_ENV": "bogus"}, "CAMPAIGN_OPS_ENV='bogus' is not one of sandbox, live"),
+        ({"CAMPAIGN_OPS_ENV": "bogus"}, "CAMPAIGN_OPS_ENV: Input should be 'sandbox' or 'live'"),
         ({"CAMPAIGN_OPS_REPORTING_CURRENCY": "XYZ"}, "'XYZ' is not an ISO 4217 code"),
         ({}, "no warehouse at"),
         ({"CAMPAIGN_OPS_WAREHOUSE": str(tmp_path)}, "is a folder, not a DuckDB file"),
@@ -263,7 +263,8 @@ def test_demo_refuses_unusable_places_before_starting_prefect(tmp_path):
         ([], {"CAMPAIGN_OPS_WAREHOUSE": str(a_file / "deeper" / "wh.duckdb")},
          "CAMPAIGN_OPS_WAREHOUSE: cannot create the folder"),
         ([], {"CAMPAIGN_OPS_DATA_DIR": str(a_file)}, "CAMPAIGN_OPS_DATA_DIR: "),
-        ([], {"CAMPAIGN_OPS_REPORTING_CURRENCY": "EURO"}, "'EURO' is not an ISO 4217 code"),
+        ([], {"CAMPAIGN_OPS_REPORTING_CURRENCY": "EURO"},
+         "'EURO' is not a three-letter ISO 4217 code"),
         ([], {"CAMPAIGN_OPS_STORE_URL": UNREACHABLE_POSTGRES}, "CAMPAIGN_OPS_STORE_URL: store"),
         ([], {"PREFECT_API_URL": "ftp://127.0.0.1/api"}, "is not an http(s) URL"),
     ]
@@ -330,7 +331,7 @@ def test_up_refuses_what_it_could_not_serve_before_starting_anything(tmp_path, t
         free = _free_port()
     home = ["--prefect-home", str(tmp_path / "prefect")]
     cases = [
-        (["--port", str(free)], {"CAMPAIGN_OPS_ENV": "bogus"}, "CAMPAIGN_OPS_ENV='bogus'"),
+        (["--port", str(free)], {"CAMPAIGN_OPS_ENV": "bogus"}, "CAMPAIGN_OPS_ENV: Input should be"),
         (["--port", str(taken_port)], {}, f"port {taken_port} on 127.0.0.1 is taken"),
         (["--port", str(free), "--sandbox-port", str(taken_port - 2)], {},
          "choose another with --sandbox-port"),

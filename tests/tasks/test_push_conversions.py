@@ -16,15 +16,15 @@ import pytest
 
 import store
 import warehouse
-from deployments.environments import (
-    SANDBOX_GOOGLE_CONVERSION_ACTION_ID,
-    SANDBOX_META_PIXEL_ID,
-    current,
-    use_sandbox_emulator,
-)
 from emulators.google_data_manager import GoogleDataManagerEmulator
 from emulators.market import Market
 from emulators.meta_ads import MetaAdsEmulator
+from resources.environment import (
+    SANDBOX_GOOGLE_CONVERSION_ACTION_ID,
+    SANDBOX_META_PIXEL_ID,
+    current,
+)
+from resources.sandbox import use_sandbox_emulator
 
 pytestmark = pytest.mark.xdist_group("prefect-flows")
 

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from deployments.environments import EnvironmentConfigError, current
+from resources import EnvironmentConfigError, current
 
 
 def test_defaults_are_the_sandbox_with_a_local_warehouse():
@@ -38,18 +38,34 @@ def test_loopback_emulators_and_blocks_come_from_the_environment(tmp_path):
 @pytest.mark.parametrize(
     "environ, message",
     [
-        ({"CAMPAIGN_OPS_ENV": "prod"}, "CAMPAIGN_OPS_ENV='prod' is not one of sandbox, live"),
-        ({"CAMPAIGN_OPS_REPORTING_CURRENCY": "dollars"}, "not an ISO 4217 code"),
+        ({"CAMPAIGN_OPS_ENV": "prod"}, "CAMPAIGN_OPS_ENV: Input should be 'sandbox' or 'live'"),
+        ({"CAMPAIGN_OPS_REPORTING_CURRENCY": "dollars"},
+         "CAMPAIGN_OPS_REPORTING_CURRENCY: 'DOLLARS' is not a three-letter"),
         ({"CAMPAIGN_OPS_REPORTING_CURRENCY": "XYZ"}, "'XYZ' is not an ISO 4217 code"),
         ({"CAMPAIGN_OPS_META_PIXEL_ID": "pixel-1"},
-         "CAMPAIGN_OPS_META_PIXEL_ID='pixel-1' is not a numeric id"),
+         "CAMPAIGN_OPS_META_PIXEL_ID: is not a numeric id"),
         ({"CAMPAIGN_OPS_GOOGLE_CONVERSIONS_ACTION_ID": "12-3"},
-         "CAMPAIGN_OPS_GOOGLE_CONVERSIONS_ACTION_ID='12-3' is not a numeric id"),
+         "CAMPAIGN_OPS_GOOGLE_CONVERSIONS_ACTION_ID: is not a numeric id"),
+        ({"CAMPAIGN_OPS_WAREHOSUE": "x.duckdb"},
+         "CAMPAIGN_OPS_WAREHOSUE is not a campaign-ops setting; did you mean "
+         "CAMPAIGN_OPS_WAREHOUSE"),
+        ({"CAMPAIGN_OPS_META_AD_BLOCK": "meta"},
+         "did you mean CAMPAIGN_OPS_META_ADS_BLOCK"),
+        ({"CAMPAIGN_OPS_SANDBOX_URL_TIKTOK": "http://x"}, "CAMPAIGN_OPS_SANDBOX_URL_TIKTOK is not"),
     ],
 )
 def test_bad_settings_are_named(environ, message):
     with pytest.raises(EnvironmentConfigError, match=message):
         current(environ)
+
+
+def test_moving_the_data_dir_moves_warehouse_store_and_drop_folder(tmp_path):
+    env = current({"CAMPAIGN_OPS_DATA_DIR": str(tmp_path / "d")})
+    data = (tmp_path / "d").resolve()
+    assert env.warehouse_path == data / "warehouse.duckdb"
+    assert env.store_url == f"sqlite:///{data / 'store.sqlite'}"
+    assert env.offline_conversions_dir == data / "offline_conversions"
+    assert env.landing_root == data / "landing"
 
 
 def test_live_ignores_sandbox_urls():
@@ -104,7 +120,7 @@ def test_connectors_of_a_platform_share_its_rate_limiters():
 def test_sandbox_source_emulators_share_one_market_and_one_population():
     import threading
 
-    from deployments.environments import sandbox_emulator, sandbox_market, sandbox_population
+    from resources.sandbox import sandbox_emulator, sandbox_market, sandbox_population
 
     built: dict[str, object] = {}
 
@@ -144,12 +160,12 @@ def test_the_store_defaults_to_the_gateways_file_under_the_data_dir(tmp_path):
 
 
 def test_sandbox_destinations_are_the_in_process_emulators_with_their_ids():
-    from deployments.environments import (
+    from resources.environment import (
         SANDBOX_GOOGLE_CONVERSION_ACTION_ID,
         SANDBOX_GOOGLE_CONVERSIONS_ACCOUNT_ID,
         SANDBOX_META_PIXEL_ID,
-        sandbox_emulator,
     )
+    from resources.sandbox import sandbox_emulator
 
     env = current({})
     google = env.data_manager()

@@ -1,0 +1,426 @@
+"""The environment a run works in: live platforms or the sandbox, the warehouse, the store.
+
+``current()`` builds it from the settings (``config.load_settings``: every variable and its
+default is listed there) once per flow run; everything below receives the resulting
+:class:`Environment` (functions don't read the environment themselves).
+
+The Google and Meta destination ids are required live; the sandbox defaults to the
+``SANDBOX_*`` ids below. Live offline-conversion uploads use the
+``GoogleDataManagerCredentials`` block (default name ``google-data-manager``, or
+``CAMPAIGN_OPS_GOOGLE_DATA_MANAGER_BLOCK``) and the Meta block (``MetaAdsCredentials``, its
+token needs the pixel). The store, the warehouse and the drop folder default to places in
+the data folder, for flows and gateway alike: moving ``CAMPAIGN_OPS_DATA_DIR`` moves them all.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from config import Settings, SettingsError, load_settings
+from resources import sandbox
+from resources.errors import EnvironmentConfigError
+
+if TYPE_CHECKING:
+    from connectors.calllog import CallRecorder
+    from connectors.google_data_manager import (
+        Destination,
+        GoogleDataManagerConnector,
+    )
+    from connectors.meta_ads import MetaAdsConnector
+    from connectors.ratelimit import KeyedPool, TokenBucket
+    from connectors.streams import SourceConnector
+
+EnvironmentName = Literal["sandbox", "live"]
+QuotaScope = Literal["account", "app"]
+"""What a platform's rate quota is counted against: each ad account, or the whole app."""
+
+# Destination ids of the in-process and loopback sandbox (the emulators accept any digits).
+SANDBOX_GOOGLE_CONVERSIONS_ACCOUNT_ID = "5550001001"
+SANDBOX_GOOGLE_CONVERSION_ACTION_ID = "7770001"
+SANDBOX_META_PIXEL_ID = "880000000000001"
+
+
+@dataclass(frozen=True)
+class Environment:
+    """Where one run reads from and writes to."""
+
+    name: EnvironmentName
+    warehouse_path: Path
+    data_dir: Path
+    reporting_currency: str = "USD"
+    sandbox_urls: Mapping[str, str] = field(default_factory=dict)
+    credential_blocks: Mapping[str, str] = field(default_factory=dict)
+    offline_dir: Path | None = None
+    store_url: str = ""
+    """SQLAlchemy URL of the operational store (default: ``<data dir>/store.sqlite``)."""
+    google_conversions_account_id: str | None = None
+    google_conversion_action_id: str | None = None
+    google_conversions_login_account_id: str | None = None
+    meta_pixel_id: str | None = None
+    meta_test_event_code: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.store_url:
+            object.__setattr__(self, "store_url", f"sqlite:///{self.data_dir}/store.sqlite")
+
+    @property
+    def landing_root(self) -> Path:
+        """Immutable landing files, one per run, account and stream."""
+        return self.data_dir / "landing"
+
+    @property
+    def quarantine_root(self) -> Path:
+        """Landing files of batches that failed an ERROR quality check."""
+        return self.data_dir / "quarantine"
+
+    @property
+    def offline_conversions_dir(self) -> Path:
+        """The drop folder of offline-conversion exports."""
+        return self.offline_dir or self.data_dir / "offline_conversions"
+
+    def describe(self) -> str:
+        """One line for logs and artifacts (no secrets)."""
+        where = ", ".join(f"{p} at {u}" for p, u in self.sandbox_urls.items()) or "in-process"
+        detail = f"emulators {where}" if self.name == "sandbox" else "live platform APIs"
+        return f"{self.name} ({detail}); warehouse {self.warehouse_path}"
+
+    def now(self, platform: str) -> dt.datetime:
+        """Return the current instant as `platform` sees it (an in-process sandbox's clock)."""
+        if self.name == "sandbox" and platform not in self.sandbox_urls:
+            return sandbox.sandbox_clock(platform)
+        return dt.datetime.now(dt.UTC)
+
+    def connector(self, platform: str, *, recorder: CallRecorder | None = None) -> SourceConnector:
+        """Build a connector for `platform`, wired to the emulator or the live API."""
+        if platform == "offline_conversions":
+            return self._offline_connector(recorder)
+        wiring = PLATFORMS.get(platform)
+        if wiring is None:
+            known = ", ".join(sorted(PLATFORMS))
+            raise EnvironmentConfigError(f"no connector for platform {platform!r} (known: {known})")
+        return self._build_connector(  # type: ignore[no-any-return]
+            platform, wiring, recorder, emulator_clock=False)
+
+
+    def data_manager(self, *, recorder: CallRecorder | None = None) -> DataManagerTarget:
+        """Return the Data Manager connector and the conversion action offline deals go to.
+
+        Raises:
+            EnvironmentConfigError: live, without the account or conversion action variable,
+                or without the credentials block.
+
+        """
+        from connectors.google_data_manager import Destination
+
+        platform = "google_data_manager"
+        account = self.google_conversions_account_id
+        action = self.google_conversion_action_id
+        if self.name == "sandbox":
+            account = account or SANDBOX_GOOGLE_CONVERSIONS_ACCOUNT_ID
+            action = action or SANDBOX_GOOGLE_CONVERSION_ACTION_ID
+        missing = [name for name, value in (
+            ("CAMPAIGN_OPS_GOOGLE_CONVERSIONS_ACCOUNT_ID", account),
+            ("CAMPAIGN_OPS_GOOGLE_CONVERSIONS_ACTION_ID", action)) if not value]
+        if missing:
+            raise EnvironmentConfigError(
+                f"live Google offline conversions need {' and '.join(missing)}"
+            )
+        destination = Destination(
+            account_id=str(account), conversion_action_id=str(action),
+            login_account_id=self.google_conversions_login_account_id,
+        )
+        connector = self._build_connector(
+            platform, DESTINATION_PLATFORMS[platform], recorder, emulator_clock=True)
+        return DataManagerTarget(connector=connector, destination=destination)
+
+    def conversions_api(self, *, recorder: CallRecorder | None = None) -> CapiTarget:
+        """Return the Meta connector and the pixel the Conversions API events go to.
+
+        Raises:
+            EnvironmentConfigError: live, without ``CAMPAIGN_OPS_META_PIXEL_ID`` or the Meta
+                credentials block.
+
+        """
+        pixel = self.meta_pixel_id
+        if self.name == "sandbox":
+            pixel = pixel or SANDBOX_META_PIXEL_ID
+        if not pixel:
+            raise EnvironmentConfigError(
+                "live Meta Conversions API needs CAMPAIGN_OPS_META_PIXEL_ID"
+            )
+        connector = self._build_connector(
+            "meta_ads", PLATFORMS["meta_ads"], recorder, emulator_clock=True)
+        return CapiTarget(connector=connector, pixel_id=pixel,
+                          test_event_code=self.meta_test_event_code)
+
+    def _build_connector(
+        self, platform: str, wiring: PlatformWiring, recorder: CallRecorder | None, *,
+        emulator_clock: bool,
+    ) -> Any:
+        """Build `platform`'s connector: live settings, a loopback emulator, or in process.
+
+        In process, ``emulator_clock`` gives the connector the emulator's market clock (the
+        write connectors check event-time windows, which must agree with the emulator's).
+        """
+        options: dict[str, Any] = {}
+        if self.name == "live":
+            settings = _live_settings(self, platform, wiring)
+        elif platform in self.sandbox_urls:
+            settings = wiring.sandbox_settings(self.sandbox_urls[platform])
+        else:
+            settings = wiring.sandbox_settings(wiring.live_base_url)
+            emulator = sandbox.sandbox_emulator(platform)
+            options["transport"] = emulator.transport()
+            if emulator_clock:
+                options["clock"] = emulator.market.now
+        return wiring.connector_cls()(
+            settings,
+            recorder=recorder,
+            rate_limiters=shared_rate_limiters(platform, wiring.quota_scope, settings),
+            **options,
+        )
+
+    def _offline_connector(self, recorder: CallRecorder | None) -> SourceConnector:
+        """Return the drop folder's connector (the sandbox first writes its CRM export there)."""
+        from connectors.offline_conversions import (
+            OfflineConversionsConnector,
+            OfflineConversionsSettings,
+        )
+
+        folder = self.offline_conversions_dir
+        if self.name == "sandbox":
+            sandbox.export_offline_deals(folder)
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+        # Scratch beside the landing files: a read's row file is then linked into place,
+        # not copied.
+        settings = OfflineConversionsSettings(folder=folder, source_name="offline",
+                                              scratch_dir=self.data_dir / "scratch")
+        return OfflineConversionsConnector(settings, recorder=recorder)
+
+
+def _live_settings(environment: Environment, platform: str, wiring: PlatformWiring) -> Any:
+    """Load `platform`'s credentials block (default name: the platform, dashed) as settings."""
+    import connectors.blocks
+
+    block_cls = getattr(connectors.blocks, wiring.credentials_block)
+    block_name = environment.credential_blocks.get(platform, platform.replace("_", "-"))
+    try:
+        credentials = block_cls.load(block_name)
+    except ValueError as exc:
+        raise EnvironmentConfigError(
+            f"live {platform} needs a {wiring.credentials_block} block named {block_name!r}: {exc}"
+        ) from None
+    return credentials.to_settings()
+
+
+_limiters: dict[str, KeyedPool[str, TokenBucket]] = {}
+_limiters_lock = threading.Lock()
+
+
+def shared_rate_limiters(
+    platform: str, scope: QuotaScope, settings: Any
+) -> KeyedPool[str, TokenBucket]:
+    """Return the process-wide client-side rate limiters of `platform`.
+
+    Every connector of one platform in this process draws from the same buckets, so accounts
+    extracted in parallel pace together: one bucket per account where the platform's quota is
+    per account (Meta, Google Ads), one for every account where it is per app (LinkedIn).
+    """
+    from connectors.ratelimit import KeyedPool, TokenBucket
+
+    def bucket(_key: str = "") -> TokenBucket:
+        return TokenBucket(
+            settings.requests_per_second,
+            burst=settings.burst,
+            threshold=getattr(settings, "headroom_threshold", 0.2),
+        )
+
+    with _limiters_lock:
+        if platform not in _limiters:
+            if scope == "app":
+                shared = bucket()
+                _limiters[platform] = KeyedPool(lambda _key: shared)
+            else:
+                _limiters[platform] = KeyedPool(bucket)
+        return _limiters[platform]
+
+
+@dataclass(frozen=True)
+class PlatformWiring:
+    """How one platform is reached in each environment; the next platform adds one entry."""
+
+    live_base_url: str
+    quota_scope: QuotaScope
+    connector_cls: Callable[[], type]
+    sandbox_settings: Callable[[str], Any]
+    credentials_block: str  # class in connectors.blocks; the block is named after the platform
+
+
+def _meta_connector_cls() -> type:
+    from connectors.meta_ads import MetaAdsConnector
+
+    return MetaAdsConnector
+
+
+def _linkedin_connector_cls() -> type:
+    from connectors.linkedin_ads import LinkedInAdsConnector
+
+    return LinkedInAdsConnector
+
+
+def _google_connector_cls() -> type:
+    from connectors.google_ads import GoogleAdsConnector
+
+    return GoogleAdsConnector
+
+
+def _hubspot_connector_cls() -> type:
+    from connectors.hubspot import HubSpotConnector
+
+    return HubSpotConnector
+
+
+def _ga4_connector_cls() -> type:
+    from connectors.ga4 import Ga4Connector
+
+    return Ga4Connector
+
+
+def _shopify_connector_cls() -> type:
+    from connectors.shopify import ShopifyConnector
+
+    return ShopifyConnector
+
+
+PLATFORMS: dict[str, PlatformWiring] = {
+    "meta_ads": PlatformWiring(
+        live_base_url="https://graph.facebook.com",
+        quota_scope="account",  # business use case limits per ad account
+        connector_cls=_meta_connector_cls,
+        sandbox_settings=sandbox.meta_settings,
+        credentials_block="MetaAdsCredentials",
+    ),
+    "google_ads": PlatformWiring(
+        live_base_url="https://googleads.googleapis.com",
+        quota_scope="account",  # operations are counted per customer
+        connector_cls=_google_connector_cls,
+        sandbox_settings=sandbox.google_ads_settings,
+        credentials_block="GoogleAdsCredentials",
+    ),
+    "linkedin_ads": PlatformWiring(
+        live_base_url="https://api.linkedin.com",
+        quota_scope="app",  # daily limits per app (and member), not per ad account
+        connector_cls=_linkedin_connector_cls,
+        sandbox_settings=sandbox.linkedin_settings,
+        credentials_block="LinkedInAdsCredentials",
+    ),
+    "hubspot": PlatformWiring(
+        live_base_url="https://api.hubapi.com",
+        quota_scope="account",  # limits per portal (the account), shared by its apps
+        connector_cls=_hubspot_connector_cls,
+        sandbox_settings=sandbox.hubspot_settings,
+        credentials_block="HubSpotCredentials",
+    ),
+    "ga4": PlatformWiring(
+        live_base_url="https://analyticsdata.googleapis.com",
+        quota_scope="account",  # token quotas are counted per property
+        connector_cls=_ga4_connector_cls,
+        sandbox_settings=sandbox.ga4_settings,
+        credentials_block="Ga4Credentials",
+    ),
+    "shopify": PlatformWiring(
+        live_base_url="https://{shop}.myshopify.com",
+        quota_scope="account",  # the cost bucket is per app and shop; one shop = one account
+        connector_cls=_shopify_connector_cls,
+        sandbox_settings=sandbox.shopify_settings,
+        credentials_block="ShopifyCredentials",
+    ),
+}
+
+
+@dataclass(frozen=True)
+class DataManagerTarget:
+    """Where Google offline conversions go: the connector (close it) and the destination."""
+
+    connector: GoogleDataManagerConnector
+    destination: Destination
+
+
+@dataclass(frozen=True)
+class CapiTarget:
+    """Where Meta Conversions API events go: the connector (close it) and the pixel."""
+
+    connector: MetaAdsConnector
+    pixel_id: str
+    test_event_code: str | None = None
+
+
+def _data_manager_connector_cls() -> type:
+    from connectors.google_data_manager import GoogleDataManagerConnector
+
+    return GoogleDataManagerConnector
+
+
+# Write-only destinations: not extract sources, so not in PLATFORMS (nor the emulator
+# registry); reached through `Environment.data_manager()`.
+DESTINATION_PLATFORMS: dict[str, PlatformWiring] = {
+    "google_data_manager": PlatformWiring(
+        live_base_url="https://datamanager.googleapis.com",
+        quota_scope="app",  # IngestionService quotas are per Cloud project
+        connector_cls=_data_manager_connector_cls,
+        sandbox_settings=sandbox.data_manager_settings,
+        credentials_block="GoogleDataManagerCredentials",
+    ),
+}
+def current(environ: Mapping[str, str] | None = None) -> Environment:
+    """Build the `Environment` of the settings in ``environ`` (default: the process's).
+
+    Raises:
+        EnvironmentConfigError: a setting is unknown or invalid (the message names it).
+
+    """
+    try:
+        settings = load_settings(environ)
+    except SettingsError as exc:
+        raise EnvironmentConfigError(str(exc)) from None
+    return from_settings(settings)
+
+
+def from_settings(settings: Settings) -> Environment:
+    """Build the `Environment` that ``settings`` describe.
+
+    Raises:
+        EnvironmentConfigError: the reporting currency is no ISO 4217 code, or the sandbox
+            already runs on another day.
+
+    """
+    from warehouse.quality.iso4217 import ISO_4217_CODES
+
+    currency = settings.reporting_currency.upper()
+    if currency not in ISO_4217_CODES:
+        raise EnvironmentConfigError(
+            f"CAMPAIGN_OPS_REPORTING_CURRENCY={currency!r} is not an ISO 4217 code"
+        )
+    if settings.env == "sandbox":
+        sandbox.fix_sandbox_day(settings.sandbox_today)
+    return Environment(
+        name=settings.env,
+        warehouse_path=settings.warehouse_path,
+        data_dir=settings.data_path,
+        reporting_currency=currency,
+        sandbox_urls=dict(settings.sandbox_urls) if settings.env == "sandbox" else {},
+        credential_blocks=dict(settings.credential_blocks),
+        offline_dir=settings.offline_conversions_path,
+        store_url=settings.store,
+        google_conversions_account_id=settings.google_conversions_account_id,
+        google_conversion_action_id=settings.google_conversions_action_id,
+        google_conversions_login_account_id=settings.google_conversions_login_account_id,
+        meta_pixel_id=settings.meta_pixel_id,
+        meta_test_event_code=settings.meta_test_event_code,
+    )
