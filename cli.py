@@ -7,6 +7,7 @@ answers at once.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -68,51 +69,57 @@ def demo(
 
     known = (*PLATFORMS, *SOURCE_PLATFORMS)
     platforms = _check_platforms(platform or list(known), known)
-    if warehouse is not None:
-        os.environ["CAMPAIGN_OPS_WAREHOUSE"] = str(warehouse)
-    # The demo is the sandbox, whatever the shell says: it never touches live accounts.
-    os.environ["CAMPAIGN_OPS_ENV"] = "sandbox"
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
-    from deployments.console import print_extract_summary
+    from config import SettingsError, load_settings
     from deployments.preflight import (
         PreflightError,
         check_folder,
         check_store,
         check_warehouse_file,
     )
-    from resources import EnvironmentConfigError, current
+    from resources import EnvironmentConfigError, from_settings
+    from resources.environment import use_settings
 
     ads = [p for p in platforms if p in PLATFORMS]
     sources = [p for p in platforms if p in SOURCE_PLATFORMS]
     try:
-        environment = current()  # fail on bad settings before a Prefect server starts
+        # The demo is the sandbox, whatever the shell says: it never touches live accounts.
+        # Its flows run in this process, so the settings go to them as an object.
+        settings = load_settings(env="sandbox", warehouse=warehouse)
+        environment = from_settings(settings)  # fail on bad settings before Prefect starts
         check_warehouse_file(environment.warehouse_path,
                              "--warehouse" if warehouse else "CAMPAIGN_OPS_WAREHOUSE")
         check_folder(environment.data_dir, "CAMPAIGN_OPS_DATA_DIR")
         if ads and sources:  # the report at the end pushes conversions (a plan in the store)
             check_store(environment.store_url, "CAMPAIGN_OPS_STORE_URL")
         _check_prefect_api()
-    except (EnvironmentConfigError, PreflightError) as exc:
+    except (SettingsError, EnvironmentConfigError, PreflightError) as exc:
         _fail(str(exc))
     typer.secho(
         f"Extracting {', '.join(platforms)} from the sandbox into {environment.warehouse_path} "
         "(a first run starts a local Prefect server)…",
         fg="cyan",
     )
+    _quiet_expected_errors()
+    with use_settings(settings):
+        _demo_flows(ads, sources)
+
+
+def _demo_flows(ads: Sequence[str], sources: Sequence[str]) -> None:
+    """Run the demo's extracts (then the report) and print each summary."""
+    from deployments.console import print_extract_summary
     from flows._extract import ExtractFailed
     from flows.extract_ads import extract_ads
     from flows.extract_sources import extract_sources
     from warehouse.errors import WarehouseError
-
-    _quiet_expected_errors()
 
     failed = []
     for flow, chosen in ((extract_ads, ads), (extract_sources, sources)):
         if not chosen:
             continue
         try:
-            summary = flow(platforms=chosen)  # type: ignore[arg-type]  # checked above
+            summary = flow(platforms=list(chosen))  # type: ignore[arg-type,call-overload]  # checked above
         except ExtractFailed as exc:
             print_extract_summary(exc.summary)
             failed.append(str(exc))

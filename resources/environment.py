@@ -14,9 +14,10 @@ the data folder, for flows and gateway alike: moving ``CAMPAIGN_OPS_DATA_DIR`` m
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -378,13 +379,43 @@ DESTINATION_PLATFORMS: dict[str, PlatformWiring] = {
         credentials_block="GoogleDataManagerCredentials",
     ),
 }
+_active: Settings | None = None
+_active_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def use_settings(settings: Settings) -> Iterator[Environment]:
+    """Make ``current()`` build from ``settings`` in this process while the block runs.
+
+    For runs in this process (``campaign-ops demo`` runs its flows in-process): the CLI hands
+    its settings over as an object instead of writing them into ``os.environ``.
+
+    Raises:
+        EnvironmentConfigError: the settings describe no usable environment.
+
+    """
+    global _active
+    environment = from_settings(settings)
+    with _active_lock:
+        previous, _active = _active, settings
+    try:
+        yield environment
+    finally:
+        with _active_lock:
+            _active = previous
+
+
 def current(environ: Mapping[str, str] | None = None) -> Environment:
     """Build the `Environment` of the settings in ``environ`` (default: the process's).
+
+    Inside :func:`use_settings`, and without an explicit ``environ``, those settings win.
 
     Raises:
         EnvironmentConfigError: a setting is unknown or invalid (the message names it).
 
     """
+    if environ is None and _active is not None:
+        return from_settings(_active)
     try:
         settings = load_settings(environ)
     except SettingsError as exc:

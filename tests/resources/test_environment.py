@@ -241,3 +241,17 @@ def test_live_data_manager_reads_its_credentials_block(prefect_server):
     with pytest.raises(EnvironmentConfigError,
                        match="GoogleDataManagerCredentials block named 'no-such-dm'"):
         missing.data_manager()
+
+
+def test_settings_handed_over_as_an_object_win_inside_the_block_only(tmp_path, monkeypatch):
+    from config import load_settings
+    from resources.environment import use_settings
+
+    monkeypatch.setenv("CAMPAIGN_OPS_WAREHOUSE", str(tmp_path / "from-env.duckdb"))
+    settings = load_settings({}, warehouse=tmp_path / "handed-over.duckdb")
+    with use_settings(settings) as inside:
+        assert current().warehouse_path == tmp_path / "handed-over.duckdb"
+        assert inside.warehouse_path == current().warehouse_path
+        # An explicit mapping is still read as given.
+        assert current({}).warehouse_path == Path("data/warehouse.duckdb").resolve()
+    assert current().warehouse_path == tmp_path / "from-env.duckdb"
