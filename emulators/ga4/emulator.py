@@ -25,7 +25,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
-from urllib.parse import parse_qsl
 
 import httpx
 
@@ -43,7 +42,7 @@ from emulators.ga4.properties import (
 from emulators.ga4.quota import PropertyQuotaLedger, PropertyQuotaLimits, report_tokens
 from emulators.ga4.report import METRIC_TYPE_NUMBERS, parse_request, run_report
 from emulators.ga4.sessions import DEFAULT_HORIZON_HOURS, Ga4Session, build_sessions
-from emulators.google_ads.auth import TokenError, TokenStore
+from emulators.google_ads.auth import TokenStore, token_reply
 from emulators.market import Market
 from emulators.population import Population
 from emulators.quota import QuotaConfig
@@ -241,7 +240,7 @@ class Ga4Emulator(Emulator):
         if not auth.lower().startswith("bearer "):
             raise errors.unauthenticated("CREDENTIALS_MISSING")
         token = auth[7:].strip()
-        state = self.tokens.status(token, self.market.now())
+        state = self.tokens.state(token, self.market.now())
         if state == "expired":
             raise errors.unauthenticated("ACCESS_TOKEN_EXPIRED")
         if state != "valid":
@@ -253,16 +252,7 @@ class Ga4Emulator(Emulator):
                      account_id=call.prop.id)
 
     def _token_endpoint(self, request: httpx.Request) -> Reply:
-        form = dict(parse_qsl(request.content.decode("utf-8", "replace"), keep_blank_values=True))
-        headers = {"content-type": "application/json; charset=utf-8"}
-        try:
-            token, expires_in = self.tokens.grant(form, self.market.now())
-        except TokenError as err:
-            refused = {"error": err.code, "error_description": err.description}
-            return Reply(httpx.Response(err.status, headers=headers, json=refused))
-        body = {"access_token": token, "expires_in": expires_in, "token_type": "Bearer",
-                "scope": SCOPE}
-        return Reply(httpx.Response(200, headers=headers, json=body), who=self.tokens.who(token))
+        return token_reply(self.tokens, request, self.market.now(), scope=SCOPE)
 
     # ------------------------------------------------------------------ Data API
     def _run_report(self, call: Call) -> dict[str, Any]:

@@ -2,14 +2,34 @@
 
 ``POST /token`` (any host: in process the connector's token URL may keep Google's host) takes
 the ``refresh_token`` grant and issues access tokens that expire after ``ttl`` on the market
-clock; a sandbox access token never expires (a sandbox can run without a refresh).
+clock; a sandbox access token never expires (a sandbox can run without a refresh). The GA4 and
+Data Manager emulators accept the same kind of client and answer their token endpoint with
+:func:`token_reply`.
 """
 
 from __future__ import annotations
 
-import hashlib
-import threading
 from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import parse_qsl
+
+import httpx
+
+from emulators._base import Reply
+from emulators.tokens import GrantProblem, OAuthError, fingerprint
+from emulators.tokens import TokenStore as _TokenStore
+
+__all__ = [
+    "CLIENT_ID",
+    "CLIENT_SECRET",
+    "DEVELOPER_TOKEN",
+    "REFRESH_TOKEN",
+    "SANDBOX_ACCESS_TOKEN",
+    "TokenError",
+    "TokenStore",
+    "fingerprint",
+    "token_reply",
+]
 
 SANDBOX_ACCESS_TOKEN = "ya29.sandbox-access-token"
 CLIENT_ID = "000000000000-sandbox.apps.googleusercontent.com"
@@ -17,18 +37,18 @@ CLIENT_SECRET = "sandbox-client-secret"
 REFRESH_TOKEN = "1//sandbox-refresh-token"
 DEVELOPER_TOKEN = "sandbox-developer-token"
 
+TokenError = OAuthError
+"""A refusal of Google's token endpoint (the shared OAuth 2 error)."""
 
-class TokenError(Exception):
-    """An OAuth token endpoint error: ``{"error": code, "error_description": ...}``."""
-
-    def __init__(self, status: int, code: str, description: str) -> None:
-        super().__init__(description)
-        self.status = status
-        self.code = code
-        self.description = description
+_REFUSALS: dict[GrantProblem, tuple[int, str, str]] = {
+    "grant_type": (400, "unsupported_grant_type", "Invalid grant_type."),
+    "client_id": (401, "invalid_client", "The OAuth client was not found."),
+    "client_secret": (401, "invalid_client", "The OAuth client was not found."),
+    "refresh_token": (400, "invalid_grant", "Bad Request"),
+}
 
 
-class TokenStore:
+class TokenStore(_TokenStore):
     """Validates access tokens and issues new ones from the refresh token.
 
     Args:
@@ -50,35 +70,11 @@ class TokenStore:
         developer_token: str = DEVELOPER_TOKEN,
         ttl: timedelta = timedelta(seconds=3599),
     ) -> None:
-        self.sandbox_access_token = sandbox_access_token
-        self.client_id = client_id
-        self.client_secret = client_secret
-        self.refresh_token = refresh_token
+        super().__init__(
+            sandbox_access_token, ttl, client_id=client_id, client_secret=client_secret,
+            refresh_token=refresh_token, owner=f"oauth:{client_id.split('-')[0]}/",
+        )
         self.developer_token = developer_token
-        self.ttl = ttl
-        self._issued: dict[str, datetime] = {}
-        self._lock = threading.Lock()
-
-    @property
-    def issued(self) -> list[str]:
-        """Access tokens issued so far."""
-        with self._lock:
-            return list(self._issued)
-
-    def who(self, token: str) -> str:
-        """Return a log-safe identity for a token."""
-        kind = "sandbox" if token == self.sandbox_access_token else "issued"
-        return f"oauth:{self.client_id.split('-')[0]}/{kind}:{fingerprint(token)}"
-
-    def status(self, token: str, now: datetime) -> str:
-        """Return ``valid``, ``expired`` or ``invalid``."""
-        if self.sandbox_access_token is not None and token == self.sandbox_access_token:
-            return "valid"
-        with self._lock:
-            expires = self._issued.get(token)
-        if expires is None:
-            return "invalid"
-        return "valid" if now < expires else "expired"
 
     def grant(self, form: dict[str, str], now: datetime) -> tuple[str, int]:
         """Answer a token request; return (access token, expires_in seconds).
@@ -87,21 +83,24 @@ class TokenStore:
             TokenError: unsupported grant, wrong client or refresh token.
 
         """
-        if form.get("grant_type") != "refresh_token":
-            raise TokenError(400, "unsupported_grant_type", "Invalid grant_type.")
-        client = (form.get("client_id"), form.get("client_secret"))
-        if client != (self.client_id, self.client_secret):
-            raise TokenError(401, "invalid_client", "The OAuth client was not found.")
-        if form.get("refresh_token") != self.refresh_token:
-            raise TokenError(400, "invalid_grant", "Bad Request")
-        with self._lock:
-            token = "ya29." + hashlib.sha256(
-                f"{len(self._issued)}:{now.isoformat()}".encode()
-            ).hexdigest()[:40]
-            self._issued[token] = now + self.ttl
-        return token, int(self.ttl.total_seconds())
+        problem = self.refusal(form)
+        if problem is not None:
+            raise TokenError(*_REFUSALS[problem])
+        return self.issue("ya29.", 40, now), self.expires_in
 
 
-def fingerprint(token: str) -> str:
-    """Short non-reversible label of a token, safe for logs."""
-    return hashlib.sha256(token.encode()).hexdigest()[:10]
+def token_reply(
+    tokens: TokenStore, request: httpx.Request, now: datetime, *, scope: str,
+    content_type: str = "application/json; charset=utf-8",
+) -> Reply:
+    """Answer ``POST /token`` (form-encoded ``refresh_token`` grant) for ``scope``."""
+    form = dict(parse_qsl(request.content.decode("utf-8", "replace"), keep_blank_values=True))
+    headers = {"content-type": content_type}
+    try:
+        token, expires_in = tokens.grant(form, now)
+    except TokenError as err:
+        return Reply(httpx.Response(err.status, headers=headers, json=err.body()))
+    body: dict[str, Any] = {
+        "access_token": token, "expires_in": expires_in, "token_type": "Bearer", "scope": scope,
+    }
+    return Reply(httpx.Response(200, headers=headers, json=body), who=tokens.who(token))

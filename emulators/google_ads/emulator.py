@@ -29,7 +29,6 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl
 
 import httpx
 
@@ -38,7 +37,7 @@ from emulators._base import Emulator, Reply, Router
 from emulators.faults import FaultConfig
 from emulators.google_ads import errors, gaql
 from emulators.google_ads import resources as R
-from emulators.google_ads.auth import TokenError, TokenStore
+from emulators.google_ads.auth import TokenStore, token_reply
 from emulators.google_ads.errors import AdsError, AdsErrorEntry
 from emulators.market import Campaign, Market
 from emulators.quota import QuotaConfig
@@ -217,7 +216,7 @@ class GoogleAdsEmulator(Emulator):
         if not auth.lower().startswith("bearer "):
             raise errors.invalid_token()
         token = auth[7:].strip()
-        state = self.tokens.status(token, self.market.now())
+        state = self.tokens.state(token, self.market.now())
         if state == "expired":
             raise errors.expired_token()
         if state != "valid":
@@ -261,18 +260,8 @@ class GoogleAdsEmulator(Emulator):
                      account_id=call.customer)
 
     def _token_endpoint(self, request: httpx.Request) -> Reply:
-        form = dict(parse_qsl(request.content.decode("utf-8", "replace"), keep_blank_values=True))
-        headers = {"content-type": "application/json; charset=utf-8"}
-        try:
-            token, expires_in = self.tokens.grant(form, self.market.now())
-        except TokenError as err:
-            refused = {"error": err.code, "error_description": err.description}
-            return Reply(httpx.Response(err.status, headers=headers, json=refused))
-        body: dict[str, Any] = {
-            "access_token": token, "expires_in": expires_in, "token_type": "Bearer",
-            "scope": "https://www.googleapis.com/auth/adwords",
-        }
-        return Reply(httpx.Response(200, headers=headers, json=body), who=self.tokens.who(token))
+        return token_reply(self.tokens, request, self.market.now(),
+                           scope="https://www.googleapis.com/auth/adwords")
 
     # ------------------------------------------------------------------ reads
     def _accessible(self, call: Call) -> dict[str, Any]:

@@ -9,15 +9,13 @@ was received and counted is ``emulator.ingest_log``.
 from __future__ import annotations
 
 import json
-from typing import Any
-from urllib.parse import parse_qsl
 
 import httpx
 
 from emulators import faults as fk
 from emulators._base import Emulator, Reply
 from emulators.faults import FaultConfig
-from emulators.google_ads.auth import TokenError, TokenStore
+from emulators.google_ads.auth import TokenStore, token_reply
 from emulators.google_data_manager import errors
 from emulators.google_data_manager.errors import RpcError
 from emulators.google_data_manager.ingest import IngestLog
@@ -95,23 +93,15 @@ class GoogleDataManagerEmulator(Emulator):
         if not auth.startswith("Bearer "):
             raise errors.unauthenticated(expired=False)
         token = auth[7:].strip()
-        state = self.tokens.status(token, self.market.now())
+        state = self.tokens.state(token, self.market.now())
         if state != "valid":
             raise errors.unauthenticated(expired=state == "expired")
         return self.tokens.who(token)
 
     def _token_endpoint(self, request: httpx.Request) -> Reply:
-        form = dict(parse_qsl(request.content.decode("utf-8", "replace"), keep_blank_values=True))
-        try:
-            token, expires_in = self.tokens.grant(form, self.market.now())
-        except TokenError as err:
-            refused = {"error": err.code, "error_description": err.description}
-            return Reply(httpx.Response(err.status, headers=_JSON, json=refused))
-        body: dict[str, Any] = {
-            "access_token": token, "expires_in": expires_in, "token_type": "Bearer",
-            "scope": "https://www.googleapis.com/auth/datamanager",
-        }
-        return Reply(httpx.Response(200, headers=_JSON, json=body), who=self.tokens.who(token))
+        return token_reply(self.tokens, request, self.market.now(),
+                           scope="https://www.googleapis.com/auth/datamanager",
+                           content_type=_JSON["content-type"])
 
 
 def _error(err: RpcError) -> Reply:

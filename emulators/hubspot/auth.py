@@ -7,22 +7,24 @@ minutes) and returns the same refresh token, as HubSpot does.
 
 from __future__ import annotations
 
-import hashlib
-import threading
 from datetime import datetime, timedelta
 from typing import Any
 
 from emulators.hubspot.errors import HubSpotError, expired_token, invalid_token
+from emulators.tokens import GrantProblem, fingerprint
+from emulators.tokens import TokenStore as _TokenStore
 
 PRIVATE_APP_TOKEN = "pat-na1-sandbox-0000-hubspot-private-app"
 CLIENT_ID = "hubspot-sandbox-client-id"
 CLIENT_SECRET = "hubspot-sandbox-client-secret"
 REFRESH_TOKEN = "na1-hubspot-sandbox-refresh-token"
 
-
-def fingerprint(token: str) -> str:
-    """Short non-reversible label of a token, safe for logs."""
-    return hashlib.sha256(token.encode()).hexdigest()[:10]
+_REFUSALS: dict[GrantProblem, tuple[str, str]] = {
+    "grant_type": ("BAD_GRANT_TYPE", "grant_type must be refresh_token"),
+    "client_id": ("BAD_CLIENT_ID", "missing or unknown client_id"),
+    "client_secret": ("BAD_CLIENT_SECRET", "missing or invalid client_secret"),
+    "refresh_token": ("BAD_REFRESH_TOKEN", "missing or unknown refresh token"),
+}
 
 
 class OAuthError(Exception):
@@ -34,7 +36,7 @@ class OAuthError(Exception):
         self.message = message
 
 
-class TokenStore:
+class TokenStore(_TokenStore):
     """Validates bearer tokens and answers the refresh grant."""
 
     def __init__(
@@ -45,54 +47,27 @@ class TokenStore:
         refresh_token: str = REFRESH_TOKEN,
         ttl: timedelta = timedelta(minutes=30),
     ) -> None:
-        self.private_app_token = private_app_token
-        self.client_id = client_id
-        self.client_secret = client_secret
-        self.refresh_token = refresh_token
-        self.ttl = ttl
-        self.issued: dict[str, datetime] = {}
-        self._lock = threading.Lock()
-
-    def who(self, token: str) -> str:
-        """Return the identity recorded in logs for a token."""
-        kind = "private-app" if token == self.private_app_token else "oauth"
-        return f"{kind}:{fingerprint(token)}"
+        super().__init__(
+            private_app_token, ttl, client_id=client_id, client_secret=client_secret,
+            refresh_token=refresh_token, kinds=("private-app", "oauth"),
+        )
 
     def check(self, token: str, now: datetime) -> None:
         """Raise a 401 ``HubSpotError`` unless ``token`` is valid at ``now``."""
-        if token == self.private_app_token:
-            return
-        with self._lock:
-            expires = self.issued.get(token)
-        if expires is None:
-            raise invalid_token()
-        if now >= expires:
-            raise expired_token()
-
-    def expire(self, error: HubSpotError | None = None) -> HubSpotError:
-        """Return the expired-token error (the ``expired_token`` fault)."""
-        return error or expired_token()
+        state = self.state(token, now)
+        if state != "valid":
+            raise expired_token() if state == "expired" else invalid_token()
 
     def refresh(self, form: dict[str, str], now: datetime) -> dict[str, Any]:
         """Answer a refresh grant, or raise :class:`OAuthError`."""
-        if form.get("grant_type") != "refresh_token":
-            raise OAuthError("BAD_GRANT_TYPE", "grant_type must be refresh_token")
-        if form.get("client_id") != self.client_id:
-            raise OAuthError("BAD_CLIENT_ID", "missing or unknown client_id")
-        if form.get("client_secret") != self.client_secret:
-            raise OAuthError("BAD_CLIENT_SECRET", "missing or invalid client_secret")
-        if form.get("refresh_token") != self.refresh_token:
-            raise OAuthError("BAD_REFRESH_TOKEN", "missing or unknown refresh token")
-        with self._lock:
-            token = "CN" + hashlib.sha256(
-                f"{self.refresh_token}:{len(self.issued)}:{now.isoformat()}".encode()
-            ).hexdigest()[:62]
-            self.issued[token] = now + self.ttl
+        problem = self.refusal(form)
+        if problem is not None:
+            raise OAuthError(*_REFUSALS[problem])
         return {
             "token_type": "bearer",
-            "access_token": token,
+            "access_token": self.issue("CN", 62, now, basis=self.refresh_token),
             "refresh_token": self.refresh_token,
-            "expires_in": int(self.ttl.total_seconds()),
+            "expires_in": self.expires_in,
         }
 
 

@@ -6,25 +6,37 @@
 
 from __future__ import annotations
 
-import hashlib
-import threading
 from datetime import datetime, timedelta
 from typing import Any
 
-from emulators.linkedin_ads.errors import OAuthError, expired_token, invalid_token
+from emulators.linkedin_ads.errors import expired_token, invalid_token
+from emulators.tokens import GrantProblem, OAuthError, fingerprint
+from emulators.tokens import TokenStore as _TokenStore
+
+__all__ = [
+    "CLIENT_ID",
+    "CLIENT_SECRET",
+    "REFRESH_TOKEN",
+    "SANDBOX_TOKEN",
+    "OAuthError",
+    "TokenStore",
+    "fingerprint",
+]
 
 SANDBOX_TOKEN = "AQV-linkedin-sandbox-token"
 CLIENT_ID = "86sandboxclient"
 CLIENT_SECRET = "linkedin-sandbox-client-secret"
 REFRESH_TOKEN = "AQX-linkedin-sandbox-refresh-token"
 
+_REFUSALS: dict[GrantProblem, tuple[int, str, str]] = {
+    "grant_type": (400, "unsupported_grant_type", "grant_type must be refresh_token"),
+    "client_id": (401, "invalid_client", "Client authentication failed"),
+    "client_secret": (401, "invalid_client", "Client authentication failed"),
+    "refresh_token": (400, "invalid_request", "The provided refresh token is invalid"),
+}
 
-def fingerprint(token: str) -> str:
-    """Short non-reversible label of a token, safe for logs."""
-    return hashlib.sha256(token.encode()).hexdigest()[:10]
 
-
-class TokenStore:
+class TokenStore(_TokenStore):
     """Validates access tokens and refreshes them."""
 
     def __init__(
@@ -36,49 +48,26 @@ class TokenStore:
         ttl: timedelta = timedelta(days=60),
         refresh_ttl: timedelta = timedelta(days=365),
     ) -> None:
-        self.sandbox_token = sandbox_token
-        self.client_id = client_id
-        self.client_secret = client_secret
-        self.refresh_token = refresh_token
-        self.ttl = ttl
+        super().__init__(
+            sandbox_token, ttl, client_id=client_id, client_secret=client_secret,
+            refresh_token=refresh_token, owner=f"app:{client_id}/",
+        )
         self.refresh_ttl = refresh_ttl
-        self.issued: dict[str, datetime] = {}
-        self._lock = threading.Lock()
-
-    def who(self, token: str) -> str:
-        """Return the identity recorded in logs for a token."""
-        kind = "sandbox" if token == self.sandbox_token else "issued"
-        return f"app:{self.client_id}/{kind}:{fingerprint(token)}"
 
     def check(self, token: str, now: datetime) -> None:
         """Raise a ``LinkedInError`` (401) unless ``token`` is valid at ``now``."""
-        if token == self.sandbox_token:
-            return
-        with self._lock:
-            expires = self.issued.get(token)
-        if expires is None:
-            raise invalid_token()
-        if now >= expires:
-            raise expired_token()
+        state = self.state(token, now)
+        if state != "valid":
+            raise expired_token() if state == "expired" else invalid_token()
 
     def refresh(self, form: dict[str, str], now: datetime) -> dict[str, Any]:
         """Answer a ``refresh_token`` grant; raise ``OAuthError`` when it is refused."""
-        if form.get("grant_type") != "refresh_token":
-            raise OAuthError(400, "unsupported_grant_type", "grant_type must be refresh_token")
-        if form.get("client_id") != self.client_id or form.get("client_secret") != (
-            self.client_secret
-        ):
-            raise OAuthError(401, "invalid_client", "Client authentication failed")
-        if form.get("refresh_token") != self.refresh_token:
-            raise OAuthError(400, "invalid_request", "The provided refresh token is invalid")
-        with self._lock:
-            token = "AQV" + hashlib.sha256(
-                f"{self.refresh_token}:{len(self.issued)}:{now.isoformat()}".encode()
-            ).hexdigest()[:60]
-            self.issued[token] = now + self.ttl
+        problem = self.refusal(form)
+        if problem is not None:
+            raise OAuthError(*_REFUSALS[problem])
         return {
-            "access_token": token,
-            "expires_in": int(self.ttl.total_seconds()),
+            "access_token": self.issue("AQV", 60, now, basis=self.refresh_token),
+            "expires_in": self.expires_in,
             "refresh_token": self.refresh_token,
             "refresh_token_expires_in": int(self.refresh_ttl.total_seconds()),
             "scope": "r_ads,r_ads_reporting,rw_ads",

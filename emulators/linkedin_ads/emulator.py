@@ -39,10 +39,11 @@ from emulators.linkedin_ads.entities import (
     render_creative,
     urn_number,
 )
-from emulators.linkedin_ads.errors import LinkedInError, OAuthError
+from emulators.linkedin_ads.errors import LinkedInError
 from emulators.linkedin_ads.restli import RestliParseError, parse_query, parse_value
 from emulators.market import AdGroup, Market
 from emulators.quota import QuotaConfig
+from emulators.tokens import OAuthError
 
 
 def _months(first: int, last: int) -> tuple[str, ...]:
@@ -248,8 +249,7 @@ class LinkedInAdsEmulator(Emulator):
         try:
             body = self.tokens.refresh(request_params(request), self.market.now())
         except OAuthError as err:
-            return Reply(_json(err.status, {"error": err.error,
-                                            "error_description": err.description}))
+            return Reply(_json(err.status, err.body()))
         return Reply(_json(200, body))
 
     # ------------------------------------------------------------------ paging

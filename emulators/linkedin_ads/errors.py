@@ -38,16 +38,6 @@ class LinkedInError(Exception):
         return out
 
 
-class OAuthError(Exception):
-    """An OAuth token endpoint error (``{"error", "error_description"}``)."""
-
-    def __init__(self, status: int, error: str, description: str) -> None:
-        super().__init__(description)
-        self.status = status
-        self.error = error
-        self.description = description
-
-
 def version_missing() -> LinkedInError:
     """Build the error for a missing ``LinkedIn-Version`` (an error, never a default)."""
     return LinkedInError(

@@ -9,19 +9,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import threading
 from datetime import datetime, timedelta
 
 from emulators.meta_ads.errors import GraphError, bad_proof, expired_token, invalid_token
+from emulators.tokens import TokenStore as _TokenStore
 
 SANDBOX_TOKEN = "EAAB-sandbox-token"
 APP_ID = "100000000000001"
 APP_SECRET = "sandbox-app-secret"
-
-
-def fingerprint(token: str) -> str:
-    """Short non-reversible label of a token, safe for logs."""
-    return hashlib.sha256(token.encode()).hexdigest()[:10]
 
 
 def appsecret_proof(token: str, secret: str) -> str:
@@ -29,7 +24,7 @@ def appsecret_proof(token: str, secret: str) -> str:
     return hmac.new(secret.encode(), token.encode(), hashlib.sha256).hexdigest()
 
 
-class TokenStore:
+class TokenStore(_TokenStore):
     """Validates tokens and issues long-lived ones."""
 
     def __init__(
@@ -39,27 +34,18 @@ class TokenStore:
         app_secret: str | None = APP_SECRET,
         ttl: timedelta = timedelta(days=60),
     ) -> None:
-        self.sandbox_token = sandbox_token
+        super().__init__(sandbox_token, ttl, client_id=app_id, owner=f"app:{app_id}/")
         self.app_id = app_id
         self.app_secret = app_secret
-        self.ttl = ttl
-        self._issued: dict[str, datetime] = {}
-        self._lock = threading.Lock()
-
-    def who(self, token: str) -> str:
-        """Return the identity recorded in logs for a token."""
-        kind = "sandbox" if token == self.sandbox_token else "issued"
-        return f"app:{self.app_id}/{kind}:{fingerprint(token)}"
 
     def check(self, token: str, now: datetime, proof: str | None = None) -> None:
         """Raise a ``GraphError`` unless ``token`` is valid at ``now``."""
-        if token != self.sandbox_token:
-            with self._lock:
-                expires = self._issued.get(token)
-            if expires is None:
-                raise invalid_token()
-            if now >= expires:
-                raise expired_token(expires.strftime("%A, %d-%b-%y %H:%M:%S %Z"))
+        state = self.state(token, now)
+        if state == "invalid":
+            raise invalid_token()
+        if state == "expired":
+            expires = self.expiry(token) or now
+            raise expired_token(expires.strftime("%A, %d-%b-%y %H:%M:%S %Z"))
         if proof is not None and self.app_secret is not None:
             expected = appsecret_proof(token, self.app_secret)
             if not hmac.compare_digest(proof, expected):
@@ -74,9 +60,4 @@ class TokenStore:
         if self.app_secret is not None and client_secret != self.app_secret:
             raise GraphError(1, "Error validating client secret.")
         self.check(token, now)
-        with self._lock:
-            issued = "EAAN" + hashlib.sha256(
-                f"{token}:{len(self._issued)}:{now.isoformat()}".encode()
-            ).hexdigest()[:48]
-            self._issued[issued] = now + self.ttl
-        return issued, int(self.ttl.total_seconds())
+        return self.issue("EAAN", 48, now, basis=token), self.expires_in

@@ -10,10 +10,11 @@ just used stays valid until its replacement is first used, as Shopify has done s
 
 from __future__ import annotations
 
-import hashlib
-import threading
 from datetime import datetime, timedelta
 from typing import Any
+
+from emulators.tokens import GrantProblem, OAuthError, fingerprint, mint
+from emulators.tokens import TokenStore as _TokenStore
 
 __all__ = [
     "CLIENT_ID",
@@ -31,23 +32,15 @@ CLIENT_SECRET = "shpss_sandbox_client_secret"
 REFRESH_TOKEN = "shprt_sandbox_refresh_token"
 SCOPES = "read_orders,read_all_orders,read_customers"
 
-
-class OAuthError(Exception):
-    """A refused token request (``{"error", "error_description"}``)."""
-
-    def __init__(self, status: int, error: str, description: str) -> None:
-        super().__init__(description)
-        self.status = status
-        self.error = error
-        self.description = description
+_REFUSALS: dict[GrantProblem, tuple[int, str, str]] = {
+    "grant_type": (400, "unsupported_grant_type", "grant_type must be refresh_token"),
+    "client_id": (401, "invalid_client", "Client authentication failed"),
+    "client_secret": (401, "invalid_client", "Client authentication failed"),
+    "refresh_token": (400, "invalid_grant", "The refresh token is invalid or expired"),
+}
 
 
-def fingerprint(token: str) -> str:
-    """Short non-reversible label of a token, safe for logs."""
-    return hashlib.sha256(token.encode()).hexdigest()[:10]
-
-
-class TokenStore:
+class TokenStore(_TokenStore):
     """Validates access tokens and answers refresh grants.
 
     Args:
@@ -67,54 +60,34 @@ class TokenStore:
         refresh_token: str = REFRESH_TOKEN,
         ttl: timedelta = timedelta(hours=1),
     ) -> None:
-        self.sandbox_token = sandbox_token
-        self.client_id = client_id
-        self.client_secret = client_secret
-        self.ttl = ttl
-        self.issued: dict[str, datetime] = {}
+        super().__init__(
+            sandbox_token, ttl, client_id=client_id, client_secret=client_secret,
+            refresh_token=refresh_token, owner=f"app:{client_id}/", kinds=("static", "offline"),
+        )
         self.issued_refresh_tokens: list[str] = []
         self._refresh_valid: set[str] = {refresh_token}
-        self._lock = threading.Lock()
-
-    def who(self, token: str) -> str:
-        """Return the identity recorded in logs for a token."""
-        kind = "static" if token == self.sandbox_token else "offline"
-        return f"app:{self.client_id}/{kind}:{fingerprint(token)}"
 
     def valid(self, token: str | None, now: datetime) -> bool:
         """Whether ``token`` is accepted at ``now``."""
-        if not token:
-            return False
-        if token == self.sandbox_token:
-            return True
-        with self._lock:
-            expires = self.issued.get(token)
-        return expires is not None and now < expires
+        return bool(token) and self.state(token or "", now) == "valid"
 
     def refresh(self, form: dict[str, str], now: datetime) -> dict[str, Any]:
         """Answer a ``refresh_token`` grant; raise :class:`OAuthError` when it is refused."""
-        if form.get("grant_type") != "refresh_token":
-            raise OAuthError(400, "unsupported_grant_type", "grant_type must be refresh_token")
-        if form.get("client_id") != self.client_id or form.get("client_secret") != (
-            self.client_secret
-        ):
-            raise OAuthError(401, "invalid_client", "Client authentication failed")
         used = form.get("refresh_token", "")
         with self._lock:
-            if used not in self._refresh_valid:
-                raise OAuthError(400, "invalid_grant", "The refresh token is invalid or expired")
-            number = len(self.issued)
-            seed = f"{used}:{number}:{now.isoformat()}"
-            token = "shpat_" + hashlib.sha256(f"a:{seed}".encode()).hexdigest()[:32]
-            replacement = "shprt_" + hashlib.sha256(f"r:{seed}".encode()).hexdigest()[:32]
-            self.issued[token] = now + self.ttl
+            problem = self.refusal(form, self._refresh_valid)
+            if problem is not None:
+                raise OAuthError(*_REFUSALS[problem])
+            seed = f"{used}:{len(self.issued)}:{now.isoformat()}"
+            token = self.issue("shpat_", 32, now, basis=f"a:{used}")
+            replacement = mint("shprt_", f"r:{seed}", 32)
             self.issued_refresh_tokens.append(replacement)
             # The token just used stays valid until its replacement is used (a lost answer
             # can be retried); using the replacement retires it.
             self._refresh_valid = {used, replacement}
         return {
             "access_token": token,
-            "expires_in": int(self.ttl.total_seconds()),
+            "expires_in": self.expires_in,
             "refresh_token": replacement,
             "refresh_token_expires_in": 90 * 24 * 3600,
             "scope": SCOPES,

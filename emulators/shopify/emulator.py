@@ -362,8 +362,7 @@ class ShopifyEmulator(Emulator):
         try:
             body = self.tokens.refresh(request_params(request), self.market.now())
         except OAuthError as err:
-            return Reply(_json(err.status, {"error": err.error,
-                                            "error_description": err.description}))
+            return Reply(_json(err.status, err.body()))
         return Reply(_json(200, body))
 
     # ------------------------------------------------------------------ resolvers
