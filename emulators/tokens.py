@@ -13,10 +13,19 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
 
-__all__ = ["GrantProblem", "OAuthError", "TokenState", "TokenStore", "fingerprint", "mint"]
+__all__ = [
+    "GrantProblem",
+    "OAuthError",
+    "Refusals",
+    "TokenState",
+    "TokenStore",
+    "fingerprint",
+    "mint",
+]
 
 TokenState = Literal["valid", "expired", "invalid"]
 GrantProblem = Literal["grant_type", "client_id", "client_secret", "refresh_token"]
@@ -44,6 +53,26 @@ class OAuthError(Exception):
     def body(self) -> dict[str, str]:
         """Return the JSON body of the refusal."""
         return {"error": self.error, "error_description": self.description}
+
+
+@dataclass(frozen=True)
+class Refusals:
+    """What a platform's OAuth 2 token endpoint says when it refuses a refresh grant.
+
+    The codes and statuses are OAuth 2's (RFC 6749, 5.2); the texts are the platform's.
+    """
+
+    grant_type: str = "grant_type must be refresh_token"
+    client: str = "Client authentication failed"
+    refresh_token: tuple[str, str] = ("invalid_grant", "The refresh token is invalid or expired")
+
+    def error(self, problem: GrantProblem) -> OAuthError:
+        """Return the refusal of a grant with ``problem``."""
+        if problem == "grant_type":
+            return OAuthError(400, "unsupported_grant_type", self.grant_type)
+        if problem == "refresh_token":
+            return OAuthError(400, *self.refresh_token)
+        return OAuthError(401, "invalid_client", self.client)
 
 
 class TokenStore:

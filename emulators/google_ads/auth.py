@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl
 import httpx
 
 from emulators._base import Reply
-from emulators.tokens import GrantProblem, OAuthError, fingerprint
+from emulators.tokens import OAuthError, Refusals, fingerprint
 from emulators.tokens import TokenStore as _TokenStore
 
 __all__ = [
@@ -40,12 +40,11 @@ DEVELOPER_TOKEN = "sandbox-developer-token"
 TokenError = OAuthError
 """A refusal of Google's token endpoint (the shared OAuth 2 error)."""
 
-_REFUSALS: dict[GrantProblem, tuple[int, str, str]] = {
-    "grant_type": (400, "unsupported_grant_type", "Invalid grant_type."),
-    "client_id": (401, "invalid_client", "The OAuth client was not found."),
-    "client_secret": (401, "invalid_client", "The OAuth client was not found."),
-    "refresh_token": (400, "invalid_grant", "Bad Request"),
-}
+_REFUSALS = Refusals(
+    grant_type="Invalid grant_type.",
+    client="The OAuth client was not found.",
+    refresh_token=("invalid_grant", "Bad Request"),
+)
 
 
 class TokenStore(_TokenStore):
@@ -85,7 +84,7 @@ class TokenStore(_TokenStore):
         """
         problem = self.refusal(form)
         if problem is not None:
-            raise TokenError(*_REFUSALS[problem])
+            raise _REFUSALS.error(problem)
         return self.issue("ya29.", 40, now), self.expires_in
 
 

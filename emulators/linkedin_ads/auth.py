@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from emulators.linkedin_ads.errors import expired_token, invalid_token
-from emulators.tokens import GrantProblem, OAuthError, fingerprint
+from emulators.tokens import OAuthError, Refusals, fingerprint
 from emulators.tokens import TokenStore as _TokenStore
 
 __all__ = [
@@ -28,12 +28,7 @@ CLIENT_ID = "86sandboxclient"
 CLIENT_SECRET = "linkedin-sandbox-client-secret"
 REFRESH_TOKEN = "AQX-linkedin-sandbox-refresh-token"
 
-_REFUSALS: dict[GrantProblem, tuple[int, str, str]] = {
-    "grant_type": (400, "unsupported_grant_type", "grant_type must be refresh_token"),
-    "client_id": (401, "invalid_client", "Client authentication failed"),
-    "client_secret": (401, "invalid_client", "Client authentication failed"),
-    "refresh_token": (400, "invalid_request", "The provided refresh token is invalid"),
-}
+_REFUSALS = Refusals(refresh_token=("invalid_request", "The provided refresh token is invalid"))
 
 
 class TokenStore(_TokenStore):
@@ -64,7 +59,7 @@ class TokenStore(_TokenStore):
         """Answer a ``refresh_token`` grant; raise ``OAuthError`` when it is refused."""
         problem = self.refusal(form)
         if problem is not None:
-            raise OAuthError(*_REFUSALS[problem])
+            raise _REFUSALS.error(problem)
         return {
             "access_token": self.issue("AQV", 60, now, basis=self.refresh_token),
             "expires_in": self.expires_in,

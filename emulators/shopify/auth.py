@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from emulators.tokens import GrantProblem, OAuthError, fingerprint, mint
+from emulators.tokens import OAuthError, Refusals, fingerprint, mint
 from emulators.tokens import TokenStore as _TokenStore
 
 __all__ = [
@@ -32,12 +32,7 @@ CLIENT_SECRET = "shpss_sandbox_client_secret"
 REFRESH_TOKEN = "shprt_sandbox_refresh_token"
 SCOPES = "read_orders,read_all_orders,read_customers"
 
-_REFUSALS: dict[GrantProblem, tuple[int, str, str]] = {
-    "grant_type": (400, "unsupported_grant_type", "grant_type must be refresh_token"),
-    "client_id": (401, "invalid_client", "Client authentication failed"),
-    "client_secret": (401, "invalid_client", "Client authentication failed"),
-    "refresh_token": (400, "invalid_grant", "The refresh token is invalid or expired"),
-}
+_REFUSALS = Refusals()
 
 
 class TokenStore(_TokenStore):
@@ -77,7 +72,7 @@ class TokenStore(_TokenStore):
         with self._lock:
             problem = self.refusal(form, self._refresh_valid)
             if problem is not None:
-                raise OAuthError(*_REFUSALS[problem])
+                raise _REFUSALS.error(problem)
             seed = f"{used}:{len(self.issued)}:{now.isoformat()}"
             token = self.issue("shpat_", 32, now, basis=f"a:{used}")
             replacement = mint("shprt_", f"r:{seed}", 32)

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from emulators.tokens import TokenStore, fingerprint, mint
+from emulators.tokens import Refusals, TokenStore, fingerprint, mint
 
 NOW = datetime(2026, 5, 1, 12, tzinfo=UTC)
 GOOD = {"grant_type": "refresh_token", "client_id": "id", "client_secret": "s",
@@ -63,3 +63,14 @@ def test_who_names_the_kind_and_never_the_token():
     tokens = store(owner="app:id/", kinds=("static", "offline"))
     assert tokens.who("static") == f"app:id/static:{fingerprint('static')}"
     assert tokens.who("other") == f"app:id/offline:{fingerprint('other')}"
+
+
+@pytest.mark.parametrize(
+    ("problem", "status", "code"),
+    [("grant_type", 400, "unsupported_grant_type"), ("client_id", 401, "invalid_client"),
+     ("client_secret", 401, "invalid_client"), ("refresh_token", 400, "invalid_grant")],
+)
+def test_refusals_use_the_oauth_codes_and_the_platform_texts(problem, status, code):
+    error = Refusals(client="who are you").error(problem)
+    assert (error.status, error.error) == (status, code)
+    assert error.body() == {"error": code, "error_description": error.description}
