@@ -8,7 +8,9 @@
   servers see it), ahead of expiry by ``skew_seconds``, and on demand via
   :meth:`RefreshableAuth.force_refresh` after the platform said the token expired.
   One lock makes the refresh single-flight across threads.
-* :class:`OAuth2RefreshTokenAuth` - the OAuth 2.0 ``refresh_token`` grant.
+* :class:`OAuth2RefreshTokenAuth` - the OAuth 2.0 ``refresh_token`` grant;
+  :func:`refresh_token_auth` builds one from a platform's
+  :class:`~connectors.http_settings.RefreshCredentials`.
 
 Every secret is registered with :func:`connectors._redact.register_secret` so it is masked in
 logs and error messages even where no pattern would catch it. These classes drive a sync
@@ -29,7 +31,8 @@ import httpx
 from pydantic import SecretStr
 
 from connectors._redact import register_secret
-from connectors.errors import AuthenticationError, RateLimitError, ServerError
+from connectors.errors import AuthenticationError, ConfigurationError, RateLimitError, ServerError
+from connectors.http_settings import RefreshCredentials
 
 __all__ = [
     "ApiKeyAuth",
@@ -38,6 +41,7 @@ __all__ = [
     "QueryTokenAuth",
     "RefreshableAuth",
     "TokenGrant",
+    "refresh_token_auth",
 ]
 
 GENERATION_EXTENSION = "connectors.token_generation"
@@ -349,3 +353,40 @@ class OAuth2RefreshTokenAuth(RefreshableAuth):
     def sign(self, request: httpx.Request, token: str) -> None:
         """Set ``Authorization: Bearer``."""
         request.headers["Authorization"] = f"Bearer {token}"
+
+
+def refresh_token_auth(
+    settings: RefreshCredentials,
+    *,
+    token_url: str,
+    access_token: SecretStr | None,
+    clock: Callable[[], float],
+    auth_class: type[OAuth2RefreshTokenAuth] = OAuth2RefreshTokenAuth,
+) -> OAuth2RefreshTokenAuth:
+    """Build the refresh-token grant of a platform's settings.
+
+    Args:
+        settings: client id, secret, refresh token, token expiry and refresh skew.
+        token_url: absolute URL of the platform's token endpoint.
+        access_token: the current access token, if any (else refreshed on first use).
+        clock: epoch seconds (drives the refresh ahead of a known expiry).
+        auth_class: the grant's class (a platform may sign requests its own way).
+
+    Raises:
+        ConfigurationError: the settings carry no refresh credentials.
+
+    """
+    if settings.client_id is None or settings.client_secret is None or (
+        settings.refresh_token is None
+    ):
+        raise ConfigurationError("token refresh needs client_id, client_secret and refresh_token")
+    return auth_class(
+        token_url=token_url,
+        client_id=settings.client_id,
+        client_secret=settings.client_secret,
+        refresh_token=settings.refresh_token,
+        access_token=access_token,
+        expires_at=settings.expires_at_epoch,
+        skew_seconds=settings.token_refresh_skew_seconds,
+        clock=clock,
+    )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from connectors.auth import OAuth2RefreshTokenAuth
+from connectors.auth import OAuth2RefreshTokenAuth, refresh_token_auth
 from connectors.ga4.config import Ga4Settings
 
 __all__ = ["make_auth"]
@@ -24,15 +24,7 @@ def make_auth(settings: Ga4Settings, clock: Callable[[], float]) -> OAuth2Refres
         clock: epoch seconds (drives refresh ahead of a known expiry).
 
     """
-    expires = settings.access_token_expires_at
-    return OAuth2RefreshTokenAuth(
-        token_url=settings.token_url,
-        client_id=settings.client_id,
-        client_secret=settings.client_secret,
-        refresh_token=settings.refresh_token,
-        access_token=settings.access_token,
-        expires_at=expires.timestamp() if expires is not None else None,
-        scope=None,  # a refresh keeps the scopes of the original consent
-        skew_seconds=settings.token_refresh_skew_seconds,
-        clock=clock,
+    # No scope is sent: a refresh keeps the scopes of the original consent.
+    return refresh_token_auth(
+        settings, token_url=settings.token_url, access_token=settings.access_token, clock=clock
     )

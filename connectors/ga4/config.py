@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 
 from pydantic import Field, SecretStr, field_validator
 
 from connectors.ga4 import settings as C
-from connectors.http_settings import HttpSettings
+from connectors.http_settings import HttpSettings, HttpURL, RefreshCredentials
 
 __all__ = ["Ga4Settings", "normalize_property_id"]
 
@@ -28,7 +27,7 @@ def normalize_property_id(value: str) -> str:
     return cleaned
 
 
-class Ga4Settings(HttpSettings):
+class Ga4Settings(RefreshCredentials, HttpSettings):
     """Everything the GA4 connector needs; secrets are ``SecretStr``.
 
     Attributes:
@@ -52,19 +51,18 @@ class Ga4Settings(HttpSettings):
         admin_page_size: ``pageSize`` of Admin API lists (at most 200).
         requests_per_second: client-side rate per property.
 
-        (Pacing, timeouts, retries and the breaker: see ``HttpSettings``.)
+        (Token expiry: see ``TokenSettings``; pacing, timeouts, retries and the breaker:
+        see ``HttpSettings``.)
 
     """
 
-    base_url: str = C.BASE_URL
-    admin_base_url: str = C.ADMIN_BASE_URL
-    token_url: str = C.TOKEN_URL
+    base_url: HttpURL = C.BASE_URL
+    admin_base_url: HttpURL = C.ADMIN_BASE_URL
+    token_url: HttpURL = C.TOKEN_URL
     client_id: str = Field(min_length=1)
     client_secret: SecretStr
     refresh_token: SecretStr
     access_token: SecretStr | None = None
-    access_token_expires_at: datetime | None = None
-    token_refresh_skew_seconds: float = Field(default=300.0, ge=0)
     property_ids: tuple[str, ...] = Field(min_length=1)
     client_id_dimension: str = C.CLIENT_ID_DIMENSION
     lookback_days: int = Field(default=C.DEFAULT_LOOKBACK_DAYS, ge=0, le=C.MAX_LOOKBACK_DAYS)
@@ -91,16 +89,3 @@ class Ga4Settings(HttpSettings):
             )
         return value
 
-    @field_validator("access_token_expires_at")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.utcoffset() is None:
-            raise ValueError("access_token_expires_at must be timezone-aware")
-        return value
-
-    @field_validator("base_url", "admin_base_url", "token_url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("URLs must start with http:// or https://")
-        return value.rstrip("/")

@@ -185,11 +185,7 @@ class GoogleAdsConnector(PlatformConnector[GoogleAdsSettings]):
             developer_token=settings.developer_token,
             login_customer_id=settings.login_customer_id,
             access_token=settings.access_token,
-            expires_at=(
-                settings.access_token_expires_at.timestamp()
-                if settings.access_token_expires_at is not None
-                else None
-            ),
+            expires_at=settings.expires_at_epoch,
             skew_seconds=settings.token_refresh_skew_seconds,
             clock=clock,
         )

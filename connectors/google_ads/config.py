@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import Field, SecretStr, field_validator
 
 from connectors.google_ads import settings as C
-from connectors.http_settings import HttpSettings
+from connectors.http_settings import HttpSettings, HttpURL, RefreshCredentials
 
 __all__ = ["GoogleAdsSettings", "normalize_customer_id"]
 
@@ -25,7 +23,7 @@ def normalize_customer_id(value: str) -> str:
     return cleaned
 
 
-class GoogleAdsSettings(HttpSettings):
+class GoogleAdsSettings(RefreshCredentials, HttpSettings):
     """Everything the Google Ads connector needs; secrets are ``SecretStr``.
 
     Attributes:
@@ -48,20 +46,19 @@ class GoogleAdsSettings(HttpSettings):
         use_search_stream: read the report with ``:searchStream`` (one call) instead of
             paging ``:search``.
 
-        (Pacing, timeouts, retries and the breaker: see ``HttpSettings``.)
+        (Token expiry: see ``TokenSettings``; pacing, timeouts, retries and the breaker:
+        see ``HttpSettings``.)
 
     """
 
-    base_url: str = C.BASE_URL
+    base_url: HttpURL = C.BASE_URL
     api_version: str = Field(default=C.API_VERSION, pattern=r"^v\d+$")
     developer_token: SecretStr
     client_id: str = Field(min_length=1)
     client_secret: SecretStr
     refresh_token: SecretStr
-    token_url: str = C.TOKEN_URL
+    token_url: HttpURL = C.TOKEN_URL
     access_token: SecretStr | None = None
-    access_token_expires_at: datetime | None = None
-    token_refresh_skew_seconds: float = Field(default=300.0, ge=0)
     login_customer_id: str | None = None
     customer_ids: tuple[str, ...] | None = None
     lookback_days: int = Field(default=C.DEFAULT_LOOKBACK_DAYS, ge=0, le=C.MAX_LOOKBACK_DAYS)
@@ -78,17 +75,3 @@ class GoogleAdsSettings(HttpSettings):
     @classmethod
     def _customers(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
         return tuple(normalize_customer_id(v) for v in value) if value is not None else None
-
-    @field_validator("access_token_expires_at")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.utcoffset() is None:
-            raise ValueError("access_token_expires_at must be timezone-aware")
-        return value
-
-    @field_validator("base_url", "token_url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("URLs must start with http:// or https://")
-        return value.rstrip("/")

@@ -21,7 +21,7 @@ from typing import Any
 
 import httpx
 
-from connectors.auth import OAuth2RefreshTokenAuth
+from connectors.auth import OAuth2RefreshTokenAuth, refresh_token_auth
 from connectors.errors import (
     AuthenticationError,
     BadRequestError,
@@ -143,19 +143,8 @@ class GoogleDataManagerConnector(PlatformConnector[GoogleDataManagerSettings]):
         self, settings: GoogleDataManagerSettings, clock: Callable[[], float]
     ) -> OAuth2RefreshTokenAuth:
         """OAuth2 refresh-token auth (no developer token: Data Manager needs none)."""
-        return OAuth2RefreshTokenAuth(
-            token_url=settings.token_url,
-            client_id=settings.client_id,
-            client_secret=settings.client_secret,
-            refresh_token=settings.refresh_token,
-            access_token=settings.access_token,
-            expires_at=(
-                settings.access_token_expires_at.timestamp()
-                if settings.access_token_expires_at is not None
-                else None
-            ),
-            skew_seconds=300.0,
-            clock=clock,
+        return refresh_token_auth(
+            settings, token_url=settings.token_url, access_token=settings.access_token, clock=clock
         )
 
     def request_body(self, data: Mapping[str, Any] | None) -> dict[str, Any]:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import Field, SecretStr, field_validator, model_validator
 
-from connectors.http_settings import HttpSettings
+from connectors.http_settings import HttpSettings, HttpURL, RefreshCredentials
 from connectors.hubspot import settings as C
 
 __all__ = ["HubSpotSettings"]
@@ -18,7 +16,7 @@ def _prefix(value: str) -> str:
     return value
 
 
-class HubSpotSettings(HttpSettings):
+class HubSpotSettings(RefreshCredentials, HttpSettings):
     """Everything the HubSpot connector needs; secrets are ``SecretStr``.
 
     Attributes:
@@ -49,17 +47,13 @@ class HubSpotSettings(HttpSettings):
         deal_properties: deal properties requested.
         company_properties: company properties requested.
 
-        (Pacing, timeouts, retries and the breaker: see ``HttpSettings``.)
+        (Token expiry: see ``TokenSettings``; pacing, timeouts, retries and the breaker:
+        see ``HttpSettings``.)
 
     """
 
-    base_url: str = C.BASE_URL
+    base_url: HttpURL = C.BASE_URL
     access_token: SecretStr
-    access_token_expires_at: datetime | None = None
-    token_refresh_skew_seconds: float = Field(default=300.0, ge=0)
-    client_id: str | None = None
-    client_secret: SecretStr | None = None
-    refresh_token: SecretStr | None = None
     objects_prefix: str = C.OBJECTS_PREFIX
     lists_prefix: str = C.LISTS_PREFIX
     pipelines_prefix: str = C.PIPELINES_PREFIX
@@ -85,25 +79,8 @@ class HubSpotSettings(HttpSettings):
     def _prefixes(cls, value: str) -> str:
         return _prefix(value)
 
-    @field_validator("base_url")
-    @classmethod
-    def _strip_slash(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("base_url must start with http:// or https://")
-        return value.rstrip("/")
-
-    @field_validator("access_token_expires_at")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.utcoffset() is None:
-            raise ValueError("access_token_expires_at must be timezone-aware")
-        return value
-
     @model_validator(mode="after")
-    def _refresh_triple(self) -> HubSpotSettings:
-        given = [x is not None for x in (self.client_id, self.client_secret, self.refresh_token)]
-        if any(given) and not all(given):
-            raise ValueError("token refresh needs client_id, client_secret and refresh_token")
+    def _search_pages(self) -> HubSpotSettings:
         if self.search_page_size > self.search_result_cap:
             raise ValueError("search_page_size must not exceed search_result_cap")
         return self

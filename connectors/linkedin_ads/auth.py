@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import httpx
 
-from connectors.auth import BearerTokenAuth, OAuth2RefreshTokenAuth
+from connectors.auth import BearerTokenAuth, refresh_token_auth
 from connectors.linkedin_ads.config import LinkedInAdsSettings
 
 __all__ = ["make_auth"]
@@ -31,20 +31,8 @@ def make_auth(settings: LinkedInAdsSettings, clock: Callable[[], float]) -> http
         :class:`~connectors.auth.BearerTokenAuth`.
 
     """
-    if (
-        settings.client_id is None
-        or settings.client_secret is None
-        or settings.refresh_token is None
-    ):
+    if not settings.can_refresh_token:
         return BearerTokenAuth(settings.access_token)
-    expires = settings.access_token_expires_at
-    return OAuth2RefreshTokenAuth(
-        token_url=settings.token_url,
-        client_id=settings.client_id,
-        client_secret=settings.client_secret,
-        refresh_token=settings.refresh_token,
-        access_token=settings.access_token,
-        expires_at=expires.timestamp() if expires is not None else None,
-        skew_seconds=settings.token_refresh_skew_seconds,
-        clock=clock,
+    return refresh_token_auth(
+        settings, token_url=settings.token_url, access_token=settings.access_token, clock=clock
     )

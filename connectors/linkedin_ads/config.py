@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from pydantic import Field, SecretStr, field_validator
 
-from pydantic import Field, SecretStr, field_validator, model_validator
-
-from connectors.http_settings import HttpSettings
+from connectors.http_settings import HttpSettings, HttpURL, RefreshCredentials
 from connectors.linkedin_ads import settings as C
 
 __all__ = ["LinkedInAdsSettings"]
@@ -19,7 +17,7 @@ def _bare_account(value: str) -> str:
     return bare
 
 
-class LinkedInAdsSettings(HttpSettings):
+class LinkedInAdsSettings(RefreshCredentials, HttpSettings):
     """Everything the LinkedIn Ads connector needs; secrets are ``SecretStr``.
 
     Attributes:
@@ -45,19 +43,16 @@ class LinkedInAdsSettings(HttpSettings):
         analytics_max_fields: fields per adAnalytics request (20); more are chunked.
         analytics_metrics: metrics requested (``dateRange`` and ``pivotValues`` are added).
 
-        (Pacing, timeouts, retries and the breaker: see ``HttpSettings``.)
+        (Token expiry: see ``TokenSettings``; pacing, timeouts, retries and the breaker:
+        see ``HttpSettings``.)
 
     """
 
-    base_url: str = C.BASE_URL
-    oauth_base_url: str = C.OAUTH_BASE_URL
+    base_url: HttpURL = C.BASE_URL
+    oauth_base_url: HttpURL = C.OAUTH_BASE_URL
     api_version: str = Field(default=C.API_VERSION, pattern=r"^20\d{2}(0[1-9]|1[0-2])$")
     access_token: SecretStr
-    access_token_expires_at: datetime | None = None
     token_refresh_skew_seconds: float = Field(default=3600.0, ge=0)
-    client_id: str | None = None
-    client_secret: SecretStr | None = None
-    refresh_token: SecretStr | None = None
     account_ids: tuple[str, ...] | None = None
     lookback_days: int = Field(default=C.DEFAULT_LOOKBACK_DAYS, ge=0, le=400)
     initial_days: int = Field(default=C.DEFAULT_LOOKBACK_DAYS, ge=1)
@@ -75,20 +70,6 @@ class LinkedInAdsSettings(HttpSettings):
     def _bare_accounts(cls, value: tuple[str, ...] | None) -> tuple[str, ...] | None:
         return None if value is None else tuple(_bare_account(v) for v in value)
 
-    @field_validator("access_token_expires_at")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.utcoffset() is None:
-            raise ValueError("access_token_expires_at must be timezone-aware")
-        return value
-
-    @field_validator("base_url", "oauth_base_url")
-    @classmethod
-    def _strip_slash(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("URLs must start with http:// or https://")
-        return value.rstrip("/")
-
     @field_validator("analytics_metrics")
     @classmethod
     def _metrics(cls, value: tuple[str, ...]) -> tuple[str, ...]:
@@ -98,18 +79,6 @@ class LinkedInAdsSettings(HttpSettings):
         if len(set(value)) != len(value) or set(value) & set(C.ANALYTICS_KEY_FIELDS):
             raise ValueError("analytics_metrics must be unique metric names")
         return value
-
-    @model_validator(mode="after")
-    def _refresh_triple(self) -> LinkedInAdsSettings:
-        given = [x is not None for x in (self.client_id, self.client_secret, self.refresh_token)]
-        if any(given) and not all(given):
-            raise ValueError("token refresh needs client_id, client_secret and refresh_token")
-        return self
-
-    @property
-    def can_refresh_token(self) -> bool:
-        """True when an expired token can be refreshed (client id, secret, refresh token)."""
-        return self.refresh_token is not None
 
     @property
     def token_url(self) -> str:

@@ -95,11 +95,7 @@ class MetaAdsConnector(PlatformConnector[MetaAdsSettings]):
             token_url=f"{settings.base_url}/{settings.api_version}/oauth/access_token",
             app_id=settings.app_id,
             app_secret=settings.app_secret,
-            expires_at=(
-                settings.access_token_expires_at.timestamp()
-                if settings.access_token_expires_at is not None
-                else None
-            ),
+            expires_at=settings.expires_at_epoch,
             skew_seconds=settings.token_refresh_skew_seconds,
             clock=clock,
         )

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from pydantic import Field, SecretStr, field_validator, model_validator
 
-from connectors.http_settings import HttpSettings
+from connectors.http_settings import HttpSettings, HttpURL, TokenSettings
 from connectors.meta_ads import settings as C
 
 __all__ = ["MetaAdsSettings"]
 
 
-class MetaAdsSettings(HttpSettings):
+class MetaAdsSettings(TokenSettings, HttpSettings):
     """Everything the Meta Ads connector needs; secrets are ``SecretStr``.
 
     Attributes:
@@ -37,14 +35,14 @@ class MetaAdsSettings(HttpSettings):
         report_timeout_seconds: give up on a report job after this long.
         report_max_split_depth: how many times a failing date range may be halved.
 
-        (Pacing, timeouts, retries and the breaker: see ``HttpSettings``.)
+        (Token expiry: see ``TokenSettings``; pacing, timeouts, retries and the breaker:
+        see ``HttpSettings``.)
 
     """
 
-    base_url: str = C.BASE_URL
+    base_url: HttpURL = C.BASE_URL
     api_version: str = Field(default=C.API_VERSION, pattern=r"^v\d+\.\d+$")
     access_token: SecretStr
-    access_token_expires_at: datetime | None = None
     token_refresh_skew_seconds: float = Field(default=3600.0, ge=0)
     app_id: str | None = None
     app_secret: SecretStr | None = None
@@ -68,20 +66,6 @@ class MetaAdsSettings(HttpSettings):
         if value is None:
             return None
         return tuple(v if v.startswith("act_") else f"act_{v}" for v in value)
-
-    @field_validator("access_token_expires_at")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.utcoffset() is None:
-            raise ValueError("access_token_expires_at must be timezone-aware")
-        return value
-
-    @field_validator("base_url")
-    @classmethod
-    def _strip_slash(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("base_url must start with http:// or https://")
-        return value.rstrip("/")
 
     @model_validator(mode="after")
     def _app_pair(self) -> MetaAdsSettings:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 
 import httpx
 
-from connectors.auth import ApiKeyAuth, OAuth2RefreshTokenAuth
+from connectors.auth import ApiKeyAuth, OAuth2RefreshTokenAuth, refresh_token_auth
 from connectors.shopify import settings as C
 from connectors.shopify.config import ShopifySettings
 
@@ -40,20 +40,12 @@ def make_auth(settings: ShopifySettings, clock: Callable[[], float]) -> httpx.Au
         loop then refreshes once on a 401), else a static header.
 
     """
-    if (
-        settings.client_id is None
-        or settings.client_secret is None
-        or settings.refresh_token is None
-    ):
+    if not settings.can_refresh_token:
         return ApiKeyAuth(settings.access_token, name=C.TOKEN_HEADER, location="header")
-    expires = settings.access_token_expires_at
-    return ShopifyRefreshAuth(
+    return refresh_token_auth(
+        settings,
         token_url=settings.token_url,
-        client_id=settings.client_id,
-        client_secret=settings.client_secret,
-        refresh_token=settings.refresh_token,
         access_token=settings.access_token,
-        expires_at=expires.timestamp() if expires is not None else None,
-        skew_seconds=settings.token_refresh_skew_seconds,
         clock=clock,
+        auth_class=ShopifyRefreshAuth,
     )

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from typing import Any
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 
-from connectors.http_settings import HttpSettings
+from connectors.http_settings import HttpSettings, HttpURL, RefreshCredentials
 from connectors.shopify import settings as C
 
 __all__ = ["ShopifySettings", "shop_handle"]
@@ -34,7 +33,7 @@ def shop_handle(value: str) -> str:
     return text
 
 
-class ShopifySettings(HttpSettings):
+class ShopifySettings(RefreshCredentials, HttpSettings):
     """Everything the Shopify connector needs; secrets are ``SecretStr``.
 
     Attributes:
@@ -62,20 +61,16 @@ class ShopifySettings(HttpSettings):
         first_query_cost: points assumed for a query whose cost the connector has not seen
             yet (it learns each query's requested cost from the answers).
 
-        (Pacing, timeouts, retries and the breaker: see ``HttpSettings``.)
+        (Token expiry: see ``TokenSettings``; pacing, timeouts, retries and the breaker:
+        see ``HttpSettings``.)
 
     """
 
     shop: str
-    base_url: str = C.BASE_URL_TEMPLATE
+    base_url: HttpURL = C.BASE_URL_TEMPLATE
     api_version: str = Field(default=C.API_VERSION, pattern=C.VERSION_PATTERN)
     allow_version_fallback: bool = False
     access_token: SecretStr
-    access_token_expires_at: datetime | None = None
-    token_refresh_skew_seconds: float = Field(default=300.0, ge=0)
-    client_id: str | None = None
-    client_secret: SecretStr | None = None
-    refresh_token: SecretStr | None = None
     lookback_days: int = Field(default=C.DEFAULT_LOOKBACK_DAYS, ge=0, le=400)
     initial_days: int = Field(default=C.DEFAULT_INITIAL_DAYS, ge=1)
     requests_per_second: float = Field(default=C.DEFAULT_REQUESTS_PER_SECOND, gt=0)
@@ -99,24 +94,10 @@ class ShopifySettings(HttpSettings):
 
     @field_validator("base_url")
     @classmethod
-    def _url(cls, value: str) -> str:
-        if not value.startswith(("http://", "https://")) or "{" in value:
+    def _one_placeholder(cls, value: str) -> str:
+        if "{" in value:
             raise ValueError("base_url must be an http(s) URL ({shop} is the only placeholder)")
-        return value.rstrip("/")
-
-    @field_validator("access_token_expires_at")
-    @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.utcoffset() is None:
-            raise ValueError("access_token_expires_at must be timezone-aware")
         return value
-
-    @model_validator(mode="after")
-    def _refresh_triple(self) -> ShopifySettings:
-        given = [x is not None for x in (self.client_id, self.client_secret, self.refresh_token)]
-        if any(given) and not all(given):
-            raise ValueError("token refresh needs client_id, client_secret and refresh_token")
-        return self
 
     @property
     def shop_domain(self) -> str:
@@ -132,8 +113,3 @@ class ShopifySettings(HttpSettings):
     def token_url(self) -> str:
         """Absolute URL of the token endpoint (refresh grant)."""
         return f"{self.base_url}{C.TOKEN_PATH}"
-
-    @property
-    def can_refresh_token(self) -> bool:
-        """True when an expired token can be refreshed (client id, secret, refresh token)."""
-        return self.refresh_token is not None
