@@ -8,6 +8,19 @@ One attempt of :meth:`BaseConnector.request`::
     ->  validate_response(response) CLASSIFIES: return, or raise retryable / fatal
     ->  JSON decode (MalformedResponseError)  ->  record the attempt (CallRecorder)
 
+Classification is one ladder for every platform (:meth:`BaseConnector.validate_response`).
+A platform's ``classify`` hook reads its error body into an :class:`ErrorAnswer` (message,
+codes, what its error name means); the ladder then takes the class the platform's own codes
+decided, else the first of these steps that the HTTP status or the platform's
+:class:`Failure` names::
+
+    429 / THROTTLED        -> RateLimitError (retry_after hook)
+    5xx / UNAVAILABLE      -> ServerError
+    401 / UNAUTHENTICATED  -> AuthenticationError (TokenExpiredError when the answer says so)
+    403 / DENIED           -> PermissionDeniedError
+    404 / NOT_FOUND        -> NotFoundError
+    any other 4xx          -> BadRequestError
+
 Only :class:`~connectors.errors.RetryableAPIError` is retried: exponential backoff with full
 jitter (:class:`~connectors.retry.RetryPolicy`), at least as long as the platform asked
 (``retry_after`` hook: Retry-After, or the platform's own throttle hints), capped in attempts
@@ -15,19 +28,24 @@ jitter (:class:`~connectors.retry.RetryPolicy`), at least as long as the platfor
 one more attempt. A request whose retries are exhausted counts as one failure for the
 (platform, account) circuit breaker.
 
-Subclasses override hooks, never the loop: ``validate_response``, ``throttle_headroom``,
-``retry_after``. ``sleep`` and ``clock`` are injectable so tests never sleep.
-"""
+Pagination is one loop too (:meth:`BaseConnector.paginate`): a platform brings its paginator
+(:mod:`connectors.pagination`) and, where its pages are not a plain list under one key, a
+``records`` reader.
 
+Subclasses override hooks, never the loops: ``classify``, ``check_answer``,
+``throttle_headroom``, ``retry_after``, ``parse_json``, ``request_body``. ``sleep`` and
+``clock`` are injectable so tests never sleep.
+"""
 from __future__ import annotations
 
 import logging
 import random
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from enum import Enum
 from typing import Any, ClassVar
 
 import httpx
@@ -55,7 +73,15 @@ from connectors.pagination import PageRequest, Paginator
 from connectors.ratelimit import CircuitBreaker, KeyedPool, TokenBucket
 from connectors.retry import RetryPolicy
 
-__all__ = ["ApiResponse", "BaseConnector", "Page", "utcnow"]
+__all__ = [
+    "ApiResponse",
+    "BaseConnector",
+    "ErrorAnswer",
+    "Failure",
+    "Page",
+    "json_or_none",
+    "utcnow",
+]
 
 logger = logging.getLogger("connectors")
 
@@ -85,6 +111,69 @@ class ApiResponse:
     throttle_headroom: float | None
     attempts: int
     response: httpx.Response
+
+
+class Failure(Enum):
+    """What a platform's own error name means, as a step of the shared ladder.
+
+    Google's ``RESOURCE_EXHAUSTED`` is THROTTLED whatever the HTTP status it came with.
+    """
+
+    THROTTLED = "throttled"
+    UNAVAILABLE = "unavailable"
+    UNAUTHENTICATED = "unauthenticated"
+    DENIED = "denied"
+    NOT_FOUND = "not_found"
+
+
+@dataclass(frozen=True)
+class ErrorAnswer:
+    """An error answer as the platform's ``classify`` hook read it.
+
+    Attributes:
+        message: the text of the error raised for it.
+        error: the class the platform's own codes decide before the ladder (Meta's token
+            and throttle codes); None lets the ladder decide.
+        failure: what the platform's error name means on the ladder, if it names one.
+        expired: the answer says the access token expired; the 401 step then raises
+            TokenExpiredError (one forced refresh) instead of AuthenticationError.
+        code: the platform's error code, carried by the error (``APIError.code``).
+        subcode: its subcode.
+        notes: text added to the message when the ladder picks that class (a hint that
+            only makes sense for, say, a 404).
+
+    """
+
+    message: str
+    error: type[APIError] | None = None
+    failure: Failure | None = None
+    expired: bool = False
+    code: int | str | None = None
+    subcode: int | None = None
+    notes: Mapping[type[APIError], str] = field(default_factory=dict)
+
+
+def json_or_none(response: httpx.Response) -> Any:
+    """Return the decoded body, or None when it is not JSON (error bodies often are not)."""
+    try:
+        return response.json()
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def _ladder(status: int, answer: ErrorAnswer) -> type[APIError]:
+    failure = answer.failure
+    if status == 429 or failure is Failure.THROTTLED:
+        return RateLimitError
+    if status >= 500 or failure is Failure.UNAVAILABLE:
+        return ServerError
+    if status == 401 or failure is Failure.UNAUTHENTICATED:
+        return TokenExpiredError if answer.expired else AuthenticationError
+    if status == 403 or failure is Failure.DENIED:
+        return PermissionDeniedError
+    if status == 404 or failure is Failure.NOT_FOUND:
+        return NotFoundError
+    return BadRequestError
 
 
 @dataclass(frozen=True)
@@ -210,9 +299,10 @@ class BaseConnector:
     ) -> None:
         """Classify a response: return for success, raise a retryable or fatal error.
 
-        The default maps HTTP statuses: 429 -> RateLimitError, 5xx -> ServerError,
-        401 -> AuthenticationError, 403 -> PermissionDeniedError, 404 -> NotFoundError,
-        other 4xx -> BadRequestError. Platforms override this to read their error bodies.
+        A success (< 400) goes to :meth:`check_answer`. An error answer is read by
+        :meth:`classify`, then raised as the class the platform's codes decided, else as
+        the ladder's (module docstring), with the answer's message, codes and
+        ``retry_after`` for a throttle.
 
         Args:
             response: the response (body read).
@@ -222,25 +312,51 @@ class BaseConnector:
         """
         status = response.status_code
         if status < 400:
+            self.check_answer(response, account=account, endpoint=endpoint)
             return
+        answer = self.classify(response, json_or_none(response), account=account)
+        error = answer.error or _ladder(status, answer)
         context: dict[str, Any] = {
             "platform": self.platform,
             "account": account,
             "endpoint": endpoint,
             "status": status,
+            "code": answer.code,
+            "subcode": answer.subcode,
         }
-        message = f"HTTP {status} {response.reason_phrase}".strip()
-        if status == 429:
-            raise RateLimitError(message, retry_after=self.retry_after(response, None), **context)
-        if status >= 500:
-            raise ServerError(message, **context)
-        if status == 401:
-            raise AuthenticationError(message, **context)
-        if status == 403:
-            raise PermissionDeniedError(message, **context)
-        if status == 404:
-            raise NotFoundError(message, **context)
-        raise BadRequestError(message, **context)
+        message = answer.message + answer.notes.get(error, "")
+        if issubclass(error, RateLimitError):
+            raise error(message, retry_after=self.retry_after(response, None), **context)
+        raise error(message, **context)
+
+    def classify(self, response: httpx.Response, body: Any, *, account: str | None) -> ErrorAnswer:
+        """Read an error answer (status >= 400) for the ladder.
+
+        The default knows no error body: the message is the HTTP status line. Platforms
+        read their own body: its message, codes, what its error name means, whether the
+        token expired, and decide outright where their codes outrank the HTTP status.
+
+        Args:
+            response: the error response (body read).
+            body: its decoded JSON, or None when it is not JSON.
+            account: the account of the call (for hints in the message).
+
+        """
+        return ErrorAnswer(f"HTTP {response.status_code} {response.reason_phrase}".strip())
+
+    def check_answer(
+        self, response: httpx.Response, *, account: str | None, endpoint: str
+    ) -> None:
+        """Raise for an error inside a successful answer; the default finds none.
+
+        For APIs that answer errors with 200 (GraphQL ``errors``).
+
+        Args:
+            response: the successful response (body read).
+            account: the account of the call.
+            endpoint: redacted path of the call.
+
+        """
 
     def throttle_headroom(self, response: httpx.Response) -> float | None:
         """Return the remaining share of the platform's quota (0..1), if it says.

@@ -92,7 +92,7 @@ class APIError(ConnectorError):
         account: the account the call was made for, if any.
         endpoint: request path without the query string.
         status: HTTP status, ``None`` when no response arrived.
-        code: the platform's error code (Meta ``error.code``), if any.
+        code: the platform's error code (Meta ``error.code``, Google's RPC status), if any.
         subcode: the platform's error subcode, if any.
         attempts: how many attempts were made before this error was raised.
 
@@ -106,7 +106,7 @@ class APIError(ConnectorError):
         account: str | None = None,
         endpoint: str | None = None,
         status: int | None = None,
-        code: int | None = None,
+        code: int | str | None = None,
         subcode: int | None = None,
     ) -> None:
         super().__init__(message)
@@ -160,7 +160,7 @@ class RateLimitError(RetryableAPIError):
         account: str | None = None,
         endpoint: str | None = None,
         status: int | None = None,
-        code: int | None = None,
+        code: int | str | None = None,
         subcode: int | None = None,
     ) -> None:
         super().__init__(

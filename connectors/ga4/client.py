@@ -22,18 +22,15 @@ from zoneinfo import ZoneInfo
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from connectors._base import ErrorAnswer, Failure
 from connectors.auth import OAuth2RefreshTokenAuth
 from connectors.errors import (
-    AuthenticationError,
+    APIError,
     BadRequestError,
     ConfigurationError,
     FatalAPIError,
     MalformedResponseError,
-    NotFoundError,
     PermissionDeniedError,
-    RateLimitError,
-    ServerError,
-    TokenExpiredError,
 )
 from connectors.ga4 import settings as C
 from connectors.ga4.auth import make_auth
@@ -53,6 +50,7 @@ from connectors.ga4.models import (
     parse_minute,
 )
 from connectors.ga4.streams import STREAMS, stream_spec
+from connectors.google_rpc import read_rpc_error
 from connectors.pagination import OffsetPaginator, PageRequest, PageTokenPaginator
 from connectors.platform import PlatformConnector
 from connectors.records import RecordCollector, validation_message
@@ -83,33 +81,6 @@ class ReportPage:
     currency: str | None
 
 
-@dataclass(frozen=True)
-class _GoogleError:
-    status: str
-    message: str
-    reasons: tuple[str, ...] = ()
-
-
-def _google_error(response: httpx.Response) -> _GoogleError:
-    try:
-        body = response.json()
-    except (ValueError, UnicodeDecodeError):
-        body = None
-    error = body.get("error") if isinstance(body, dict) else None
-    if not isinstance(error, dict):
-        return _GoogleError("", f"HTTP {response.status_code}")
-    reasons = tuple(
-        str(d["reason"])
-        for d in error.get("details") or []
-        if isinstance(d, dict) and d.get("reason")
-    )
-    return _GoogleError(
-        str(error.get("status") or ""),
-        str(error.get("message") or f"HTTP {response.status_code}"),
-        reasons,
-    )
-
-
 class _BodyOffsetPaginator(OffsetPaginator):
     """``offset``/``limit`` in the JSON body (runReport), as int64 strings."""
 
@@ -138,56 +109,42 @@ class Ga4Connector(PlatformConnector[Ga4Settings]):
 
     # ------------------------------------------------------------------ hooks
 
-    def validate_response(
-        self, response: httpx.Response, *, account: str | None, endpoint: str
-    ) -> None:
-        """Classify a Google answer by its RPC status, then by HTTP status.
+    def classify(self, response: httpx.Response, body: Any, *, account: str | None) -> ErrorAnswer:
+        """Read Google's RPC error; an exhausted *daily* token quota is not retried.
 
         Args:
-            response: the response (body read).
-            account: the property of the call.
-            endpoint: redacted path of the call.
+            response: the error response.
+            body: its decoded JSON, if any.
+            account: the property of the call (named in the permission hint).
 
         """
         status = response.status_code
-        if status < 400:
-            return
-        err = _google_error(response)
+        err = read_rpc_error(body, status)
         text = f"{err.status or 'HTTP ' + str(status)}: {err.message}"
-        ctx: dict[str, Any] = {
-            "platform": self.platform,
-            "account": account,
-            "endpoint": endpoint,
-            "status": status,
+        throttled = err.failure is Failure.THROTTLED or status == 429
+        if throttled and "per day" in err.message.lower():
+            return ErrorAnswer(
+                f"{text}; the property's daily tokens return after midnight Pacific time",
+                error=DailyQuotaExhaustedError,
+            )
+        notes: dict[type[APIError], str] = {
+            PermissionDeniedError: (
+                f" (does the refresh token's user have read access to property {account}?)"
+            ),
         }
-        if err.status == "RESOURCE_EXHAUSTED" or status == 429:
-            if "per day" in err.message.lower():
-                raise DailyQuotaExhaustedError(
-                    f"{text}; the property's daily tokens return after midnight Pacific time",
-                    **ctx,
-                )
-            raise RateLimitError(text, retry_after=self.retry_after(response, None), **ctx)
-        if err.status in C.RETRYABLE_STATUSES or status >= 500:
-            raise ServerError(text, **ctx)
-        if err.status == "UNAUTHENTICATED" or status == 401:
-            if set(err.reasons) & C.EXPIRED_TOKEN_REASONS:
-                raise TokenExpiredError(text, **ctx)
-            raise AuthenticationError(text, **ctx)
-        if err.status == "PERMISSION_DENIED" or status == 403:
-            raise PermissionDeniedError(
-                f"{text} (does the refresh token's user have read access to property "
-                f"{account}?)",
-                **ctx,
+        dimension = self.settings.client_id_dimension
+        if dimension in err.message:
+            notes[BadRequestError] = (
+                f" (client_id_dimension {dimension!r}: register the event parameter as an "
+                "event-scoped custom dimension in the property, or set the name the property "
+                "uses)"
             )
-        if err.status == "NOT_FOUND" or status == 404:
-            raise NotFoundError(text, **ctx)
-        if self.settings.client_id_dimension in err.message:
-            text += (
-                f" (client_id_dimension {self.settings.client_id_dimension!r}: register the "
-                "event parameter as an event-scoped custom dimension in the property, or set "
-                "the name the property uses)"
-            )
-        raise BadRequestError(text, **ctx)
+        return ErrorAnswer(
+            text,
+            failure=err.failure,
+            expired=bool(set(err.reasons) & C.EXPIRED_TOKEN_REASONS),
+            notes=notes,
+        )
 
     def throttle_headroom(self, response: httpx.Response) -> float | None:
         """Return the smallest remaining share of the property's token buckets.

@@ -55,8 +55,7 @@ METRICS = ("sessions", "keyEvents", "totalRevenue")
 # GA4's placeholder for a dimension without a value.
 NOT_SET = "(not set)"
 
-# Google RPC statuses.
-RETRYABLE_STATUSES = frozenset({"UNAVAILABLE", "INTERNAL", "DEADLINE_EXCEEDED", "ABORTED"})
+# Google RPC error reasons (the statuses are read in ``connectors.google_rpc``).
 EXPIRED_TOKEN_REASONS = frozenset({"ACCESS_TOKEN_EXPIRED"})
 # Quota buckets of ``propertyQuota`` whose remaining share is the throttle headroom.
 TOKEN_BUCKETS = ("tokensPerDay", "tokensPerHour", "tokensPerProjectPerHour")

@@ -1,21 +1,11 @@
 """GoogleAdsConnector: Google Ads REST hooks (error classification, JSON bodies) and reads/writes.
 
-Sample error body (HTTP 429, a throttle)::
-
-    {"error": {
-        "code": 429, "status": "RESOURCE_EXHAUSTED", "message": "...",
-        "details": [{
-            "@type": "type.googleapis.com/google.ads.googleads.v26.errors.GoogleAdsFailure",
-            "errors": [{"errorCode": {"quotaError": "RESOURCE_TEMPORARILY_EXHAUSTED"},
-                        "message": "...",
-                        "details": {"quotaErrorDetails": {"retryDelay": "30s"}}}],
-            "requestId": "..."}]}}
+Error bodies are read in :mod:`connectors.google_ads.errors`.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,21 +14,16 @@ from typing import Any, Literal
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from connectors._base import ErrorAnswer, Failure, json_or_none
 from connectors.errors import (
-    AuthenticationError,
-    BadRequestError,
     ConfigurationError,
     MalformedResponseError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    ServerError,
-    TokenExpiredError,
     VersionError,
 )
 from connectors.google_ads import settings as C
 from connectors.google_ads.auth import GoogleAdsAuth
 from connectors.google_ads.config import GoogleAdsSettings, normalize_customer_id
+from connectors.google_ads.errors import read_google_error
 from connectors.google_ads.models import (
     AccountRow,
     AdGroupRow,
@@ -58,21 +43,6 @@ from connectors.windows import extract_window, yesterday_in
 __all__ = ["GoogleAdsConnector", "MutateError", "MutateResult"]
 
 logger = logging.getLogger("connectors.google_ads")
-
-_DELAY = re.compile(r"^\s*(\d+(?:\.\d+)?)s\s*$")
-
-
-@dataclass(frozen=True)
-class GoogleError:
-    """The parts of a Google error body the classification reads."""
-
-    status: str
-    message: str
-    category: str | None = None
-    code: str | None = None
-    retry_delay: float | None = None
-    ads_failure: bool = False
-    reasons: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,49 +93,6 @@ class _BodyPageTokenPaginator(PageTokenPaginator):
         request.data = {**(request.data or {}), self.param: self._cursor}
 
 
-def parse_google_error(response: httpx.Response) -> GoogleError:
-    """Read Google's REST error body (tolerant: any missing part is None).
-
-    Args:
-        response: an error response (body read).
-
-    """
-    try:
-        body = response.json()
-    except (ValueError, UnicodeDecodeError):
-        body = None
-    error = body.get("error") if isinstance(body, dict) else None
-    if not isinstance(error, dict):
-        return GoogleError(status="", message=f"HTTP {response.status_code}")
-    status = str(error.get("status") or "")
-    message = str(error.get("message") or f"HTTP {response.status_code}")
-    category = code = None
-    delay: float | None = None
-    ads_failure = False
-    reasons: list[str] = []
-    for detail in error.get("details") or []:
-        if not isinstance(detail, dict):
-            continue
-        if str(detail.get("reason") or ""):
-            reasons.append(str(detail["reason"]))
-        if not str(detail.get("@type", "")).endswith(C.FAILURE_TYPE_SUFFIX):
-            continue
-        ads_failure = True
-        for entry in detail.get("errors") or []:
-            if not isinstance(entry, dict):
-                continue
-            codes = entry.get("errorCode")
-            if category is None and isinstance(codes, dict) and codes:
-                category, value = next(iter(codes.items()))
-                code = str(value)
-                message = f"{message} {entry.get('message', '')}".strip()
-            quota = (entry.get("details") or {}).get("quotaErrorDetails") or {}
-            found = _DELAY.match(str(quota.get("retryDelay", "")))
-            if found and delay is None:
-                delay = float(found[1])
-    return GoogleError(status, message, category, code, delay, ads_failure, tuple(reasons))
-
-
 class GoogleAdsConnector(PlatformConnector[GoogleAdsSettings]):
     """Reads Google Ads accounts, entities and daily ad metrics (GAQL); writes budgets, statuses.
 
@@ -192,48 +119,33 @@ class GoogleAdsConnector(PlatformConnector[GoogleAdsSettings]):
 
     # ------------------------------------------------------------------ hooks
 
-    def validate_response(
-        self, response: httpx.Response, *, account: str | None, endpoint: str
-    ) -> None:
-        """Classify a Google answer by its RPC status and Ads error code.
+    def classify(self, response: httpx.Response, body: Any, *, account: str | None) -> ErrorAnswer:
+        """Read the RPC status and Ads error code; a URL Google does not serve is a version.
 
         Args:
-            response: the response (body read).
+            response: the error response.
+            body: its decoded JSON, if any.
             account: the account of the call.
-            endpoint: redacted path of the call.
 
         """
         status = response.status_code
-        if status < 400:
-            return
-        err = parse_google_error(response)
-        text = f"{err.status or 'HTTP ' + str(status)}: {err.message}"
+        err = read_google_error(body, status)
+        rpc = err.rpc
+        text = f"{rpc.status or 'HTTP ' + str(status)}: {err.message}"
         if err.code:
             text += f" ({err.category}.{err.code})"
-        ctx: dict[str, Any] = {
-            "platform": self.platform,
-            "account": account,
-            "endpoint": endpoint,
-            "status": status,
-        }
-        if err.status == "RESOURCE_EXHAUSTED" or status == 429:
-            raise RateLimitError(text, retry_after=self.retry_after(response, None), **ctx)
-        if err.status == "UNIMPLEMENTED" or (status == 404 and not err.ads_failure):
+        throttled = rpc.failure is Failure.THROTTLED or status == 429
+        unserved = rpc.status == "UNIMPLEMENTED" or (status == 404 and not err.ads_failure)
+        if unserved and not throttled:
             # A URL Google does not serve: a sunset or unknown version (or method).
-            raise VersionError(
-                f"{text}; API version {self.settings.api_version} is sunset or unknown", **ctx
+            return ErrorAnswer(
+                f"{text}; API version {self.settings.api_version} is sunset or unknown",
+                error=VersionError,
             )
-        if err.status in C.RETRYABLE_STATUSES or status >= 500:
-            raise ServerError(text, **ctx)
-        if err.status == "UNAUTHENTICATED" or status == 401:
-            if err.code in C.EXPIRED_TOKEN_CODES or set(err.reasons) & C.EXPIRED_TOKEN_REASONS:
-                raise TokenExpiredError(text, **ctx)
-            raise AuthenticationError(text, **ctx)
-        if err.status == "PERMISSION_DENIED" or status == 403:
-            raise PermissionDeniedError(text, **ctx)
-        if err.status == "NOT_FOUND" or status == 404:
-            raise NotFoundError(text, **ctx)
-        raise BadRequestError(text, **ctx)
+        expired = err.code in C.EXPIRED_TOKEN_CODES or bool(
+            set(rpc.reasons) & C.EXPIRED_TOKEN_REASONS
+        )
+        return ErrorAnswer(text, failure=rpc.failure, expired=expired)
 
     def throttle_headroom(self, response: httpx.Response) -> float | None:
         """Return 0 when Google answered RESOURCE_EXHAUSTED, else None.
@@ -245,9 +157,9 @@ class GoogleAdsConnector(PlatformConnector[GoogleAdsSettings]):
     def retry_after(self, response: httpx.Response, error: Any) -> float | None:
         """Return ``Retry-After`` if sent, else the ``quotaErrorDetails.retryDelay`` seconds."""
         header = super().retry_after(response, error)
-        if header is not None:
+        if header is not None or response.status_code < 400:
             return header
-        return parse_google_error(response).retry_delay if response.status_code >= 400 else None
+        return read_google_error(json_or_none(response), response.status_code).retry_delay
 
     def request_body(self, data: Mapping[str, Any] | None) -> dict[str, Any]:
         """Send bodies as JSON: Google's REST transport takes JSON, not form fields."""

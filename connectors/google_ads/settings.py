@@ -57,8 +57,7 @@ PERFORMANCE_QUERY = (
     "WHERE segments.date BETWEEN '{start}' AND '{end}' ORDER BY segments.date"
 )
 
-# Google RPC statuses and Ads error codes.
-RETRYABLE_STATUSES = frozenset({"UNAVAILABLE", "INTERNAL", "DEADLINE_EXCEEDED", "ABORTED"})
+# Ads error codes and Google RPC error reasons (the statuses: ``connectors.google_rpc``).
 EXPIRED_TOKEN_CODES = frozenset({"OAUTH_TOKEN_EXPIRED", "OAUTH_TOKEN_INVALID"})
 EXPIRED_TOKEN_REASONS = frozenset({"ACCESS_TOKEN_EXPIRED", "ACCESS_TOKEN_TYPE_UNSUPPORTED"})
 FAILURE_TYPE_SUFFIX = ".errors.GoogleAdsFailure"

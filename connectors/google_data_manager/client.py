@@ -21,17 +21,9 @@ from typing import Any
 
 import httpx
 
+from connectors._base import ErrorAnswer
 from connectors.auth import OAuth2RefreshTokenAuth, refresh_token_auth
-from connectors.errors import (
-    AuthenticationError,
-    BadRequestError,
-    ConfigurationError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    ServerError,
-    TokenExpiredError,
-)
+from connectors.errors import ConfigurationError
 from connectors.google_data_manager import settings as C
 from connectors.google_data_manager.config import GoogleDataManagerSettings
 from connectors.google_data_manager.formatting import google_email, google_phone, sha256_hex
@@ -42,32 +34,10 @@ from connectors.google_data_manager.models import (
     IngestRejected,
     IngestResult,
 )
+from connectors.google_rpc import read_rpc_error
 from connectors.platform import PlatformConnector
 
-__all__ = ["GoogleDataManagerConnector", "event_to_wire", "parse_rpc_error"]
-
-
-def parse_rpc_error(response: httpx.Response) -> tuple[str, str, list[str], list[str]]:
-    """Return (status, message, field violations as ``field: description``, reasons)."""
-    try:
-        body = response.json()
-    except (ValueError, UnicodeDecodeError):
-        body = None
-    error = body.get("error") if isinstance(body, dict) else None
-    if not isinstance(error, dict):
-        return "", f"HTTP {response.status_code}", [], []
-    violations: list[str] = []
-    reasons: list[str] = []
-    for detail in error.get("details") or []:
-        if not isinstance(detail, dict):
-            continue
-        if detail.get("reason"):
-            reasons.append(str(detail["reason"]))
-        for v in detail.get("fieldViolations") or []:
-            if isinstance(v, dict):
-                violations.append(f"{v.get('field', '')}: {v.get('description', '')}")
-    status = str(error.get("status") or "")
-    return status, str(error.get("message") or f"HTTP {response.status_code}"), violations, reasons
+__all__ = ["GoogleDataManagerConnector", "event_to_wire"]
 
 
 def _consent(consent: Consent) -> dict[str, str]:
@@ -151,41 +121,26 @@ class GoogleDataManagerConnector(PlatformConnector[GoogleDataManagerSettings]):
         """Send bodies as JSON."""
         return {"json": dict(data) if data is not None else None}
 
-    def validate_response(
-        self, response: httpx.Response, *, account: str | None, endpoint: str
-    ) -> None:
-        """Classify a Google RPC error by its status, then by HTTP status.
+    def classify(self, response: httpx.Response, body: Any, *, account: str | None) -> ErrorAnswer:
+        """Read Google's RPC error; its field violations join the message.
 
         Args:
-            response: the response (body read).
+            response: the error response.
+            body: its decoded JSON, if any.
             account: the account of the call.
-            endpoint: redacted path of the call.
 
         """
         status = response.status_code
-        if status < 400:
-            return
-        rpc, message, violations, reasons = parse_rpc_error(response)
-        text = f"{rpc or 'HTTP ' + str(status)}: {message}"
-        if violations:
-            text += " [" + "; ".join(violations) + "]"
-        ctx: dict[str, Any] = {
-            "platform": self.platform, "account": account, "endpoint": endpoint,
-            "status": status, "code": rpc or None,
-        }
-        if rpc == "RESOURCE_EXHAUSTED" or status == 429:
-            raise RateLimitError(text, retry_after=self.retry_after(response, None), **ctx)
-        if rpc in C.RETRYABLE_STATUSES or status >= 500:
-            raise ServerError(text, **ctx)
-        if rpc == "UNAUTHENTICATED" or status == 401:
-            if set(reasons) & C.EXPIRED_TOKEN_REASONS:
-                raise TokenExpiredError(text, **ctx)
-            raise AuthenticationError(text, **ctx)
-        if rpc == "PERMISSION_DENIED" or status == 403:
-            raise PermissionDeniedError(text, **ctx)
-        if rpc == "NOT_FOUND" or status == 404:
-            raise NotFoundError(text, **ctx)
-        raise BadRequestError(text, **ctx)
+        err = read_rpc_error(body, status)
+        text = f"{err.status or 'HTTP ' + str(status)}: {err.message}"
+        if err.violations:
+            text += " [" + "; ".join(err.violations) + "]"
+        return ErrorAnswer(
+            text,
+            failure=err.failure,
+            expired=bool(set(err.reasons) & C.EXPIRED_TOKEN_REASONS),
+            code=err.status or None,
+        )
 
     def ingest_conversions(
         self,

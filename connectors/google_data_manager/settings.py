@@ -15,6 +15,6 @@ SCOPE = "https://www.googleapis.com/auth/datamanager"
 MAX_EVENTS_PER_REQUEST = 2000
 DEFAULT_REQUESTS_PER_SECOND = 5.0
 
-RETRYABLE_STATUSES = frozenset({"UNAVAILABLE", "INTERNAL", "DEADLINE_EXCEEDED", "ABORTED"})
+# Google RPC error reasons (the statuses are read in ``connectors.google_rpc``).
 EXPIRED_TOKEN_REASONS = frozenset({"ACCESS_TOKEN_EXPIRED"})
 GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})

@@ -30,17 +30,10 @@ from zoneinfo import ZoneInfo
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from connectors._base import ApiResponse
+from connectors._base import ApiResponse, ErrorAnswer, json_or_none
 from connectors.errors import (
-    AuthenticationError,
-    BadRequestError,
     ConfigurationError,
     MalformedResponseError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    ServerError,
-    TokenExpiredError,
 )
 from connectors.hubspot import settings as C
 from connectors.hubspot.auth import make_auth
@@ -158,48 +151,28 @@ class HubSpotConnector(PlatformConnector[HubSpotSettings]):
 
     # ------------------------------------------------------------------ hooks
 
-    def validate_response(
-        self, response: httpx.Response, *, account: str | None, endpoint: str
-    ) -> None:
-        """Classify a HubSpot answer by ``errorType``/``category`` first, then by status.
+    def classify(self, response: httpx.Response, body: Any, *, account: str | None) -> ErrorAnswer:
+        """Read a HubSpot error body: ``category``/``errorType``, message, details, correlation.
 
         Args:
-            response: the response (body read).
+            response: the error response.
+            body: its decoded JSON, if any.
             account: the portal of the call.
-            endpoint: redacted path of the call.
 
         """
         status = response.status_code
-        if status < 400:
-            return
-        body = _json_object(response)
-        category = str(body.get("category") or body.get("errorType") or "")
-        text = str(body.get("message") or f"HTTP {status} {response.reason_phrase}".strip())
+        fields: dict[str, Any] = body if isinstance(body, dict) else {}
+        category = str(fields.get("category") or fields.get("errorType") or "")
+        text = str(fields.get("message") or f"HTTP {status} {response.reason_phrase}".strip())
         if category:
             text = f"{category}: {text}"
-        details = body.get("errors")
+        details = fields.get("errors")
         if isinstance(details, list) and details:
             text += " (" + "; ".join(
                 str(d.get("message", d)) for d in details[:3] if isinstance(d, dict)) + ")"
-        if body.get("correlationId"):
-            text += f" [correlationId {body['correlationId']}]"
-        ctx: dict[str, Any] = {
-            "platform": self.platform, "account": account, "endpoint": endpoint,
-            "status": status,
-        }
-        if status == 429:
-            raise RateLimitError(text, retry_after=self.retry_after(response, None), **ctx)
-        if status >= 500:
-            raise ServerError(text, **ctx)
-        if status == 401 and category == C.EXPIRED_CATEGORY:
-            raise TokenExpiredError(text, **ctx)
-        if status == 401:
-            raise AuthenticationError(text, **ctx)
-        if status == 403:
-            raise PermissionDeniedError(text, **ctx)
-        if status == 404:
-            raise NotFoundError(text, **ctx)
-        raise BadRequestError(text, **ctx)
+        if fields.get("correlationId"):
+            text += f" [correlationId {fields['correlationId']}]"
+        return ErrorAnswer(text, expired=category == C.EXPIRED_CATEGORY)
 
     def throttle_headroom(self, response: httpx.Response) -> float | None:
         """Return the smaller of the burst and daily shares left (None on search answers)."""
@@ -221,7 +194,8 @@ class HubSpotConnector(PlatformConnector[HubSpotSettings]):
         hinted = super().retry_after(response, error)
         if hinted is not None or response.status_code != 429:
             return hinted
-        policy = _json_object(response).get("policyName")
+        body = json_or_none(response)
+        policy = body.get("policyName") if isinstance(body, dict) else None
         if policy == C.POLICY_DAILY:
             now = self._clock()
             midnight = datetime.combine(now.date() + timedelta(days=1), time(0), now.tzinfo)
@@ -668,14 +642,6 @@ class HubSpotConnector(PlatformConnector[HubSpotSettings]):
 
 
 # ---------------------------------------------------------------------- row builders
-
-
-def _json_object(response: httpx.Response) -> dict[str, Any]:
-    try:
-        loaded = response.json()
-    except (ValueError, UnicodeDecodeError):
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
 
 
 def _instant_ms(raw: Any, key: str) -> int | None:

@@ -21,17 +21,11 @@ from typing import Any
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from connectors._base import ErrorAnswer
 from connectors.errors import (
-    AuthenticationError,
-    BadRequestError,
     ConfigurationError,
     FatalAPIError,
     MalformedResponseError,
-    NotFoundError,
-    PermissionDeniedError,
-    RateLimitError,
-    ServerError,
-    TokenExpiredError,
     VersionError,
 )
 from connectors.linkedin_ads import restli
@@ -100,55 +94,33 @@ class LinkedInAdsConnector(PlatformConnector[LinkedInAdsSettings]):
 
     # ------------------------------------------------------------------ hooks
 
-    def validate_response(
-        self, response: httpx.Response, *, account: str | None, endpoint: str
-    ) -> None:
-        """Classify a LinkedIn answer by its error ``code`` first, then by HTTP status.
+    def classify(self, response: httpx.Response, body: Any, *, account: str | None) -> ErrorAnswer:
+        """Read a Rest.li error body (``code``, ``serviceErrorCode``, ``message``).
+
+        LinkedIn's throttle is a bare 429 (no Retry-After, no usage header): the ladder's.
 
         Args:
-            response: the response (body read).
+            response: the error response.
+            body: its decoded JSON, if any.
             account: the account of the call.
-            endpoint: redacted path of the call.
 
         """
         status = response.status_code
-        if status < 400:
-            return
-        body: dict[str, Any] = {}
-        try:
-            loaded = response.json()
-            if isinstance(loaded, dict):
-                body = loaded
-        except (ValueError, UnicodeDecodeError):
-            pass
-        code = body.get("code") if isinstance(body.get("code"), str) else None
-        service = body.get("serviceErrorCode")
-        text = str(body.get("message") or f"HTTP {status} {response.reason_phrase}".strip())
+        fields: dict[str, Any] = body if isinstance(body, dict) else {}
+        code = fields.get("code") if isinstance(fields.get("code"), str) else None
+        service = fields.get("serviceErrorCode")
+        text = str(fields.get("message") or f"HTTP {status} {response.reason_phrase}".strip())
         if code:
             text = f"{code}: {text}"
-        ctx: dict[str, Any] = {
-            "platform": self.platform,
-            "account": account,
-            "endpoint": endpoint,
-            "status": status,
-            "code": service if isinstance(service, int) else None,
-        }
-        if status == 429:
-            # LinkedIn's throttle is a bare 429: no Retry-After, no usage header.
-            raise RateLimitError(text, retry_after=self.retry_after(response, None), **ctx)
-        if status >= 500:
-            raise ServerError(text, **ctx)
-        if status == 401 and code in C.EXPIRED_TOKEN_CODES:
-            raise TokenExpiredError(text, **ctx)
-        if status == 401:
-            raise AuthenticationError(text, **ctx)
-        if status == C.VERSION_STATUS or code in C.VERSION_ERROR_CODES:
-            raise VersionError(text, **ctx)
-        if status == 403:
-            raise PermissionDeniedError(text, **ctx)
-        if status == 404:
-            raise NotFoundError(text, **ctx)
-        raise BadRequestError(text, **ctx)
+        # A version LinkedIn does not serve is named in a client error; a throttle, an outage
+        # or a refused token go by the ladder first.
+        version = status == C.VERSION_STATUS or code in C.VERSION_ERROR_CODES
+        return ErrorAnswer(
+            text,
+            error=VersionError if version and status < 500 and status not in (401, 429) else None,
+            expired=code in C.EXPIRED_TOKEN_CODES,
+            code=service if isinstance(service, int) else None,
+        )
 
     def throttle_headroom(self, response: httpx.Response) -> float | None:
         """Return the share of ``daily_request_quota`` left today (UTC), counted locally.

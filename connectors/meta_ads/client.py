@@ -16,15 +16,15 @@ from typing import Any
 import httpx
 from pydantic import BaseModel, ValidationError
 
+from connectors._base import ErrorAnswer
 from connectors.errors import (
+    APIError,
     AuthenticationError,
-    BadRequestError,
     ConfigurationError,
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
     ReportJobError,
-    ServerError,
     TokenExpiredError,
     VersionError,
 )
@@ -102,62 +102,29 @@ class MetaAdsConnector(PlatformConnector[MetaAdsSettings]):
 
     # ------------------------------------------------------------------ hooks
 
-    def validate_response(
-        self, response: httpx.Response, *, account: str | None, endpoint: str
-    ) -> None:
-        """Classify a Graph answer by its error code first, then by HTTP status.
+    def classify(self, response: httpx.Response, body: Any, *, account: str | None) -> ErrorAnswer:
+        """Read a Graph error: its code decides first (token, version, throttle), then status.
 
         Args:
-            response: the response (body read).
+            response: the error response.
+            body: its decoded JSON, if any.
             account: the account of the call.
-            endpoint: redacted path of the call.
 
         """
         status = response.status_code
-        if status < 400:
-            return
-        error: dict[str, Any] = {}
-        try:
-            body = response.json()
-            if isinstance(body, dict) and isinstance(body.get("error"), dict):
-                error = body["error"]
-        except (ValueError, UnicodeDecodeError):
-            pass
+        found = body.get("error") if isinstance(body, dict) else None
+        error: dict[str, Any] = found if isinstance(found, dict) else {}
         code = error.get("code") if isinstance(error.get("code"), int) else None
         subcode = (
             error.get("error_subcode") if isinstance(error.get("error_subcode"), int) else None
         )
-        transient = error.get("is_transient") is True
         text = str(error.get("message") or f"HTTP {status} {response.reason_phrase}".strip())
-        ctx: dict[str, Any] = {
-            "platform": self.platform,
-            "account": account,
-            "endpoint": endpoint,
-            "status": status,
-            "code": code,
-            "subcode": subcode,
-        }
-        if code in C.TOKEN_ERROR_CODES:
-            if subcode in C.EXPIRED_TOKEN_SUBCODES:
-                raise TokenExpiredError(text, **ctx)
-            raise AuthenticationError(text, **ctx)
-        if code == C.MISSING_TOKEN_CODE:
-            raise AuthenticationError(text, **ctx)
-        if code in C.VERSION_ERROR_CODES:
-            raise VersionError(text, **ctx)
-        if code in C.THROTTLE_CODES:
-            raise RateLimitError(text, retry_after=self.retry_after(response, None), **ctx)
-        if status >= 500:
-            raise ServerError(text, **ctx)
-        if transient or status == 429 or code in C.TRANSIENT_CODES:
-            raise RateLimitError(text, retry_after=self.retry_after(response, None), **ctx)
-        if status == 404 or (code == 100 and subcode == 33):
-            raise NotFoundError(text, **ctx)
-        if status == 403 or code in C.PERMISSION_ERROR_CODES or (code and 200 <= code < 300):
-            raise PermissionDeniedError(text, **ctx)
-        if status == 401:
-            raise AuthenticationError(text, **ctx)
-        raise BadRequestError(text, **ctx)
+        return ErrorAnswer(
+            text,
+            error=_graph_error(status, code, subcode, transient=error.get("is_transient") is True),
+            code=code,
+            subcode=subcode,
+        )
 
     def throttle_headroom(self, response: httpx.Response) -> float | None:
         """Return ``1 - max(usage %)/100`` over Meta's usage headers (0 when blocked).
@@ -481,6 +448,34 @@ class MetaAdsConnector(PlatformConnector[MetaAdsSettings]):
         for page in self._pages(self._path(run_id, "insights"), params, account=account.id):
             for index, raw in enumerate(page.records):
                 rows.add(rows.location(page.number, index), raw, to_row)
+
+
+def _graph_error(
+    status: int, code: int | None, subcode: int | None, *, transient: bool
+) -> type[APIError] | None:
+    """Return the class Graph's error code decides, or None for the shared ladder.
+
+    Token, version and throttle codes outrank the HTTP status; a transient error is retried
+    as a throttle unless it came as a 5xx (then it is a server error). The ladder takes a
+    5xx, a 401 and any other client error.
+    """
+    if code in C.TOKEN_ERROR_CODES:
+        return TokenExpiredError if subcode in C.EXPIRED_TOKEN_SUBCODES else AuthenticationError
+    if code == C.MISSING_TOKEN_CODE:
+        return AuthenticationError
+    if code in C.VERSION_ERROR_CODES:
+        return VersionError
+    if code in C.THROTTLE_CODES:
+        return RateLimitError
+    if status >= 500:
+        return None
+    if transient or status == 429 or code in C.TRANSIENT_CODES:
+        return RateLimitError
+    if status == 404 or (code == 100 and subcode == 33):
+        return NotFoundError
+    if status == 403 or code in C.PERMISSION_ERROR_CODES or (code and 200 <= code < 300):
+        return PermissionDeniedError
+    return None
 
 
 # ---------------------------------------------------------------------- row builders

@@ -27,9 +27,9 @@ from zoneinfo import ZoneInfo
 import httpx
 from pydantic import BaseModel
 
+from connectors._base import ErrorAnswer
 from connectors.auth import RefreshableAuth
 from connectors.errors import (
-    AuthenticationError,
     BadRequestError,
     ConfigurationError,
     MalformedResponseError,
@@ -38,7 +38,6 @@ from connectors.errors import (
     PermissionDeniedError,
     RateLimitError,
     ServerError,
-    TokenExpiredError,
     VersionError,
 )
 from connectors.pagination import PageRequest, Paginator
@@ -175,24 +174,51 @@ class ShopifyConnector(PlatformConnector[ShopifySettings]):
         self.pacer.observe(cost)
         return cost.headroom
 
-    def validate_response(
-        self, response: httpx.Response, *, account: str | None, endpoint: str
-    ) -> None:
-        """Classify an answer: HTTP status first, then GraphQL ``errors`` inside a 200.
+    def classify(self, response: httpx.Response, body: Any, *, account: str | None) -> ErrorAnswer:
+        """Read an HTTP error: its ``errors`` text or object joins the status line.
+
+        Shopify's 401 does not say "expired": with a refresh token, it is refreshed once.
 
         Args:
-            response: the response (body read).
+            response: the error response.
+            body: its decoded JSON, if any.
+            account: the account of the call.
+
+        """
+        status = response.status_code
+        detail = body.get("errors") if isinstance(body, Mapping) else None
+        text = f"HTTP {status} {response.reason_phrase}".strip()
+        if isinstance(detail, str):
+            text = f"{text}: {detail}"
+        elif isinstance(detail, Mapping):
+            text = f"{text}: " + "; ".join(f"{k} {v}" for k, v in detail.items())
+        auth = self.auth
+        return ErrorAnswer(
+            text,
+            expired=isinstance(auth, RefreshableAuth) and auth.can_refresh,
+            notes={
+                NotFoundError: (
+                    f" (unknown shop {self.settings.shop_domain!r}, path or API version "
+                    f"{self.settings.api_version!r})"
+                ),
+            },
+        )
+
+    def check_answer(
+        self, response: httpx.Response, *, account: str | None, endpoint: str
+    ) -> None:
+        """Check a 200: the version served, GraphQL ``errors``, ignored search filters.
+
+        Args:
+            response: the successful response.
             account: the account of the call.
             endpoint: redacted path of the call.
 
         """
-        status = response.status_code
         ctx: dict[str, Any] = {
             "platform": self.platform, "account": account, "endpoint": endpoint,
-            "status": status,
+            "status": response.status_code,
         }
-        if status >= 400:
-            self._http_error(response, ctx)
         served = response.headers.get(C.VERSION_HEADER)
         if served and served != self.settings.api_version:
             text = (
@@ -224,35 +250,6 @@ class ShopifyConnector(PlatformConnector[ShopifySettings]):
                 f"asked for): {'; '.join(ignored)}",
                 **ctx,
             )
-
-    def _http_error(self, response: httpx.Response, ctx: dict[str, Any]) -> None:
-        status = response.status_code
-        body = self._decoded(response)
-        detail = body.get("errors") if isinstance(body, Mapping) else None
-        text = f"HTTP {status} {response.reason_phrase}".strip()
-        if isinstance(detail, str):
-            text = f"{text}: {detail}"
-        elif isinstance(detail, Mapping):
-            text = f"{text}: " + "; ".join(f"{k} {v}" for k, v in detail.items())
-        if status == 429:
-            raise RateLimitError(text, retry_after=self.retry_after(response, None), **ctx)
-        if status >= 500:
-            raise ServerError(text, **ctx)
-        if status == 401:
-            auth = self.auth
-            # Shopify's 401 does not say "expired": with a refresh token, refresh once.
-            if isinstance(auth, RefreshableAuth) and auth.can_refresh:
-                raise TokenExpiredError(text, **ctx)
-            raise AuthenticationError(text, **ctx)
-        if status == 403:
-            raise PermissionDeniedError(text, **ctx)
-        if status == 404:
-            raise NotFoundError(
-                f"{text} (unknown shop {self.settings.shop_domain!r}, path or API version "
-                f"{self.settings.api_version!r})",
-                **ctx,
-            )
-        raise BadRequestError(text, **ctx)
 
     def _graphql_errors(self, body: Mapping[str, Any], problems: Any, ctx: dict[str, Any]) -> None:
         items = problems if isinstance(problems, list) else [problems]
