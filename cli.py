@@ -331,7 +331,7 @@ def gateway(
         str | None,
         typer.Option(
             help="Inbox store URL (default: $CAMPAIGN_OPS_STORE_URL or "
-            "sqlite:///data/store.sqlite)."
+            "<$CAMPAIGN_OPS_DATA_DIR>/store.sqlite, the flows' store)."
         ),
     ] = None,
 ) -> None:

@@ -11,7 +11,8 @@ from config.settings import (
     SettingsError,
     load_settings,
     platform_names,
+    variable_name,
 )
 
 __all__ = ["ENVIRONMENTS", "PREFIX", "Settings", "SettingsError", "load_settings",
-           "platform_names"]
+           "platform_names", "variable_name"]

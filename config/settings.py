@@ -45,7 +45,7 @@ from pydantic_settings import (
 )
 
 __all__ = ["ENVIRONMENTS", "PREFIX", "Settings", "SettingsError", "load_settings",
-           "platform_names"]
+           "platform_names", "variable_name"]
 
 PREFIX = "CAMPAIGN_OPS_"
 EnvironmentName = Literal["sandbox", "live"]
@@ -197,6 +197,15 @@ def platform_names() -> tuple[str, ...]:
                 entry / "__init__.py").is_file():
                 names.add(entry.name)
     return tuple(sorted(names))
+
+
+def variable_name(field: str) -> str:
+    """Return the environment variable of a settings field.
+
+    ``store_url`` -> ``CAMPAIGN_OPS_STORE_URL``; the ``prefect_*`` fields have Prefect's
+    own names.
+    """
+    return _variable(field)
 
 
 def _variable(field: str) -> str:

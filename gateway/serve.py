@@ -1,26 +1,9 @@
-"""Run the gateway: the CLI edge (environment -> settings) and uvicorn.
+"""Run the gateway: the CLI edge (settings -> ``GatewaySettings``) and uvicorn.
 
-``settings_from_environ`` is the only place the gateway reads environment variables:
-
-==========================================  ============================================
-variable                                    setting
-==========================================  ============================================
-``CAMPAIGN_OPS_STORE_URL``                  ``store_url`` (default
-                                            ``sqlite:///data/store.sqlite``)
-``PREFECT_API_URL``                         ``prefect_api_url`` (unset: store only)
-``PREFECT_API_AUTH_STRING``                 ``prefect_api_auth_string``
-``PREFECT_API_KEY``                         ``prefect_api_key``
-``CAMPAIGN_OPS_GATEWAY_HUBSPOT_SECRETS``    ``hubspot_client_secrets`` (comma-separated)
-``CAMPAIGN_OPS_GATEWAY_META_SECRETS``       ``meta_app_secrets``
-``CAMPAIGN_OPS_GATEWAY_META_VERIFY_TOKEN``  ``meta_verify_token``
-``CAMPAIGN_OPS_GATEWAY_SHOPIFY_SECRETS``    ``shopify_secrets``
-``CAMPAIGN_OPS_GATEWAY_SHOPIFY_SHOPS``       ``shopify_shop_domains`` (comma-separated)
-``CAMPAIGN_OPS_GATEWAY_WEBFORM_SECRETS``    ``webform_secrets`` (``whsec_...``)
-``CAMPAIGN_OPS_GATEWAY_PUBLIC_URL``         ``public_base_url``
-``CAMPAIGN_OPS_GATEWAY_MAX_BODY_BYTES``     ``max_body_bytes``
-``CAMPAIGN_OPS_GATEWAY_ADMIN_TOKEN``         ``admin_token`` (bearer token of ``/metrics``
-                                            and the docs)
-==========================================  ============================================
+``settings_from_environ`` builds the gateway's settings from campaign-ops' one settings model
+(``config.load_settings``: the ``CAMPAIGN_OPS_GATEWAY_*`` variables, the store URL with the
+same default as the flows', Prefect's ``PREFECT_API_URL``/``_AUTH_STRING``/``_KEY``), so an
+unknown ``CAMPAIGN_OPS_*`` name is refused here as everywhere.
 
 ``run`` serves until interrupted (``campaign-ops gateway``); ``serve_in_thread`` serves on
 loopback in a background thread (tests); ``python -m gateway.serve --port N`` runs it as a
@@ -30,23 +13,23 @@ process from the environment (the kill-and-restart test).
 from __future__ import annotations
 
 import argparse
-import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 import uvicorn
-from pydantic import SecretStr, ValidationError
+from pydantic import ValidationError
 from starlette.types import ASGIApp
 
+from config import Settings, SettingsError, load_settings, variable_name
 from gateway.app import create_app
 from gateway.settings import GatewaySettings
 from loopback.server import LoopbackServer
-from store.engine import DEFAULT_STORE_URL
 
 __all__ = [
     "DEFAULT_PORT",
     "GatewayConfigError",
     "GatewayServer",
+    "gateway_settings",
     "main",
     "run",
     "serve_in_thread",
@@ -54,28 +37,22 @@ __all__ = [
 ]
 
 DEFAULT_PORT = 8787
-_LISTS = {
-    "CAMPAIGN_OPS_GATEWAY_HUBSPOT_SECRETS": "hubspot_client_secrets",
-    "CAMPAIGN_OPS_GATEWAY_META_SECRETS": "meta_app_secrets",
-    "CAMPAIGN_OPS_GATEWAY_SHOPIFY_SECRETS": "shopify_secrets",
-    "CAMPAIGN_OPS_GATEWAY_WEBFORM_SECRETS": "webform_secrets",
+# GatewaySettings field -> the field of config.Settings it is read from.
+_FROM_CONFIG = {
+    "prefect_api_url": "prefect_api_url",
+    "prefect_api_auth_string": "prefect_api_auth_string",
+    "prefect_api_key": "prefect_api_key",
+    "hubspot_client_secrets": "gateway_hubspot_secrets",
+    "meta_app_secrets": "gateway_meta_secrets",
+    "meta_verify_token": "gateway_meta_verify_token",
+    "shopify_secrets": "gateway_shopify_secrets",
+    "shopify_shop_domains": "gateway_shopify_shops",
+    "webform_secrets": "gateway_webform_secrets",
+    "public_base_url": "gateway_public_url",
+    "max_body_bytes": "gateway_max_body_bytes",
+    "admin_token": "gateway_admin_token",
+    "store_url": "store_url",
 }
-_PLAIN_LISTS = {
-    "CAMPAIGN_OPS_GATEWAY_SHOPIFY_SHOPS": "shopify_shop_domains",
-}
-_SINGLES = {
-    "CAMPAIGN_OPS_STORE_URL": "store_url",
-    "PREFECT_API_URL": "prefect_api_url",
-    "PREFECT_API_AUTH_STRING": "prefect_api_auth_string",
-    "PREFECT_API_KEY": "prefect_api_key",
-    "CAMPAIGN_OPS_GATEWAY_META_VERIFY_TOKEN": "meta_verify_token",
-    "CAMPAIGN_OPS_GATEWAY_PUBLIC_URL": "public_base_url",
-    "CAMPAIGN_OPS_GATEWAY_MAX_BODY_BYTES": "max_body_bytes",
-    "CAMPAIGN_OPS_GATEWAY_ADMIN_TOKEN": "admin_token",
-}
-
-_VARIABLES = {field: variable for table in (_SINGLES, _LISTS, _PLAIN_LISTS)
-              for variable, field in table.items()}
 
 
 class GatewayConfigError(ValueError):
@@ -85,47 +62,50 @@ class GatewayConfigError(ValueError):
 def settings_from_environ(
     environ: Mapping[str, str] | None = None, **overrides: Any
 ) -> GatewaySettings:
-    """Build ``GatewaySettings`` from environment variables (table in the module docstring).
+    """Build ``GatewaySettings`` from the settings in ``environ`` (default ``os.environ``).
 
     Args:
-        environ: the variables (default ``os.environ``).
-        overrides: settings given explicitly (CLI options), winning over the environment.
+        environ: the variables.
+        overrides: gateway settings given explicitly (CLI options), winning over the
+            environment.
 
     Raises:
-        GatewayConfigError: a variable holds an invalid value; the message names it and the
-            problem, never a secret.
+        GatewayConfigError: a variable is unknown or holds an invalid value; the message
+            names it and the problem, never a secret.
 
     """
-    environ = os.environ if environ is None else environ
-    values: dict[str, Any] = {"store_url": DEFAULT_STORE_URL}
-    names: dict[str, str] = {}
-    for variable, field in _SINGLES.items():
-        if environ.get(variable, "").strip():
-            values[field] = environ[variable].strip()
-            names[field] = variable
-    for variable, field in _LISTS.items():
-        raw = environ.get(variable, "")
-        if raw.strip():
-            values[field] = tuple(SecretStr(p.strip()) for p in raw.split(",") if p.strip())
-            names[field] = variable
-    for variable, field in _PLAIN_LISTS.items():
-        raw = environ.get(variable, "")
-        if raw.strip():
-            values[field] = tuple(p.strip() for p in raw.split(",") if p.strip())
-            names[field] = variable
+    try:
+        settings = load_settings(environ)
+    except SettingsError as exc:
+        raise GatewayConfigError(str(exc)) from None
+    return gateway_settings(settings, **overrides)
+
+
+def gateway_settings(settings: Settings, **overrides: Any) -> GatewaySettings:
+    """Return the gateway's part of campaign-ops' settings.
+
+    Raises:
+        GatewayConfigError: a value the gateway cannot use (named by its variable).
+
+    """
+    values: dict[str, Any] = {}
+    for field, source in _FROM_CONFIG.items():
+        value = getattr(settings, source)
+        if value is not None and value != ():
+            values[field] = value
+    values["store_url"] = settings.store  # the same default as the flows'
     values.update({k: v for k, v in overrides.items() if v is not None})
     try:
         return GatewaySettings(**values)
     except ValidationError as exc:
         first = exc.errors(include_input=False, include_url=False)[0]
         message = str(first["msg"]).removeprefix("Value error, ")
-        if first["loc"]:
-            field = str(first["loc"][0])
-            raise GatewayConfigError(f"{names.get(field, field)}: {message}") from None
         # A check across settings names its field first: say the variable instead.
-        named, _, rest = message.partition(": ")
-        env_name = _VARIABLES.get(named)
-        raise GatewayConfigError(f"{env_name}: {rest}" if env_name else message) from None
+        field = str(first["loc"][0]) if first["loc"] else message.partition(": ")[0]
+        if not first["loc"]:
+            message = message.partition(": ")[2]
+        where = variable_name(_FROM_CONFIG[field]) if field in _FROM_CONFIG else field
+        raise GatewayConfigError(f"{where}: {message}") from None
 
 
 def run(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from gateway.serve import GatewayConfigError, settings_from_environ
@@ -48,9 +50,22 @@ def test_shopify_needs_its_shops_and_an_admin_token_must_be_long(environ, expect
 
 def test_defaults_store_under_data_and_forward_nowhere():
     settings = settings_from_environ({})
-    assert settings.store_url == "sqlite:///data/store.sqlite"
+    assert settings.store_url == f"sqlite:///{Path('data').resolve() / 'store.sqlite'}"
     assert settings.prefect_api_url is None
     assert settings.max_body_bytes == 1024 * 1024 and settings.tolerance_seconds == 300
+
+
+def test_the_gateway_and_the_flows_share_one_store_default(tmp_path):
+    from resources import current
+
+    environ = {"CAMPAIGN_OPS_DATA_DIR": str(tmp_path / "elsewhere")}
+    assert settings_from_environ(environ).store_url == current(environ).store_url
+    assert str(tmp_path / "elsewhere" / "store.sqlite") in current(environ).store_url
+
+
+def test_an_unknown_variable_is_refused_by_name():
+    with pytest.raises(GatewayConfigError, match="did you mean CAMPAIGN_OPS_GATEWAY_META_SECRETS"):
+        settings_from_environ({"CAMPAIGN_OPS_GATEWAY_META_SECRET": "x"})
 
 
 def test_cli_options_win_over_the_environment():
