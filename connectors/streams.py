@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any, ClassVar, Protocol
+from typing import Any, ClassVar, Protocol, runtime_checkable
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
@@ -232,6 +232,7 @@ class StreamResult:
         return self.rows + (self.row_file.read() if self.row_file is not None else [])
 
 
+@runtime_checkable
 class ReportSettings(Protocol):
     """Settings every platform's connector exposes for report windows."""
 

@@ -3,7 +3,8 @@
 A report window runs from the incremental cursor minus the lookback (conversions arrive late
 and platforms restate recent days), or from an explicitly requested start, to the requested
 end - but never past *yesterday in the account's time zone*, since today is incomplete
-(streams of records by modification day may ask to run through today).
+(streams of records by modification day may ask to run through today). A connector's read
+takes the window it was given through :func:`clamp_window`.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from connectors.errors import ConfigurationError
 from connectors.streams import DateWindow
 
-__all__ = ["extract_window", "yesterday_in"]
+__all__ = ["clamp_window", "extract_window", "yesterday_in"]
 
 
 def _zone(timezone_name: str) -> ZoneInfo:
@@ -104,3 +105,43 @@ def extract_window(
     if start > end:
         return None
     return DateWindow(start, end)
+
+
+def clamp_window(
+    window: DateWindow | None,
+    *,
+    timezone_name: str,
+    now: datetime,
+    lookback_days: int,
+    initial_days: int,
+    through_today: bool = False,
+) -> DateWindow | None:
+    """Return the window a read covers: the default one, or ``window`` cut at its last day.
+
+    Args:
+        window: the requested days, or None for the default (the last ``initial_days``).
+        timezone_name: the account's IANA time zone.
+        now: the current instant (timezone-aware).
+        lookback_days: days re-read before the cursor.
+        initial_days: length of the default window.
+        through_today: the last day is today (records by modification day), not yesterday.
+
+    Returns:
+        The window, or ``None`` when it starts after the last complete day.
+
+    Raises:
+        ConfigurationError: naive ``now`` or unknown time zone.
+
+    """
+    if window is None:
+        return extract_window(
+            timezone_name=timezone_name,
+            now=now,
+            lookback_days=lookback_days,
+            initial_days=initial_days,
+            through_today=through_today,
+        )
+    last = yesterday_in(timezone_name, now) + timedelta(days=1 if through_today else 0)
+    if window.start > last:
+        return None
+    return DateWindow(window.start, min(window.end, last))

@@ -49,13 +49,12 @@ from connectors.ga4.models import (
     parse_decimal,
     parse_minute,
 )
-from connectors.ga4.streams import STREAMS, stream_spec
+from connectors.ga4.streams import STREAMS
 from connectors.google_rpc import read_rpc_error
 from connectors.pagination import OffsetPaginator, PageRequest, PageTokenPaginator
 from connectors.platform import PlatformConnector
 from connectors.records import RecordCollector, validation_message
-from connectors.streams import AccountInfo, DateWindow, StreamResult, StreamSpec
-from connectors.windows import extract_window, yesterday_in
+from connectors.streams import AccountInfo, DateWindow, StreamResult
 
 __all__ = ["DailyQuotaExhaustedError", "Ga4Connector", "ReportPage"]
 
@@ -97,6 +96,7 @@ class Ga4Connector(PlatformConnector[Ga4Settings]):
     """
 
     platform = C.PLATFORM
+    stream_specs = STREAMS
     auth: OAuth2RefreshTokenAuth
     _decoded: tuple[httpx.Response, Any] | None = None  # body decoded by throttle_headroom
     _bucket_sizes: dict[str, int] | None = None
@@ -186,10 +186,6 @@ class Ga4Connector(PlatformConnector[Ga4Settings]):
 
     # ------------------------------------------------------------------ public API
 
-    def streams(self) -> list[StreamSpec]:
-        """Return the declarative specs of every stream."""
-        return list(STREAMS)
-
     def normalize_account_id(self, account_id: str) -> str:
         """Return the bare number of a property typed as ``123`` or ``properties/123``.
 
@@ -245,10 +241,7 @@ class Ga4Connector(PlatformConnector[Ga4Settings]):
             PaginationError: the Admin API repeated a page token.
 
         """
-        spec = stream_spec(stream)
-        if spec is None:
-            known = ", ".join(s.name for s in STREAMS)
-            raise ConfigurationError(f"unknown ga4 stream {stream!r} (known: {known})")
+        spec = self.stream(stream)
         if stream == "properties":
             rows = RecordCollector(spec, account.id)
             answer = self.request("GET", self._admin_url(account.id), account=account.id)
@@ -260,7 +253,7 @@ class Ga4Connector(PlatformConnector[Ga4Settings]):
                 for index, raw in enumerate(records):
                     rows.add(rows.location(number, index), raw, _custom_dimension_row)
             return rows.result
-        clamped = self._clamp_window(account, window)
+        clamped = self.clamp_window(account, window, spec)
         rows = RecordCollector(spec, account.id, clamped)
         if clamped is None:
             return rows.result
@@ -391,19 +384,6 @@ class Ga4Connector(PlatformConnector[Ga4Settings]):
             account=property_id, endpoint=path, status=200,
         )
 
-    def _clamp_window(self, account: AccountInfo, window: DateWindow | None) -> DateWindow | None:
-        now = self._clock()
-        if window is None:
-            return extract_window(
-                timezone_name=account.timezone,
-                now=now,
-                lookback_days=self.settings.lookback_days,
-                initial_days=self.settings.initial_days,
-            )
-        yesterday = yesterday_in(account.timezone, now)
-        if window.start > yesterday:
-            return None
-        return DateWindow(window.start, min(window.end, yesterday))
 
 
 # ---------------------------------------------------------------------- row builders

@@ -6,7 +6,7 @@ from connectors.ga4 import settings as C
 from connectors.ga4.models import CustomDimensionRow, PropertyRow, SessionRow, TrafficDailyRow
 from connectors.streams import StreamSpec
 
-__all__ = ["STREAMS", "stream_spec"]
+__all__ = ["STREAMS"]
 
 PROPERTIES = StreamSpec(
     "properties", f"{C.PLATFORM}.properties", ("property_id",), None, PropertyRow
@@ -30,8 +30,3 @@ SESSIONS = StreamSpec(
 )
 
 STREAMS: tuple[StreamSpec, ...] = (PROPERTIES, CUSTOM_DIMENSIONS, TRAFFIC_DAILY, SESSIONS)
-
-
-def stream_spec(name: str) -> StreamSpec | None:
-    """Return the spec of stream ``name``, or None."""
-    return next((s for s in STREAMS if s.name == name), None)

@@ -33,12 +33,11 @@ from connectors.google_ads.models import (
     CampaignRow,
     required,
 )
-from connectors.google_ads.streams import ENTITY_QUERIES, STREAMS, stream_spec
+from connectors.google_ads.streams import ENTITY_QUERIES, STREAMS
 from connectors.pagination import PageRequest, PageTokenPaginator
 from connectors.platform import PlatformConnector
 from connectors.records import RecordCollector, validation_message
-from connectors.streams import AccountInfo, DateWindow, StreamResult, StreamSpec
-from connectors.windows import extract_window, yesterday_in
+from connectors.streams import AccountInfo, DateWindow, StreamResult
 
 __all__ = ["GoogleAdsConnector", "MutateError", "MutateResult"]
 
@@ -100,6 +99,7 @@ class GoogleAdsConnector(PlatformConnector[GoogleAdsSettings]):
     """
 
     platform = C.PLATFORM
+    stream_specs = STREAMS
     auth: GoogleAdsAuth
 
     def make_auth(self, settings: GoogleAdsSettings, clock: Callable[[], float]) -> GoogleAdsAuth:
@@ -166,10 +166,6 @@ class GoogleAdsConnector(PlatformConnector[GoogleAdsSettings]):
         return {"json": dict(data) if data is not None else None}
 
     # ------------------------------------------------------------------ public API
-
-    def streams(self) -> list[StreamSpec]:
-        """Return the declarative specs of every stream."""
-        return list(STREAMS)
 
     def normalize_account_id(self, account_id: str) -> str:
         """Return a customer id without dashes (``555-000-1001`` -> ``5550001001``).
@@ -250,10 +246,7 @@ class GoogleAdsConnector(PlatformConnector[GoogleAdsSettings]):
             PaginationError: the API repeated a page token.
 
         """
-        spec = stream_spec(stream)
-        if spec is None:
-            known = ", ".join(s.name for s in STREAMS)
-            raise ConfigurationError(f"unknown google_ads stream {stream!r} (known: {known})")
+        spec = self.stream(stream)
         if not spec.is_report:
             rows = RecordCollector(spec, account.id)
             to_row = _ENTITY_ROWS[stream](account)
@@ -262,7 +255,7 @@ class GoogleAdsConnector(PlatformConnector[GoogleAdsSettings]):
                 for index, raw in enumerate(results):
                     rows.add(rows.location(page, index), raw, to_row)
             return rows.result
-        clamped = self._clamp_window(account, window)
+        clamped = self.clamp_window(account, window, spec)
         rows = RecordCollector(spec, account.id, clamped)
         if clamped is not None:
             query = C.PERFORMANCE_QUERY.format(
@@ -500,19 +493,6 @@ class GoogleAdsConnector(PlatformConnector[GoogleAdsSettings]):
             validate_only=validate_only,
         )
 
-    def _clamp_window(self, account: AccountInfo, window: DateWindow | None) -> DateWindow | None:
-        now = self._clock()
-        if window is None:
-            return extract_window(
-                timezone_name=account.timezone,
-                now=now,
-                lookback_days=self.settings.lookback_days,
-                initial_days=self.settings.initial_days,
-            )
-        yesterday = yesterday_in(account.timezone, now)
-        if window.start > yesterday:
-            return None
-        return DateWindow(window.start, min(window.end, yesterday))
 
 
 def _partial_errors(error: Any) -> list[MutateError]:

@@ -12,7 +12,7 @@ from connectors.google_ads.models import (
 )
 from connectors.streams import StreamSpec
 
-__all__ = ["ENTITY_QUERIES", "STREAMS", "stream_spec"]
+__all__ = ["ENTITY_QUERIES", "STREAMS"]
 
 ACCOUNTS = StreamSpec("accounts", f"{C.PLATFORM}.accounts", ("account_id",), None, AccountRow)
 CAMPAIGNS = StreamSpec("campaigns", f"{C.PLATFORM}.campaigns", ("campaign_id",), None, CampaignRow)
@@ -35,8 +35,3 @@ ENTITY_QUERIES: dict[str, str] = {
     "ad_groups": C.AD_GROUPS_QUERY,
     "ads": C.ADS_QUERY,
 }
-
-
-def stream_spec(name: str) -> StreamSpec | None:
-    """Return the spec of stream ``name``, or None."""
-    return next((s for s in STREAMS if s.name == name), None)

@@ -55,13 +55,12 @@ from connectors.hubspot.models import (
     hs_money,
 )
 from connectors.hubspot.search import BodyOffsetPaginator, SearchPaginator
-from connectors.hubspot.streams import SEARCH_STREAMS, STREAMS, stream_spec
+from connectors.hubspot.streams import SEARCH_STREAMS, STREAMS
 from connectors.pagination import CursorPaginator, PageRequest
 from connectors.platform import PlatformConnector
 from connectors.ratelimit import TokenBucket
 from connectors.records import RecordCollector, validation_message
 from connectors.streams import AccountInfo, DateWindow, StreamResult, StreamSpec
-from connectors.windows import extract_window
 
 __all__ = [
     "ContactUpsert",
@@ -138,6 +137,7 @@ class HubSpotConnector(PlatformConnector[HubSpotSettings]):
     """
 
     platform = C.PLATFORM
+    stream_specs = STREAMS
     max_pages: ClassVar[int] = 1_000_000
     _search_bucket: TokenBucket | None = None
 
@@ -226,10 +226,6 @@ class HubSpotConnector(PlatformConnector[HubSpotSettings]):
 
     # ------------------------------------------------------------------ public API
 
-    def streams(self) -> list[StreamSpec]:
-        """Return the declarative specs of every stream."""
-        return list(STREAMS)
-
     def normalize_account_id(self, account_id: str) -> str:
         """Return a portal id typed by a person (digits only).
 
@@ -291,15 +287,12 @@ class HubSpotConnector(PlatformConnector[HubSpotSettings]):
             PaginationError: the API repeated a cursor or a search could not re-anchor.
 
         """
-        spec = stream_spec(stream)
-        if spec is None:
-            known = ", ".join(s.name for s in STREAMS)
-            raise ConfigurationError(f"unknown hubspot stream {stream!r} (known: {known})")
+        spec = self.stream(stream)
         if spec.name == "lists":
             rows = RecordCollector(spec, account.id)
             self._read_lists(account, rows)
             return rows.result
-        clamped = self._clamp_window(account, window)
+        clamped = self.clamp_window(account, window, spec)
         rows = RecordCollector(spec, account.id, clamped)
         if clamped is None:
             return rows.result
@@ -456,19 +449,6 @@ class HubSpotConnector(PlatformConnector[HubSpotSettings]):
             account)
 
     # ------------------------------------------------------------------ reads
-
-    def _clamp_window(self, account: AccountInfo, window: DateWindow | None) -> DateWindow | None:
-        now = self._clock()
-        if window is None:
-            return extract_window(
-                timezone_name=account.timezone, now=now,
-                lookback_days=self.settings.lookback_days,
-                initial_days=self.settings.initial_days, through_today=True,
-            )
-        today = now.astimezone(account.tz).date()
-        if window.start > today:
-            return None
-        return DateWindow(window.start, min(window.end, today))
 
     @staticmethod
     def _bounds(account: AccountInfo, window: DateWindow) -> tuple[int, int]:

@@ -18,7 +18,7 @@ from connectors.hubspot.models import (
 )
 from connectors.streams import StreamSpec
 
-__all__ = ["SEARCH_STREAMS", "STREAMS", "stream_spec"]
+__all__ = ["SEARCH_STREAMS", "STREAMS"]
 
 
 def _windowed(name: str, key: str, day: str, model: type) -> StreamSpec:
@@ -42,8 +42,3 @@ STREAMS: tuple[StreamSpec, ...] = (
 )
 # Stream -> CRM object type read through the search API.
 SEARCH_STREAMS = {"contacts": "contacts", "companies": "companies", "deals": "deals"}
-
-
-def stream_spec(name: str) -> StreamSpec | None:
-    """Return the spec of stream ``name``, or None."""
-    return next((s for s in STREAMS if s.name == name), None)

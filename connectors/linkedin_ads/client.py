@@ -43,12 +43,11 @@ from connectors.linkedin_ads.models import (
     LiCreative,
     bare_id,
 )
-from connectors.linkedin_ads.streams import ENTITY_FINDERS, STREAMS, stream_spec
+from connectors.linkedin_ads.streams import ENTITY_FINDERS, STREAMS
 from connectors.pagination import CursorPaginator, PageRequest
 from connectors.platform import PlatformConnector
 from connectors.records import RecordCollector, validation_message
-from connectors.streams import AccountInfo, DateWindow, StreamResult, StreamSpec
-from connectors.windows import extract_window, yesterday_in
+from connectors.streams import AccountInfo, DateWindow, StreamResult
 
 __all__ = ["LinkedInAdsConnector", "ReportTooLargeError", "RestliWrite"]
 
@@ -78,6 +77,7 @@ class LinkedInAdsConnector(PlatformConnector[LinkedInAdsSettings]):
     """
 
     platform = C.PLATFORM
+    stream_specs = STREAMS
     _quota_day: date | None = None  # the day _quota_used counts (daily_request_quota)
     _quota_used = 0
 
@@ -151,10 +151,6 @@ class LinkedInAdsConnector(PlatformConnector[LinkedInAdsSettings]):
 
     # ------------------------------------------------------------------ public API
 
-    def streams(self) -> list[StreamSpec]:
-        """Return the declarative specs of every stream."""
-        return list(STREAMS)
-
     def normalize_account_id(self, account_id: str) -> str:
         """Return the bare number of an account typed as a number or a URN.
 
@@ -214,10 +210,7 @@ class LinkedInAdsConnector(PlatformConnector[LinkedInAdsSettings]):
             PaginationError: the API repeated a page token.
 
         """
-        spec = stream_spec(stream)
-        if spec is None:
-            known = ", ".join(s.name for s in STREAMS)
-            raise ConfigurationError(f"unknown linkedin_ads stream {stream!r} (known: {known})")
+        spec = self.stream(stream)
         if stream == "accounts":
             rows = RecordCollector(spec, account.id)
             answer = self.request("GET", f"/rest/adAccounts/{account.id}", account=account.id)
@@ -229,7 +222,7 @@ class LinkedInAdsConnector(PlatformConnector[LinkedInAdsSettings]):
                 for index, raw in enumerate(page.records):
                     rows.add(rows.location(page.number, index), raw, to_row)
         else:
-            clamped = self._clamp_window(account, window)
+            clamped = self.clamp_window(account, window, spec)
             rows = RecordCollector(spec, account.id, clamped)
             if clamped is not None:
                 self._read_analytics(account, clamped, rows)
@@ -330,19 +323,6 @@ class LinkedInAdsConnector(PlatformConnector[LinkedInAdsSettings]):
         params = {"q": finder, "pageSize": self.settings.object_page_size}
         return self._pages(f"/rest/adAccounts/{account.id}/{resource}", params, account=account.id)
 
-    def _clamp_window(self, account: AccountInfo, window: DateWindow | None) -> DateWindow | None:
-        now = self._clock()
-        if window is None:
-            return extract_window(
-                timezone_name=account.timezone,
-                now=now,
-                lookback_days=self.settings.lookback_days,
-                initial_days=self.settings.initial_days,
-            )
-        yesterday = yesterday_in(account.timezone, now)
-        if window.start > yesterday:
-            return None
-        return DateWindow(window.start, min(window.end, yesterday))
 
     def _campaign_ids(self, account: AccountInfo) -> list[str]:
         ids: list[str] = []

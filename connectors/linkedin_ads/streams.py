@@ -6,7 +6,7 @@ from connectors.linkedin_ads import settings as C
 from connectors.linkedin_ads.models import AccountRow, AnalyticsDailyRow, CampaignRow, CreativeRow
 from connectors.streams import StreamSpec
 
-__all__ = ["ENTITY_FINDERS", "STREAMS", "stream_spec"]
+__all__ = ["ENTITY_FINDERS", "STREAMS"]
 
 ACCOUNTS = StreamSpec("accounts", f"{C.PLATFORM}.accounts", ("account_id",), None, AccountRow)
 CAMPAIGNS = StreamSpec("campaigns", f"{C.PLATFORM}.campaigns", ("campaign_id",), None, CampaignRow)
@@ -26,8 +26,3 @@ ENTITY_FINDERS: dict[str, tuple[str, str]] = {
     "campaigns": ("adCampaigns", "search"),
     "creatives": ("creatives", "criteria"),
 }
-
-
-def stream_spec(name: str) -> StreamSpec | None:
-    """Return the spec of stream ``name``, or None."""
-    return next((s for s in STREAMS if s.name == name), None)

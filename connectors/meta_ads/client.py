@@ -44,7 +44,7 @@ from connectors.meta_ads.models import (
     GraphInsight,
     InsightDailyRow,
 )
-from connectors.meta_ads.streams import ENTITY_ENDPOINTS, STREAMS, stream_spec
+from connectors.meta_ads.streams import ENTITY_ENDPOINTS, STREAMS
 from connectors.pagination import NextUrlPaginator, PageRequest
 from connectors.platform import PlatformConnector
 from connectors.records import RecordCollector, validation_message
@@ -52,9 +52,7 @@ from connectors.streams import (
     AccountInfo,
     DateWindow,
     StreamResult,
-    StreamSpec,
 )
-from connectors.windows import extract_window, yesterday_in
 
 __all__ = ["MetaAdsConnector"]
 
@@ -82,6 +80,7 @@ class MetaAdsConnector(PlatformConnector[MetaAdsSettings]):
     """
 
     platform = C.PLATFORM
+    stream_specs = STREAMS
     auth: MetaTokenAuth
 
     def make_auth(self, settings: MetaAdsSettings, clock: Callable[[], float]) -> MetaTokenAuth:
@@ -187,10 +186,6 @@ class MetaAdsConnector(PlatformConnector[MetaAdsSettings]):
 
     # ------------------------------------------------------------------ public API
 
-    def streams(self) -> list[StreamSpec]:
-        """Return the declarative specs of every stream."""
-        return list(STREAMS)
-
     def normalize_account_id(self, account_id: str) -> str:
         """Return Graph's form of an ad account id (``1001`` and ``act_1001`` mean the same)."""
         account_id = account_id.strip()
@@ -251,10 +246,7 @@ class MetaAdsConnector(PlatformConnector[MetaAdsSettings]):
             PaginationError: the API repeated a cursor.
 
         """
-        spec = stream_spec(stream)
-        if spec is None:
-            known = ", ".join(s.name for s in STREAMS)
-            raise ConfigurationError(f"unknown meta_ads stream {stream!r} (known: {known})")
+        spec = self.stream(stream)
         if stream == "accounts":
             rows = RecordCollector(spec, account.id)
             self._read_accounts(account, rows)
@@ -262,7 +254,7 @@ class MetaAdsConnector(PlatformConnector[MetaAdsSettings]):
             rows = RecordCollector(spec, account.id)
             self._read_entities(stream, account, rows)
         else:
-            clamped = self._clamp_window(account, window)
+            clamped = self.clamp_window(account, window, spec)
             rows = RecordCollector(spec, account.id, clamped)
             if clamped is not None:
                 self._run_report(account, clamped, rows, depth=0)
@@ -353,19 +345,6 @@ class MetaAdsConnector(PlatformConnector[MetaAdsSettings]):
             for index, raw in enumerate(page.records):
                 rows.add(rows.location(page.number, index), raw, to_row)
 
-    def _clamp_window(self, account: AccountInfo, window: DateWindow | None) -> DateWindow | None:
-        now = self._clock()
-        if window is None:
-            return extract_window(
-                timezone_name=account.timezone,
-                now=now,
-                lookback_days=self.settings.lookback_days,
-                initial_days=self.settings.initial_days,
-            )
-        yesterday = yesterday_in(account.timezone, now)
-        if window.start > yesterday:
-            return None
-        return DateWindow(window.start, min(window.end, yesterday))
 
     # ------------------------------------------------------------------ async reports
 

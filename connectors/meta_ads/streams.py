@@ -19,7 +19,7 @@ from connectors.meta_ads.models import (
 )
 from connectors.streams import StreamSpec
 
-__all__ = ["ENTITY_ENDPOINTS", "STREAMS", "EntityEndpoint", "stream_spec"]
+__all__ = ["ENTITY_ENDPOINTS", "STREAMS", "EntityEndpoint"]
 
 ACCOUNTS = StreamSpec("accounts", f"{C.PLATFORM}.accounts", ("account_id",), None, AccountRow)
 CAMPAIGNS = StreamSpec("campaigns", f"{C.PLATFORM}.campaigns", ("campaign_id",), None, CampaignRow)
@@ -57,8 +57,3 @@ ENTITY_ENDPOINTS: dict[str, EntityEndpoint] = {
     "ad_sets": EntityEndpoint("adsets", C.AD_SET_FIELDS, GraphAdSet),
     "ads": EntityEndpoint("ads", C.AD_FIELDS, GraphAd),
 }
-
-
-def stream_spec(name: str) -> StreamSpec | None:
-    """Return the spec of stream ``name``, or None."""
-    return next((s for s in STREAMS if s.name == name), None)

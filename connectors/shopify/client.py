@@ -60,10 +60,9 @@ from connectors.shopify.models import (
     click_id,
     gid_number,
 )
-from connectors.shopify.streams import STREAMS, stream_spec
+from connectors.shopify.streams import STREAMS
 from connectors.shopify.throttle import CostPacer, parse_cost
-from connectors.streams import AccountInfo, DateWindow, StreamResult, StreamSpec
-from connectors.windows import extract_window
+from connectors.streams import AccountInfo, DateWindow, StreamResult
 
 __all__ = ["GraphQLBody", "GraphQLCursorPaginator", "ShopifyConnector"]
 
@@ -129,6 +128,7 @@ class ShopifyConnector(PlatformConnector[ShopifySettings]):
     """
 
     platform = C.PLATFORM
+    stream_specs = STREAMS
 
     def make_auth(self, settings: ShopifySettings, clock: Callable[[], float]) -> httpx.Auth:
         """Send ``X-Shopify-Access-Token``; refresh expiring offline tokens when configured."""
@@ -281,10 +281,6 @@ class ShopifyConnector(PlatformConnector[ShopifySettings]):
 
     # ------------------------------------------------------------------ public API
 
-    def streams(self) -> list[StreamSpec]:
-        """Return the declarative specs of every stream."""
-        return list(STREAMS)
-
     def normalize_account_id(self, account_id: str) -> str:
         """Return the ``<handle>.myshopify.com`` domain of a shop typed as handle, domain or URL.
 
@@ -329,10 +325,7 @@ class ShopifyConnector(PlatformConnector[ShopifySettings]):
             PaginationError: the API repeated a cursor.
 
         """
-        spec = stream_spec(stream)
-        if spec is None:
-            known = ", ".join(s.name for s in STREAMS)
-            raise ConfigurationError(f"unknown shopify stream {stream!r} (known: {known})")
+        spec = self.stream(stream)
         if self.normalize_account_id(account.id) != self.settings.shop_domain:
             raise ConfigurationError(
                 f"this connector reads {self.settings.shop_domain}, not {account.id}"
@@ -345,7 +338,7 @@ class ShopifyConnector(PlatformConnector[ShopifySettings]):
             rows = RecordCollector(spec, account.id)
             self._read_customers(account, rows)
         else:
-            clamped = self._clamp_window(account, window)
+            clamped = self.clamp_window(account, window, spec)
             rows = RecordCollector(spec, account.id, clamped)
             if clamped is not None and stream == "orders":
                 self._read_orders(account, clamped, rows)
@@ -415,21 +408,6 @@ class ShopifyConnector(PlatformConnector[ShopifySettings]):
             ) from None
 
     # ------------------------------------------------------------------ reads
-
-    def _clamp_window(self, account: AccountInfo, window: DateWindow | None) -> DateWindow | None:
-        now = self._clock()
-        if window is None:
-            return extract_window(
-                timezone_name=account.timezone,
-                now=now,
-                lookback_days=self.settings.lookback_days,
-                initial_days=self.settings.initial_days,
-                through_today=True,
-            )
-        today = now.astimezone(ZoneInfo(account.timezone)).date()
-        if window.start > today:
-            return None
-        return DateWindow(window.start, min(window.end, today))
 
     def _updated_filter(self, account: AccountInfo, window: DateWindow) -> str:
         zone = ZoneInfo(account.timezone)

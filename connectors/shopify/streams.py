@@ -12,7 +12,7 @@ from connectors.shopify import settings as C
 from connectors.shopify.models import CustomerRow, LineItemRow, OrderRow, ShopRow
 from connectors.streams import StreamSpec
 
-__all__ = ["STREAMS", "stream_spec"]
+__all__ = ["STREAMS"]
 
 SHOPS = StreamSpec("shops", f"{C.PLATFORM}.shops", ("account_id",), None, ShopRow)
 CUSTOMERS = StreamSpec(
@@ -36,8 +36,3 @@ ORDER_LINE_ITEMS = StreamSpec(
 )
 
 STREAMS: tuple[StreamSpec, ...] = (SHOPS, CUSTOMERS, ORDERS, ORDER_LINE_ITEMS)
-
-
-def stream_spec(name: str) -> StreamSpec | None:
-    """Return the spec of stream ``name``, or None."""
-    return next((s for s in STREAMS if s.name == name), None)

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from connectors.errors import ConfigurationError
 from connectors.streams import DateWindow
-from connectors.windows import extract_window, yesterday_in
+from connectors.windows import clamp_window, extract_window, yesterday_in
 
 ZONES = sorted(
     z for z in available_timezones() if "/" in z and not z.startswith(("posix", "right"))
@@ -120,3 +120,27 @@ def test_streams_of_modified_records_may_run_through_today():
     assert window == DateWindow(date(2026, 11, 19), date(2026, 11, 27))
     first = extract_window(timezone_name="UTC", now=now, initial_days=3, through_today=True)
     assert first == DateWindow(date(2026, 11, 24), date(2026, 11, 26))
+
+
+@given(st.sampled_from(ZONES), instants, days, st.integers(0, 40), st.booleans())
+def test_a_requested_window_is_cut_at_the_last_complete_day(zone, now, start, length, today):
+    last = yesterday_in(zone, now) + timedelta(days=1 if today else 0)
+    window = DateWindow(start, start + timedelta(days=length))
+    clamped = clamp_window(
+        window, timezone_name=zone, now=now, lookback_days=3, initial_days=7, through_today=today
+    )
+    if start > last:
+        assert clamped is None
+    else:
+        assert clamped == DateWindow(start, min(window.end, last))
+
+
+def test_no_window_reads_the_default_one():
+    now = datetime(2026, 3, 10, 12, tzinfo=UTC)
+    for today in (False, True):
+        assert clamp_window(
+            None, timezone_name="UTC", now=now, lookback_days=3, initial_days=7,
+            through_today=today,
+        ) == extract_window(
+            timezone_name="UTC", now=now, lookback_days=3, initial_days=7, through_today=today
+        )
