@@ -1,37 +1,43 @@
-"""Platform name -> emulator factory (the CLI, tests and sandbox deployments use this)."""
+"""Platform name -> emulator, found by walking the package (the CLI, tests, the sandbox).
+
+Every ``emulators/<platform>/sandbox.py`` declares ``SANDBOX`` (an
+``emulators.sandbox.SandboxPlatform``); nothing here names a platform. ``SANDBOXES`` holds
+them all, ``EMULATORS`` the factories of the platforms a run extracts from (ads and sources;
+destinations are written to, not read).
+"""
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from collections.abc import Callable
-from typing import Any
 
+import emulators
 from emulators._base import Emulator
-from emulators.faults import FaultConfig
-from emulators.ga4 import ga4
-from emulators.google_ads.factory import google_ads
-from emulators.hubspot import hubspot
-from emulators.linkedin_ads import linkedin_ads
-from emulators.market import Market
-from emulators.meta_ads import MetaAdsEmulator
-from emulators.quota import QuotaConfig
-from emulators.shopify import shopify
+from emulators.sandbox import SandboxPlatform
+
+__all__ = ["EMULATORS", "SANDBOXES", "discover"]
 
 
-def meta_ads(
-    market: Market | None = None,
-    faults: FaultConfig | None = None,
-    quota: QuotaConfig | None = None,
-    **options: Any,
-) -> Emulator:
-    """Build the Meta Graph API emulator (options: see ``MetaAdsEmulator``)."""
-    return MetaAdsEmulator(market, faults, quota, **options)
+def discover() -> dict[str, SandboxPlatform]:
+    """Return every emulator package's ``SANDBOX``, by platform name (sorted)."""
+    found: dict[str, SandboxPlatform] = {}
+    for info in sorted(pkgutil.iter_modules(emulators.__path__), key=lambda i: i.name):
+        if not info.ispkg or info.name.startswith("_"):
+            continue
+        try:
+            module = importlib.import_module(f"emulators.{info.name}.sandbox")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"emulators.{info.name}.sandbox":
+                raise
+            continue
+        sandbox = getattr(module, "SANDBOX", None)
+        if isinstance(sandbox, SandboxPlatform):
+            found[sandbox.platform] = sandbox
+    return found
 
 
+SANDBOXES: dict[str, SandboxPlatform] = discover()
 EMULATORS: dict[str, Callable[..., Emulator]] = {
-    "meta_ads": meta_ads,
-    "linkedin_ads": linkedin_ads,
-    "google_ads": google_ads,
-    "hubspot": hubspot,
-    "ga4": ga4,
-    "shopify": shopify,
+    name: sandbox.build for name, sandbox in SANDBOXES.items() if sandbox.role != "destination"
 }

@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import importlib
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -172,9 +173,9 @@ class Environment:
         if self.name == "live":
             settings = _live_settings(self, platform, wiring)
         elif platform in self.sandbox_urls:
-            settings = wiring.sandbox_settings(self.sandbox_urls[platform])
+            settings = wiring.sandbox_settings(platform, self.sandbox_urls[platform])
         else:
-            settings = wiring.sandbox_settings(wiring.live_base_url)
+            settings = wiring.sandbox_settings(platform, wiring.live_base_url)
             emulator = sandbox.sandbox_emulator(platform)
             options["transport"] = emulator.transport()
             if emulator_clock:
@@ -258,88 +259,75 @@ class PlatformWiring:
 
     live_base_url: str
     quota_scope: QuotaScope
-    connector_cls: Callable[[], type]
-    sandbox_settings: Callable[[str], Any]
+    package: str  # the connector package: its connector and settings classes, by name
+    connector: str
+    settings: str
     credentials_block: str  # class in connectors.blocks; the block is named after the platform
 
+    def connector_cls(self) -> type:
+        """Return the connector class (imported on first use)."""
+        cls: type = getattr(importlib.import_module(self.package), self.connector)
+        return cls
 
-def _meta_connector_cls() -> type:
-    from connectors.meta_ads import MetaAdsConnector
-
-    return MetaAdsConnector
-
-
-def _linkedin_connector_cls() -> type:
-    from connectors.linkedin_ads import LinkedInAdsConnector
-
-    return LinkedInAdsConnector
+    def sandbox_settings(self, platform: str, base_url: str) -> Any:
+        """Return the connector settings that reach `platform`'s emulator at ``base_url``."""
+        settings_cls = getattr(importlib.import_module(self.package), self.settings)
+        return settings_cls(**sandbox.connector_settings(platform, base_url))
 
 
-def _google_connector_cls() -> type:
-    from connectors.google_ads import GoogleAdsConnector
-
-    return GoogleAdsConnector
 
 
-def _hubspot_connector_cls() -> type:
-    from connectors.hubspot import HubSpotConnector
-
-    return HubSpotConnector
 
 
-def _ga4_connector_cls() -> type:
-    from connectors.ga4 import Ga4Connector
-
-    return Ga4Connector
-
-
-def _shopify_connector_cls() -> type:
-    from connectors.shopify import ShopifyConnector
-
-    return ShopifyConnector
 
 
 PLATFORMS: dict[str, PlatformWiring] = {
     "meta_ads": PlatformWiring(
         live_base_url="https://graph.facebook.com",
         quota_scope="account",  # business use case limits per ad account
-        connector_cls=_meta_connector_cls,
-        sandbox_settings=sandbox.meta_settings,
+        package="connectors.meta_ads",
+        connector="MetaAdsConnector",
+        settings="MetaAdsSettings",
         credentials_block="MetaAdsCredentials",
     ),
     "google_ads": PlatformWiring(
         live_base_url="https://googleads.googleapis.com",
         quota_scope="account",  # operations are counted per customer
-        connector_cls=_google_connector_cls,
-        sandbox_settings=sandbox.google_ads_settings,
+        package="connectors.google_ads",
+        connector="GoogleAdsConnector",
+        settings="GoogleAdsSettings",
         credentials_block="GoogleAdsCredentials",
     ),
     "linkedin_ads": PlatformWiring(
         live_base_url="https://api.linkedin.com",
         quota_scope="app",  # daily limits per app (and member), not per ad account
-        connector_cls=_linkedin_connector_cls,
-        sandbox_settings=sandbox.linkedin_settings,
+        package="connectors.linkedin_ads",
+        connector="LinkedInAdsConnector",
+        settings="LinkedInAdsSettings",
         credentials_block="LinkedInAdsCredentials",
     ),
     "hubspot": PlatformWiring(
         live_base_url="https://api.hubapi.com",
         quota_scope="account",  # limits per portal (the account), shared by its apps
-        connector_cls=_hubspot_connector_cls,
-        sandbox_settings=sandbox.hubspot_settings,
+        package="connectors.hubspot",
+        connector="HubSpotConnector",
+        settings="HubSpotSettings",
         credentials_block="HubSpotCredentials",
     ),
     "ga4": PlatformWiring(
         live_base_url="https://analyticsdata.googleapis.com",
         quota_scope="account",  # token quotas are counted per property
-        connector_cls=_ga4_connector_cls,
-        sandbox_settings=sandbox.ga4_settings,
+        package="connectors.ga4",
+        connector="Ga4Connector",
+        settings="Ga4Settings",
         credentials_block="Ga4Credentials",
     ),
     "shopify": PlatformWiring(
         live_base_url="https://{shop}.myshopify.com",
         quota_scope="account",  # the cost bucket is per app and shop; one shop = one account
-        connector_cls=_shopify_connector_cls,
-        sandbox_settings=sandbox.shopify_settings,
+        package="connectors.shopify",
+        connector="ShopifyConnector",
+        settings="ShopifySettings",
         credentials_block="ShopifyCredentials",
     ),
 }
@@ -362,11 +350,6 @@ class CapiTarget:
     test_event_code: str | None = None
 
 
-def _data_manager_connector_cls() -> type:
-    from connectors.google_data_manager import GoogleDataManagerConnector
-
-    return GoogleDataManagerConnector
-
 
 # Write-only destinations: not extract sources, so not in PLATFORMS (nor the emulator
 # registry); reached through `Environment.data_manager()`.
@@ -374,8 +357,9 @@ DESTINATION_PLATFORMS: dict[str, PlatformWiring] = {
     "google_data_manager": PlatformWiring(
         live_base_url="https://datamanager.googleapis.com",
         quota_scope="app",  # IngestionService quotas are per Cloud project
-        connector_cls=_data_manager_connector_cls,
-        sandbox_settings=sandbox.data_manager_settings,
+        package="connectors.google_data_manager",
+        connector="GoogleDataManagerConnector",
+        settings="GoogleDataManagerSettings",
         credentials_block="GoogleDataManagerCredentials",
     ),
 }

@@ -2,8 +2,9 @@
 
 One seeded market and one population per process, so every platform's emulator tells the
 same story (a person's click, session, lead and order agree). The only module of
-``resources`` that imports ``emulators``, always lazily: a live run never loads them. The
-``*_settings(base_url)`` functions give each connector the sandbox's credentials.
+``resources`` that imports ``emulators``, always lazily: a live run never loads them. Each
+emulator package declares how it is built and which connector settings reach it
+(``emulators/<platform>/sandbox.py``); nothing here names a platform.
 """
 
 from __future__ import annotations
@@ -11,162 +12,51 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from resources.errors import EnvironmentConfigError
 
 if TYPE_CHECKING:
-    from connectors.ga4 import Ga4Settings
-    from connectors.google_ads import GoogleAdsSettings
-    from connectors.google_data_manager import GoogleDataManagerSettings
-    from connectors.hubspot import HubSpotSettings
-    from connectors.linkedin_ads import LinkedInAdsSettings
-    from connectors.meta_ads import MetaAdsSettings
-    from connectors.shopify import ShopifySettings
     from emulators._base import Emulator
     from emulators.market import Market
     from emulators.population import Population
+    from emulators.sandbox import SandboxPlatform
 
 __all__ = [
-    "data_manager_settings",
+    "connector_settings",
     "export_offline_deals",
     "fix_sandbox_day",
-    "ga4_settings",
-    "google_ads_settings",
-    "hubspot_settings",
-    "linkedin_settings",
-    "meta_settings",
     "sandbox_clock",
     "sandbox_emulator",
     "sandbox_market",
     "sandbox_population",
-    "shopify_settings",
     "use_sandbox_emulator",
 ]
 
 
-def meta_settings(base_url: str) -> MetaAdsSettings:
-    """Return Meta's sandbox settings: its token, report runs polled fast."""
-    from pydantic import SecretStr
+def connector_settings(platform: str, base_url: str) -> dict[str, Any]:
+    """Return the fields of `platform`'s connector settings that reach its emulator.
 
-    from connectors.meta_ads import MetaAdsSettings
-    from emulators.meta_ads.auth import SANDBOX_TOKEN
+    Each emulator package declares them (its sandbox tokens, ``emulators/<p>/sandbox.py``).
 
-    # The sandbox answers in milliseconds: poll report runs fast, keep every other default.
-    return MetaAdsSettings(
-        base_url=base_url,
-        access_token=SecretStr(SANDBOX_TOKEN),
-        report_poll_initial_seconds=0.05,
-        report_poll_max_seconds=0.5,
-    )
+    Raises:
+        EnvironmentConfigError: no emulator package declares `platform`.
+
+    """
+    return _sandbox(platform).connector_settings(base_url)
 
 
-def linkedin_settings(base_url: str) -> LinkedInAdsSettings:
-    """Return the settings of LinkedIn's sandbox token, its OAuth host the same server."""
-    from pydantic import SecretStr
+def _sandbox(platform: str) -> SandboxPlatform:
+    from emulators.registry import SANDBOXES
 
-    from connectors.linkedin_ads import LinkedInAdsSettings
-    from emulators.linkedin_ads import SANDBOX_TOKEN
-
-    return LinkedInAdsSettings(
-        base_url=base_url, oauth_base_url=base_url, access_token=SecretStr(SANDBOX_TOKEN)
-    )
-
-
-def google_ads_settings(base_url: str) -> GoogleAdsSettings:
-    """Return the settings of Google Ads' sandbox OAuth client, tokens and manager account."""
-    from pydantic import SecretStr
-
-    from connectors.google_ads import GoogleAdsSettings
-    from emulators import google_ads as sandbox
-
-    return GoogleAdsSettings(
-        base_url=base_url,
-        token_url=f"{base_url}/token",
-        developer_token=SecretStr(sandbox.DEVELOPER_TOKEN),
-        client_id=sandbox.CLIENT_ID,
-        client_secret=SecretStr(sandbox.CLIENT_SECRET),
-        refresh_token=SecretStr(sandbox.REFRESH_TOKEN),
-        access_token=SecretStr(sandbox.SANDBOX_ACCESS_TOKEN),
-        login_customer_id=sandbox.MANAGER_ID,
-    )
-
-
-def hubspot_settings(base_url: str) -> HubSpotSettings:
-    """Return the settings of HubSpot's sandbox private-app token."""
-    from pydantic import SecretStr
-
-    from connectors.hubspot import HubSpotSettings
-    from emulators.hubspot import PRIVATE_APP_TOKEN
-
-    return HubSpotSettings(base_url=base_url, access_token=SecretStr(PRIVATE_APP_TOKEN))
-
-
-def ga4_settings(base_url: str) -> Ga4Settings:
-    """Return GA4's sandbox settings: OAuth client and properties, one host for all."""
-    from pydantic import SecretStr
-
-    from connectors.ga4 import Ga4Settings
-    from emulators import ga4 as sandbox
-
-    # One host serves the Data API, the Admin API and the token endpoint.
-    return Ga4Settings(
-        base_url=base_url,
-        admin_base_url=base_url,
-        token_url=f"{base_url}/token",
-        client_id=sandbox.CLIENT_ID,
-        client_secret=SecretStr(sandbox.CLIENT_SECRET),
-        refresh_token=SecretStr(sandbox.REFRESH_TOKEN),
-        access_token=SecretStr(sandbox.ACCESS_TOKEN),
-        property_ids=tuple(p.id for p in sandbox.DEFAULT_PROPERTIES),
-    )
-
-
-def shopify_settings(base_url: str) -> ShopifySettings:
-    """Return the settings of Shopify's sandbox shop and token."""
-    from pydantic import SecretStr
-
-    from connectors.shopify import ShopifySettings
-    from emulators.shopify import SANDBOX_SHOP, SANDBOX_TOKEN
-
-    # In process: the live template (https://{shop}.myshopify.com) filled with the sandbox
-    # shop; on loopback: the server URL, which serves the sandbox shop.
-    return ShopifySettings(
-        base_url=base_url, shop=SANDBOX_SHOP, access_token=SecretStr(SANDBOX_TOKEN)
-    )
-
-
-def data_manager_settings(base_url: str) -> GoogleDataManagerSettings:
-    """Return the settings of Data Manager on the Google Ads sandbox OAuth client and tokens."""
-    from pydantic import SecretStr
-
-    from connectors.google_data_manager import GoogleDataManagerSettings
-    from emulators.google_ads import auth as sandbox
-
-    # The Data Manager emulator accepts the Google Ads sandbox OAuth client and tokens.
-    return GoogleDataManagerSettings(
-        base_url=base_url,
-        token_url=f"{base_url}/token",
-        client_id=sandbox.CLIENT_ID,
-        client_secret=SecretStr(sandbox.CLIENT_SECRET),
-        refresh_token=SecretStr(sandbox.REFRESH_TOKEN),
-        access_token=SecretStr(sandbox.SANDBOX_ACCESS_TOKEN),
-    )
-
-
-def _data_manager_emulator(market: Market) -> Emulator:
-    from emulators.google_data_manager import GoogleDataManagerEmulator
-
-    return GoogleDataManagerEmulator(market)
-
-
-
-_DESTINATION_EMULATORS: dict[str, Callable[[Market], Emulator]] = {
-    "google_data_manager": _data_manager_emulator,
-}
-
+    try:
+        return SANDBOXES[platform]
+    except KeyError:
+        raise EnvironmentConfigError(
+            f"the sandbox has no emulator of {platform!r} (known: {', '.join(SANDBOXES)})"
+        ) from None
 
 
 _emulators: dict[str, Emulator] = {}
@@ -178,29 +68,14 @@ _emulators_lock = threading.RLock()  # re-entered: emulator -> population -> mar
 
 def sandbox_emulator(platform: str) -> Emulator:
     """Return the in-process emulator of `platform`, one per process (state lives as long)."""
-    from emulators.registry import EMULATORS
-
+    sandbox = _sandbox(platform)
     market = sandbox_market()
     with _emulators_lock:
-        if platform not in _emulators and platform in _DESTINATION_EMULATORS:
-            _emulators[platform] = _DESTINATION_EMULATORS[platform](market)
         if platform not in _emulators:
-            options = {} if platform in market.platforms else {"population": sandbox_population()}
-            options.update(_sandbox_options(platform))
-            _emulators[platform] = EMULATORS[platform](market=market, **options)
+            options = {"population": sandbox_population()} if sandbox.renders_population else {}
+            options.update(sandbox.in_process())
+            _emulators[platform] = sandbox.build(market=market, **options)
         return _emulators[platform]
-
-
-def _sandbox_options(platform: str) -> dict[str, Any]:
-    """Per-platform settings of the in-process sandbox (beyond the shared market and people)."""
-    if platform == "shopify":
-        from emulators.shopify.bucket import ShopifyQuota
-
-        # The sandbox shop is on Shopify Plus query limits (10x the standard restore rate), so
-        # the demo is not mostly waiting on the cost bucket; tests and the bench cover the
-        # standard 2,000-point bucket restoring 100 points a second.
-        return {"quota": ShopifyQuota(maximum_available=20_000, restore_rate=1_000)}
-    return {}
 
 
 def sandbox_market() -> Market:
@@ -270,12 +145,12 @@ def use_sandbox_emulator(platform: str, emulator: Emulator) -> Iterator[Emulator
 def sandbox_clock(platform: str) -> dt.datetime:
     """Return the instant as `platform`'s in-process emulator sees it.
 
-    A source without an emulator (the drop folder) reads the market's clock.
+    A source without an emulator (the drop folder) reads the market's clock; a platform's own
+    emulator may run on another (tests swap in one with a controlled clock).
     """
-    from emulators.registry import EMULATORS
+    from emulators.registry import SANDBOXES
 
-    # The platform's own emulator: tests swap in one with a controlled clock.
-    if platform in EMULATORS or platform in _DESTINATION_EMULATORS:
+    if platform in SANDBOXES:
         return sandbox_emulator(platform).market.now()
     return sandbox_market().now()
 
