@@ -69,7 +69,7 @@ from connectors.errors import (
     TokenExpiredError,
     TransportError,
 )
-from connectors.pagination import PageRequest, Paginator
+from connectors.pagination import PageRequest, Paginator, SinglePagePaginator
 from connectors.ratelimit import CircuitBreaker, KeyedPool, TokenBucket
 from connectors.retry import RetryPolicy
 
@@ -218,6 +218,7 @@ class BaseConnector:
 
     platform: ClassVar[str] = ""
     max_pages: ClassVar[int] = 10_000
+    records_key: ClassVar[str] = "data"
 
     def __init__(
         self,
@@ -641,32 +642,92 @@ class BaseConnector:
 
     # ------------------------------------------------------------------ pagination
 
+    def new_paginator(self) -> Paginator:
+        """Return a fresh paginator for :meth:`pages` (one page by default)."""
+        return SinglePagePaginator()
+
+    def pages(
+        self, path: str, params: Mapping[str, Any], *, account: str | None
+    ) -> Iterator[Page]:
+        """Yield the pages of ``GET path`` with the platform's own paginator and records key.
+
+        Args:
+            path: the first page's path.
+            params: its query parameters.
+            account: the account the read is for.
+
+        """
+        request = PageRequest("GET", path, dict(params))
+        return self.paginate(
+            request, self.new_paginator(), account=account, data_key=self.records_key
+        )
+
+    def records_at(
+        self, key: str, problem: str, *, account: str | None, endpoint: str
+    ) -> Callable[[ApiResponse], list[Any]]:
+        """Return a ``records`` reader for bodies that leave out an empty list (Google's).
+
+        Args:
+            key: where the list sits in the body (``[]`` when absent).
+            problem: the message when the body is not an object or the value not a list.
+            account: the account the read is for.
+            endpoint: redacted path of the read.
+
+        """
+
+        def read(answer: ApiResponse) -> list[Any]:
+            payload = answer.payload
+            found = payload.get(key, []) if isinstance(payload, dict) else None
+            if not isinstance(found, list):
+                raise MalformedResponseError(
+                    problem,
+                    platform=self.platform,
+                    account=account,
+                    endpoint=endpoint,
+                    status=answer.status,
+                )
+            return found
+
+        return read
+
     def paginate(
         self,
         request: PageRequest,
         paginator: Paginator,
         *,
         account: str | None = None,
-        data_key: str = "data",
+        data_key: str | None = "data",
+        records: Callable[[ApiResponse], list[Any]] | None = None,
     ) -> Iterator[Page]:
-        """Yield pages until the paginator says stop.
+        """Yield pages until the paginator says stop: the one page loop of every platform.
 
+        Each page is requested, its records read, then the paginator reads the page
+        (``update_state``) and rewrites the request for the next one (``update_request``).
         Absolute next-page URLs must point at the connector's own origin: a URL taken from a
-        payload is never followed elsewhere (SSRF, and our token would travel with it).
+        payload is never followed elsewhere (SSRF, and our token would travel with it). The
+        first page's URL is the caller's own (e.g. a second API host of the same platform).
 
         Args:
             request: the first page's request (mutated by the paginator).
             paginator: a fresh paginator.
             account: the account the read is for.
-            data_key: where the records sit in each body.
+            data_key: a key every answer must have (checked within the request's retries);
+                the records are the list under it unless ``records`` reads them.
+            records: reads a page's records from its answer, for bodies that are not one
+                list under ``data_key``; it raises for a page it cannot read.
 
         Raises:
             PaginationError: repeated cursor, foreign next URL, or too many pages.
+            MalformedResponseError: a page without its list of records.
 
         """
+        if records is None and data_key is None:
+            raise ValueError("paginate needs a data_key or a records reader")
+        first_url = request.url
         number = 0
         while True:
-            self._check_origin(request.url)
+            if request.url != first_url:
+                self._check_origin(request.url)
             answer = self.request(
                 request.method,
                 request.url,
@@ -675,23 +736,32 @@ class BaseConnector:
                 data=request.data,
                 expect_key=data_key,
             )
-            records = answer.payload[data_key]
-            if not isinstance(records, list):
-                raise MalformedResponseError(
-                    f"{data_key!r} is not a list",
-                    platform=self.platform,
-                    account=account,
-                    endpoint=self.endpoint_label(request.url),
-                    status=answer.status,
-                )
+            if records is not None:
+                page = records(answer)
+            elif data_key is not None:
+                page = self._list_under(answer, data_key, account=account, url=request.url)
             number += 1
             paginator.update_state(answer.payload, answer.response)
-            yield Page(records=records, number=number, payload=answer.payload)
+            yield Page(records=page, number=number, payload=answer.payload)
             if not paginator.has_next:
                 return
             if number >= self.max_pages:
                 raise PaginationError(f"more than {self.max_pages} pages; refusing to continue")
             paginator.update_request(request)
+
+    def _list_under(
+        self, answer: ApiResponse, key: str, *, account: str | None, url: str
+    ) -> list[Any]:
+        found = answer.payload[key]
+        if not isinstance(found, list):
+            raise MalformedResponseError(
+                f"{key!r} is not a list",
+                platform=self.platform,
+                account=account,
+                endpoint=self.endpoint_label(url),
+                status=answer.status,
+            )
+        return found
 
     def _check_origin(self, url: str) -> None:
         parsed = httpx.URL(url)

@@ -21,12 +21,14 @@ from connectors.errors import PaginationError
 
 __all__ = [
     "CursorPaginator",
+    "GraphQLCursorPaginator",
     "NextUrlPaginator",
     "OffsetPaginator",
     "PageRequest",
     "PageTokenPaginator",
     "Paginator",
     "SinglePagePaginator",
+    "relay_nodes",
 ]
 
 
@@ -287,3 +289,69 @@ class OffsetPaginator(Paginator):
         """Set offset and limit."""
         request.params[self.offset_param] = self.offset
         request.params[self.limit_param] = self.limit
+
+
+def _connection(payload: Any, path: Sequence[str]) -> Mapping[str, Any]:
+    node = _dig(payload, ("data", *path))
+    if not isinstance(node, Mapping) or not isinstance(node.get("edges"), list):
+        raise PaginationError(f"the answer has no {'.'.join(path)} connection")
+    return node
+
+
+def relay_nodes(payload: Any, path: Sequence[str]) -> list[Any]:
+    """Return the nodes of the GraphQL connection at ``data.<path>``.
+
+    Raises:
+        PaginationError: the answer has no such connection.
+
+    """
+    edges = _connection(payload, path)["edges"]
+    return [e.get("node") if isinstance(e, Mapping) else e for e in edges]
+
+
+class GraphQLCursorPaginator(Paginator):
+    """Relay cursor paging of one GraphQL connection: ``first``/``after`` and ``pageInfo``.
+
+    The request's body is ``{"query": ..., "variables": {...}, ...}``; the cursor goes into
+    its variables. Sample payload::
+
+        {"data": {"orders": {"edges": [{"node": {...}}],
+                             "pageInfo": {"hasNextPage": true, "endCursor": "eyJsYXN0..."}}}}
+
+    Args:
+        path: where the connection sits under ``data`` (``("orders",)``).
+        param: the variable that carries the cursor.
+
+    Attributes:
+        nodes: the last page's nodes.
+
+    """
+
+    def __init__(self, path: tuple[str, ...], *, param: str = "after") -> None:
+        super().__init__()
+        self.path = path
+        self.param = param
+        self.nodes: list[Any] = []
+        self._cursor: str | None = None
+
+    def update_state(self, payload: Any, response: httpx.Response | None = None) -> None:
+        """Take the page's nodes and ``pageInfo``."""
+        self.nodes = relay_nodes(payload, self.path)
+        found = _connection(payload, self.path).get("pageInfo")
+        info: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+        cursor = info.get("endCursor")
+        if not info.get("hasNextPage"):
+            self.pages += 1
+            self.has_next = False
+            return
+        if not isinstance(cursor, str) or not cursor:
+            raise PaginationError("hasNextPage is true but endCursor is missing")
+        self._advance(cursor)
+        self._cursor = cursor
+        self.has_next = True
+
+    def update_request(self, request: PageRequest) -> None:
+        """Set the cursor variable."""
+        if request.data is None:
+            raise PaginationError("GraphQLCursorPaginator: the request has no GraphQL body")
+        request.data["variables"] = {**request.data.get("variables", {}), self.param: self._cursor}

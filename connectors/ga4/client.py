@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from connectors._base import ErrorAnswer, Failure
+from connectors._base import ApiResponse, ErrorAnswer, Failure, Page
 from connectors.auth import OAuth2RefreshTokenAuth
 from connectors.errors import (
     APIError,
@@ -80,8 +80,27 @@ class ReportPage:
     currency: str | None
 
 
-class _BodyOffsetPaginator(OffsetPaginator):
-    """``offset``/``limit`` in the JSON body (runReport), as int64 strings."""
+class _ReportPaginator(OffsetPaginator):
+    """runReport paging: ``offset``/``limit`` in the JSON body (int64 strings), to ``rowCount``.
+
+    Sample payload (``rows`` and ``rowCount`` are left out of an empty report)::
+
+        {"dimensionHeaders": [...], "metricHeaders": [...], "rows": [...], "rowCount": 1234}
+
+    Attributes:
+        row_count: the report's total rows, as of the last page.
+
+    """
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(limit, data_key="rows", total_path=("rowCount",))
+        self.row_count = 0
+
+    def update_state(self, payload: Any, response: httpx.Response | None = None) -> None:
+        """Page on by the rows and ``rowCount`` as the report model reads them."""
+        report = Ga4Report.model_validate(payload)  # checked before: the page's records
+        self.row_count = report.rowCount
+        super().update_state({"rows": report.rows, "rowCount": report.rowCount}, response)
 
     def update_request(self, request: PageRequest) -> None:
         """Put the next offset and the limit into the request body."""
@@ -249,9 +268,9 @@ class Ga4Connector(PlatformConnector[Ga4Settings]):
             return rows.result
         if stream == "custom_dimensions":
             rows = RecordCollector(spec, account.id)
-            for number, records in self._custom_dimension_pages(account.id):
-                for index, raw in enumerate(records):
-                    rows.add(rows.location(number, index), raw, _custom_dimension_row)
+            for listed in self._custom_dimension_pages(account.id):
+                for index, raw in enumerate(listed.records):
+                    rows.add(rows.location(listed.number, index), raw, _custom_dimension_row)
             return rows.result
         clamped = self.clamp_window(account, window, spec)
         rows = RecordCollector(spec, account.id, clamped)
@@ -305,20 +324,19 @@ class Ga4Connector(PlatformConnector[Ga4Settings]):
             "returnPropertyQuota": True,
         }
         request = PageRequest("POST", path, {}, body)
-        paginator = _BodyOffsetPaginator(limit, data_key="rows", total_path=("rowCount",))
-        number = 0
-        while True:
-            answer = self.request("POST", path, account=property_id, data=request.data)
-            report = self._check_report(answer.payload, dimensions, metrics, property_id, path)
-            number += 1
-            metadata = answer.payload.get("metadata") or {}
+        paginator = _ReportPaginator(limit)
+
+        def report_rows(answer: ApiResponse) -> list[Any]:
+            return self._check_report(answer.payload, dimensions, metrics, property_id, path).rows
+
+        pages = self.paginate(
+            request, paginator, account=property_id, data_key=None, records=report_rows
+        )
+        for page in pages:
+            metadata = page.payload.get("metadata") or {}
             currency = metadata.get("currencyCode") if isinstance(metadata, dict) else None
-            paginator.update_state({"rows": report.rows, "rowCount": report.rowCount})
-            yield ReportPage(number, report.rows, report.rowCount,
+            yield ReportPage(page.number, page.records, paginator.row_count,
                              currency if isinstance(currency, str) else None)
-            if not paginator.has_next:
-                return
-            paginator.update_request(request)
 
     # ------------------------------------------------------------------ internals
 
@@ -339,26 +357,17 @@ class Ga4Connector(PlatformConnector[Ga4Settings]):
                 endpoint=self.endpoint_label(url), status=answer.status,
             ) from None
 
-    def _custom_dimension_pages(self, property_id: str) -> Iterator[tuple[int, list[Any]]]:
+    def _custom_dimension_pages(self, property_id: str) -> Iterator[Page]:
         url = self._admin_url(property_id, "customDimensions")
         request = PageRequest("GET", url, {"pageSize": self.settings.admin_page_size})
-        paginator = PageTokenPaginator()
-        number = 0
-        while True:
-            answer = self.request("GET", url, account=property_id, params=request.params)
-            payload = answer.payload
-            records = payload.get("customDimensions", []) if isinstance(payload, dict) else None
-            if not isinstance(records, list):
-                raise MalformedResponseError(
-                    "customDimensions is not a list", platform=self.platform,
-                    account=property_id, endpoint=self.endpoint_label(url), status=answer.status,
-                )
-            number += 1
-            paginator.update_state(payload, answer.response)
-            yield number, records
-            if not paginator.has_next:
-                return
-            paginator.update_request(request)
+        dimensions = self.records_at(
+            "customDimensions", "customDimensions is not a list",
+            account=property_id, endpoint=self.endpoint_label(url),
+        )
+        return self.paginate(
+            request, PageTokenPaginator(), account=property_id, data_key=None,
+            records=dimensions,
+        )
 
     def _check_report(
         self,

@@ -14,7 +14,7 @@ from typing import Any, Literal
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from connectors._base import ErrorAnswer, Failure, json_or_none
+from connectors._base import ErrorAnswer, Failure, Page, json_or_none
 from connectors.errors import (
     ConfigurationError,
     MalformedResponseError,
@@ -189,16 +189,16 @@ class GoogleAdsConnector(PlatformConnector[GoogleAdsSettings]):
         found: list[tuple[str, Any]] = []
         manager = self.settings.login_customer_id
         if manager is not None:
-            for page, results in self._search(manager, C.CLIENTS_QUERY, account=None):
-                found += [(f"page {page} index {i}", r) for i, r in enumerate(results)]
+            for page in self._search(manager, C.CLIENTS_QUERY, account=None):
+                found += [(f"page {page.number} index {i}", r) for i, r in enumerate(page.records)]
         else:
             answer = self.request(
                 "GET", self._path("customers:listAccessibleCustomers"), expect_key="resourceNames"
             )
             for name in answer.payload.get("resourceNames") or []:
                 cid = str(name).rsplit("/", 1)[-1]
-                for page, results in self._search(cid, C.ACCOUNTS_QUERY, account=cid):
-                    found += [(f"{cid} page {page}", r) for r in results]
+                for page in self._search(cid, C.ACCOUNTS_QUERY, account=cid):
+                    found += [(f"{cid} page {page.number}", r) for r in page.records]
         accounts: list[AccountInfo] = []
         for where, raw in found:
             try:
@@ -251,9 +251,9 @@ class GoogleAdsConnector(PlatformConnector[GoogleAdsSettings]):
             rows = RecordCollector(spec, account.id)
             to_row = _ENTITY_ROWS[stream](account)
             query = ENTITY_QUERIES[stream]
-            for page, results in self._search(account.id, query, account=account.id):
-                for index, raw in enumerate(results):
-                    rows.add(rows.location(page, index), raw, to_row)
+            for page in self._search(account.id, query, account=account.id):
+                for index, raw in enumerate(page.records):
+                    rows.add(rows.location(page.number, index), raw, to_row)
             return rows.result
         clamped = self.clamp_window(account, window, spec)
         rows = RecordCollector(spec, account.id, clamped)
@@ -267,9 +267,9 @@ class GoogleAdsConnector(PlatformConnector[GoogleAdsSettings]):
                 else self._search(account.id, query, account=account.id)
             )
             to_row = _performance_row(account)
-            for page, results in chunks:
-                for index, raw in enumerate(results):
-                    rows.add(rows.location(page, index), raw, to_row)
+            for page in chunks:
+                for index, raw in enumerate(page.records):
+                    rows.add(rows.location(page.number, index), raw, to_row)
         return rows.result
 
     # ------------------------------------------------------------------ writes
@@ -415,34 +415,21 @@ class GoogleAdsConnector(PlatformConnector[GoogleAdsSettings]):
         raw = account.id if isinstance(account, AccountInfo) else account
         return self.normalize_account_id(raw)
 
-    def _search(
-        self, customer_id: str, query: str, *, account: str | None
-    ) -> Iterator[tuple[int, list[Any]]]:
-        """Yield ``(page number, results)`` of a paged ``:search`` (an empty page has none)."""
+    def _search(self, customer_id: str, query: str, *, account: str | None) -> Iterator[Page]:
+        """Yield the pages of a paged ``:search`` (an empty page has no ``results``)."""
         request = PageRequest(
             "POST", self._path("customers", f"{customer_id}/googleAds:search"), {}, {"query": query}
         )
-        paginator = _BodyPageTokenPaginator()
-        number = 0
-        while True:
-            answer = self.request(request.method, request.url, account=account, data=request.data)
-            payload = answer.payload
-            results = payload.get("results", []) if isinstance(payload, dict) else None
-            if not isinstance(results, list):
-                raise MalformedResponseError(
-                    "search answer has no results list",
-                    platform=self.platform, account=account,
-                    endpoint=self.endpoint_label(request.url), status=answer.status,
-                )
-            number += 1
-            paginator.update_state(payload, answer.response)
-            yield number, results
-            if not paginator.has_next:
-                return
-            paginator.update_request(request)
+        results = self.records_at(
+            "results", "search answer has no results list",
+            account=account, endpoint=self.endpoint_label(request.url),
+        )
+        return self.paginate(
+            request, _BodyPageTokenPaginator(), account=account, data_key=None, records=results
+        )
 
-    def _search_stream(self, customer_id: str, query: str) -> Iterator[tuple[int, list[Any]]]:
-        """Yield ``(chunk number, results)`` of one ``:searchStream`` answer."""
+    def _search_stream(self, customer_id: str, query: str) -> Iterator[Page]:
+        """Yield the chunks of one ``:searchStream`` answer as pages."""
         url = self._path("customers", f"{customer_id}/googleAds:searchStream")
         answer = self.request("POST", url, account=customer_id, data={"query": query})
         chunks = answer.payload
@@ -460,7 +447,7 @@ class GoogleAdsConnector(PlatformConnector[GoogleAdsSettings]):
                     platform=self.platform, account=customer_id,
                     endpoint=self.endpoint_label(url), status=answer.status,
                 )
-            yield number, results
+            yield Page(records=results, number=number, payload=chunk)
 
     def _mutate(
         self,

@@ -138,6 +138,7 @@ class HubSpotConnector(PlatformConnector[HubSpotSettings]):
 
     platform = C.PLATFORM
     stream_specs = STREAMS
+    records_key = "results"
     max_pages: ClassVar[int] = 1_000_000
     _search_bucket: TokenBucket | None = None
 
@@ -150,6 +151,10 @@ class HubSpotConnector(PlatformConnector[HubSpotSettings]):
         return {"Accept": "application/json"}
 
     # ------------------------------------------------------------------ hooks
+
+    def new_paginator(self) -> CursorPaginator:
+        """Follow ``paging.next.after`` (lists' members, forms, form submissions)."""
+        return CursorPaginator(("paging", "next", "after"), has_more_path=None)
 
     def classify(self, response: httpx.Response, body: Any, *, account: str | None) -> ErrorAnswer:
         """Read a HubSpot error body: ``category``/``errorType``, message, details, correlation.
@@ -569,11 +574,9 @@ class HubSpotConnector(PlatformConnector[HubSpotSettings]):
                     lists.append(list_id)
         number = 0
         for list_id in lists:
-            request = PageRequest("GET", f"{self.settings.lists_prefix}/{list_id}/memberships",
-                                  params={"limit": self.settings.object_page_size})
-            paginator = CursorPaginator(("paging", "next", "after"), has_more_path=None)
-            for page in self.paginate(request, paginator, account=account.id,
-                                      data_key="results"):
+            path = f"{self.settings.lists_prefix}/{list_id}/memberships"
+            params = {"limit": self.settings.object_page_size}
+            for page in self.pages(path, params, account=account.id):
                 number += 1
                 for index, raw in enumerate(page.records):
                     day = _local_day(raw, "membershipTimestamp", account)
@@ -588,9 +591,8 @@ class HubSpotConnector(PlatformConnector[HubSpotSettings]):
         """Page each form's submissions (newest first) down to the window's first day."""
         start_ms, _ = self._bounds(account, window)
         forms: list[tuple[str, str | None]] = []
-        request = PageRequest("GET", C.FORMS_PATH, params={"limit": self.settings.object_page_size})
-        paginator = CursorPaginator(("paging", "next", "after"), has_more_path=None)
-        for page in self.paginate(request, paginator, account=account.id, data_key="results"):
+        params = {"limit": self.settings.object_page_size}
+        for page in self.pages(C.FORMS_PATH, params, account=account.id):
             for raw in page.records:
                 form_id = raw.get("id") if isinstance(raw, dict) else None
                 if not isinstance(form_id, str) or not form_id:
@@ -601,12 +603,9 @@ class HubSpotConnector(PlatformConnector[HubSpotSettings]):
                 forms.append((form_id, raw.get("name")))
         number = 0
         for form_id, form_name in forms:
-            request = PageRequest("GET", f"{C.SUBMISSIONS_PATH}/{form_id}",
-                                  params={"limit": self.settings.submission_page_size})
-            paginator = CursorPaginator(("paging", "next", "after"), has_more_path=None)
+            params = {"limit": self.settings.submission_page_size}
             to_row = _submission_row(account, form_id, form_name)
-            for page in self.paginate(request, paginator, account=account.id,
-                                      data_key="results"):
+            for page in self.pages(f"{C.SUBMISSIONS_PATH}/{form_id}", params, account=account.id):
                 number += 1
                 oldest: int | None = None
                 for index, raw in enumerate(page.records):

@@ -21,7 +21,7 @@ from typing import Any
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from connectors._base import ErrorAnswer
+from connectors._base import ErrorAnswer, Page
 from connectors.errors import (
     ConfigurationError,
     FatalAPIError,
@@ -44,7 +44,7 @@ from connectors.linkedin_ads.models import (
     bare_id,
 )
 from connectors.linkedin_ads.streams import ENTITY_FINDERS, STREAMS
-from connectors.pagination import CursorPaginator, PageRequest
+from connectors.pagination import CursorPaginator
 from connectors.platform import PlatformConnector
 from connectors.records import RecordCollector, validation_message
 from connectors.streams import AccountInfo, DateWindow, StreamResult
@@ -78,6 +78,7 @@ class LinkedInAdsConnector(PlatformConnector[LinkedInAdsSettings]):
 
     platform = C.PLATFORM
     stream_specs = STREAMS
+    records_key = "elements"
     _quota_day: date | None = None  # the day _quota_used counts (daily_request_quota)
     _quota_used = 0
 
@@ -93,6 +94,10 @@ class LinkedInAdsConnector(PlatformConnector[LinkedInAdsSettings]):
         }
 
     # ------------------------------------------------------------------ hooks
+
+    def new_paginator(self) -> CursorPaginator:
+        """Finders page with ``pageSize``/``pageToken`` (``metadata.nextPageToken``)."""
+        return CursorPaginator(("metadata", "nextPageToken"), param="pageToken", has_more_path=None)
 
     def classify(self, response: httpx.Response, body: Any, *, account: str | None) -> ErrorAnswer:
         """Read a Rest.li error body (``code``, ``serviceErrorCode``, ``message``).
@@ -171,7 +176,7 @@ class LinkedInAdsConnector(PlatformConnector[LinkedInAdsSettings]):
         """
         accounts: list[AccountInfo] = []
         params = {"q": "search", "pageSize": C.ACCOUNT_PAGE_SIZE}
-        for page in self._pages("/rest/adAccounts", params, account=None):
+        for page in self.pages("/rest/adAccounts", params, account=None):
             for index, raw in enumerate(page.records):
                 try:
                     acc = LiAccount.model_validate(raw)
@@ -309,19 +314,10 @@ class LinkedInAdsConnector(PlatformConnector[LinkedInAdsSettings]):
 
     # ------------------------------------------------------------------ reads
 
-    def _pages(self, path: str, params: dict[str, Any], *, account: str | None) -> Iterator[Any]:
-        paginator = CursorPaginator(
-            ("metadata", "nextPageToken"), param="pageToken", has_more_path=None
-        )
-        return self.paginate(
-            PageRequest("GET", path, dict(params)), paginator, account=account,
-            data_key="elements",
-        )
-
-    def _entity_pages(self, stream: str, account: AccountInfo) -> Iterator[Any]:
+    def _entity_pages(self, stream: str, account: AccountInfo) -> Iterator[Page]:
         resource, finder = ENTITY_FINDERS[stream]
         params = {"q": finder, "pageSize": self.settings.object_page_size}
-        return self._pages(f"/rest/adAccounts/{account.id}/{resource}", params, account=account.id)
+        return self.pages(f"/rest/adAccounts/{account.id}/{resource}", params, account=account.id)
 
 
     def _campaign_ids(self, account: AccountInfo) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import httpx
@@ -45,7 +45,7 @@ from connectors.meta_ads.models import (
     InsightDailyRow,
 )
 from connectors.meta_ads.streams import ENTITY_ENDPOINTS, STREAMS
-from connectors.pagination import NextUrlPaginator, PageRequest
+from connectors.pagination import NextUrlPaginator
 from connectors.platform import PlatformConnector
 from connectors.records import RecordCollector, validation_message
 from connectors.streams import (
@@ -100,6 +100,10 @@ class MetaAdsConnector(PlatformConnector[MetaAdsSettings]):
         )
 
     # ------------------------------------------------------------------ hooks
+
+    def new_paginator(self) -> NextUrlPaginator:
+        """Follow Graph's ``paging.next`` URLs (records under ``data``)."""
+        return NextUrlPaginator()
 
     def classify(self, response: httpx.Response, body: Any, *, account: str | None) -> ErrorAnswer:
         """Read a Graph error: its code decides first (token, version, throttle), then status.
@@ -197,7 +201,7 @@ class MetaAdsConnector(PlatformConnector[MetaAdsSettings]):
         Accounts whose record does not validate are skipped with a warning.
         """
         accounts: list[AccountInfo] = []
-        for page in self._pages(
+        for page in self.pages(
             self._path("me", "adaccounts"),
             {"fields": ",".join(C.ACCOUNT_FIELDS), "limit": C.ACCOUNT_PAGE_SIZE},
             account=None,
@@ -323,10 +327,6 @@ class MetaAdsConnector(PlatformConnector[MetaAdsSettings]):
     def _path(self, *parts: str) -> str:
         return "/" + "/".join((self.settings.api_version, *parts))
 
-    def _pages(self, path: str, params: dict[str, Any], *, account: str | None) -> Iterator[Any]:
-        request = PageRequest("GET", path, dict(params))
-        return self.paginate(request, NextUrlPaginator(), account=account)
-
     def _read_accounts(self, account: AccountInfo, rows: RecordCollector) -> None:
         # The account's own node: one call, whatever the number of accounts the token sees.
         answer = self.request(
@@ -341,7 +341,7 @@ class MetaAdsConnector(PlatformConnector[MetaAdsSettings]):
         endpoint = ENTITY_ENDPOINTS[stream]
         params = {"fields": ",".join(endpoint.fields), "limit": self.settings.object_page_size}
         to_row = _ENTITY_ROWS[stream](account.id)
-        for page in self._pages(self._path(account.id, endpoint.edge), params, account=account.id):
+        for page in self.pages(self._path(account.id, endpoint.edge), params, account=account.id):
             for index, raw in enumerate(page.records):
                 rows.add(rows.location(page.number, index), raw, to_row)
 
@@ -424,7 +424,7 @@ class MetaAdsConnector(PlatformConnector[MetaAdsSettings]):
         to_row = _insight_row(
             account, self.settings.conversion_action_types, self.settings.attribution_windows
         )
-        for page in self._pages(self._path(run_id, "insights"), params, account=account.id):
+        for page in self.pages(self._path(run_id, "insights"), params, account=account.id):
             for index, raw in enumerate(page.records):
                 rows.add(rows.location(page.number, index), raw, to_row)
 

@@ -27,20 +27,19 @@ from zoneinfo import ZoneInfo
 import httpx
 from pydantic import BaseModel
 
-from connectors._base import ErrorAnswer
+from connectors._base import ApiResponse, ErrorAnswer, Page
 from connectors.auth import RefreshableAuth
 from connectors.errors import (
     BadRequestError,
     ConfigurationError,
     MalformedResponseError,
     NotFoundError,
-    PaginationError,
     PermissionDeniedError,
     RateLimitError,
     ServerError,
     VersionError,
 )
-from connectors.pagination import PageRequest, Paginator
+from connectors.pagination import GraphQLCursorPaginator, PageRequest, relay_nodes
 from connectors.platform import PlatformConnector
 from connectors.records import RecordCollector
 from connectors.shopify import queries as Q
@@ -71,54 +70,6 @@ logger = logging.getLogger("connectors.shopify")
 
 class GraphQLBody(dict[str, Any]):
     """A GraphQL request body; the connector's ``request_body`` sends it as JSON."""
-
-
-class GraphQLCursorPaginator(Paginator):
-    """Relay cursor paging of one connection: ``first``/``after`` and ``pageInfo``.
-
-    Sample payload::
-
-        {"data": {"orders": {"edges": [{"node": {...}}],
-                             "pageInfo": {"hasNextPage": true, "endCursor": "eyJsYXN0..."}}}}
-
-    Args:
-        path: where the connection sits under ``data`` (``("orders",)``).
-        param: the variable that carries the cursor.
-
-    """
-
-    def __init__(self, path: tuple[str, ...], *, param: str = "after") -> None:
-        super().__init__()
-        self.path = path
-        self.param = param
-        self.nodes: list[Any] = []
-        self._cursor: str | None = None
-
-    def update_state(self, payload: Any, response: httpx.Response | None = None) -> None:
-        """Take the page's nodes and ``pageInfo``."""
-        node: Any = payload.get("data") if isinstance(payload, Mapping) else None
-        for key in self.path:
-            node = node.get(key) if isinstance(node, Mapping) else None
-        if not isinstance(node, Mapping) or not isinstance(node.get("edges"), list):
-            raise PaginationError(f"the answer has no {'.'.join(self.path)} connection")
-        self.nodes = [e.get("node") if isinstance(e, Mapping) else e for e in node["edges"]]
-        found = node.get("pageInfo")
-        info: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
-        cursor = info.get("endCursor")
-        if not info.get("hasNextPage"):
-            self.pages += 1
-            self.has_next = False
-            return
-        if not isinstance(cursor, str) or not cursor:
-            raise PaginationError("hasNextPage is true but endCursor is missing")
-        self._advance(cursor)
-        self._cursor = cursor
-        self.has_next = True
-
-    def update_request(self, request: PageRequest) -> None:
-        """Set the cursor variable."""
-        assert request.data is not None
-        request.data = {**request.data, self.param: self._cursor}
 
 
 class ShopifyConnector(PlatformConnector[ShopifySettings]):
@@ -348,10 +299,19 @@ class ShopifyConnector(PlatformConnector[ShopifySettings]):
 
     # ------------------------------------------------------------------ requests
 
-    def _post(
-        self, operation: str, query: str, variables: Mapping[str, Any], account: str | None
-    ) -> Any:
-        """Send one query, first waiting until the bucket holds its requested cost."""
+    def request(self, method: str, url: str, **kwargs: Any) -> ApiResponse:
+        """Send one request; a GraphQL query first waits until the bucket holds its cost.
+
+        The cost a query requests is learned, per operation, from its answer.
+
+        Raises:
+            MalformedResponseError: a GraphQL answer whose ``data`` is not an object.
+
+        """
+        body = kwargs.get("data")
+        if not isinstance(body, GraphQLBody):
+            return super().request(method, url, **kwargs)
+        operation = str(body.get("operationName"))
         expected = self._costs.get(operation, self.settings.first_query_cost)
         wait = self.pacer.delay_before(expected)
         if wait > 0:
@@ -359,19 +319,26 @@ class ShopifyConnector(PlatformConnector[ShopifySettings]):
                          expected)
             self.pacer.waited_seconds += wait
             self._sleep(wait)
-        body = GraphQLBody(query=query, variables=dict(variables), operationName=operation)
-        answer = self.request(
-            "POST", self.settings.graphql_path, account=account, data=body, expect_key="data"
-        )
-        if not isinstance(answer.payload.get("data"), Mapping):
+        answer = super().request(method, url, **kwargs)
+        payload = answer.payload
+        if not isinstance(payload, Mapping) or not isinstance(payload.get("data"), Mapping):
             raise MalformedResponseError(
-                "the answer's data is not an object", platform=self.platform, account=account,
-                endpoint=self.settings.graphql_path, status=answer.status,
+                "the answer's data is not an object", platform=self.platform,
+                account=kwargs.get("account"), endpoint=url, status=answer.status,
             )
-        cost = parse_cost(answer.payload)
+        cost = parse_cost(payload)
         if cost is not None and cost.requested is not None:
             self._costs[operation] = cost.requested
         return answer
+
+    def _post(
+        self, operation: str, query: str, variables: Mapping[str, Any], account: str | None
+    ) -> ApiResponse:
+        """Send one query (paced by :meth:`request`)."""
+        body = GraphQLBody(query=query, variables=dict(variables), operationName=operation)
+        return self.request(
+            "POST", self.settings.graphql_path, account=account, data=body, expect_key="data"
+        )
 
     def _pages(
         self,
@@ -380,21 +347,14 @@ class ShopifyConnector(PlatformConnector[ShopifySettings]):
         variables: Mapping[str, Any],
         path: tuple[str, ...],
         account: str,
-    ) -> Iterator[tuple[int, list[Any]]]:
-        """Yield (page number, nodes) of a connection until ``hasNextPage`` is false."""
-        paginator = GraphQLCursorPaginator(path)
-        request = PageRequest("POST", self.settings.graphql_path, data=dict(variables))
-        number = 0
-        while True:
-            answer = self._post(operation, query, request.data or {}, account)
-            paginator.update_state(answer.payload)
-            number += 1
-            yield number, paginator.nodes
-            if not paginator.has_next:
-                return
-            if number >= self.max_pages:
-                raise PaginationError(f"more than {self.max_pages} pages; refusing to continue")
-            paginator.update_request(request)
+    ) -> Iterator[Page]:
+        """Yield the pages (nodes) of a connection until ``hasNextPage`` is false."""
+        body = GraphQLBody(query=query, variables=dict(variables), operationName=operation)
+        request = PageRequest("POST", self.settings.graphql_path, data=body)
+        return self.paginate(
+            request, GraphQLCursorPaginator(path), account=account,
+            records=lambda answer: relay_nodes(answer.payload, path),
+        )
 
     def _shop(self) -> ShShop:
         answer = self._post("Shop", Q.SHOP, {}, self.settings.shop_domain)
@@ -421,9 +381,9 @@ class ShopifyConnector(PlatformConnector[ShopifySettings]):
             "query": self._updated_filter(account, window),
         }
         to_row = _order_row(account)
-        for page, nodes in self._pages("Orders", Q.ORDERS, variables, ("orders",), account.id):
-            for index, raw in enumerate(nodes):
-                rows.add(rows.location(page, index), raw, to_row)
+        for page in self._pages("Orders", Q.ORDERS, variables, ("orders",), account.id):
+            for index, raw in enumerate(page.records):
+                rows.add(rows.location(page.number, index), raw, to_row)
 
     def _read_line_items(
         self, account: AccountInfo, window: DateWindow, rows: RecordCollector
@@ -436,17 +396,18 @@ class ShopifyConnector(PlatformConnector[ShopifySettings]):
         to_row = _line_row(account)
         pages = self._pages("OrderLineItems", Q.ORDER_LINE_ITEMS, variables, ("orders",),
                             account.id)
-        for page, orders in pages:
+        for page in pages:
             index = 0
-            for order in orders:
+            for order in page.records:
                 header = _order_header(order)
                 if header is None:
-                    rows.reject(rows.location(page, index), order,
+                    rows.reject(rows.location(page.number, index), order,
                                 "order without a usable id/updatedAt: its lines are unknown")
                     index += 1
                     continue
                 for line in self._order_lines(account, order):
-                    rows.add(rows.location(page, index), {"order": header, "line": line}, to_row)
+                    rows.add(rows.location(page.number, index), {"order": header, "line": line},
+                             to_row)
                     index += 1
 
     def _order_lines(self, account: AccountInfo, order: Mapping[str, Any]) -> Iterator[Any]:
@@ -465,8 +426,8 @@ class ShopifyConnector(PlatformConnector[ShopifySettings]):
         variables = {"id": order["id"], "first": C.MAX_PAGE_SIZE, "after": info.get("endCursor")}
         pages = self._pages("LineItems", Q.LINE_ITEMS, variables, ("order", "lineItems"),
                             account.id)
-        for _page, nodes in pages:
-            yield from nodes
+        for page in pages:
+            yield from page.records
 
     def _read_customers(self, account: AccountInfo, rows: RecordCollector) -> None:
         query = None
@@ -477,9 +438,9 @@ class ShopifyConnector(PlatformConnector[ShopifySettings]):
         variables = {"first": self.settings.customers_page_size, "query": query}
         to_row = _customer_row(account)
         pages = self._pages("Customers", Q.CUSTOMERS, variables, ("customers",), account.id)
-        for page, nodes in pages:
-            for index, raw in enumerate(nodes):
-                rows.add(rows.location(page, index), raw, to_row)
+        for page in pages:
+            for index, raw in enumerate(page.records):
+                rows.add(rows.location(page.number, index), raw, to_row)
 
 
 # ---------------------------------------------------------------------- row builders

@@ -17,7 +17,12 @@ from connectors.errors import (
     ServerError,
     TransportError,
 )
-from connectors.pagination import NextUrlPaginator, PageRequest
+from connectors.pagination import (
+    NextUrlPaginator,
+    PageRequest,
+    PageTokenPaginator,
+    SinglePagePaginator,
+)
 from connectors.retry import RetryPolicy
 from tests.connectors.fakes import FakeClock, Script, json_response
 
@@ -186,6 +191,69 @@ def test_paginate_refuses_a_next_url_to_another_origin():
     next(pages)
     with pytest.raises(PaginationError, match="another origin"):
         next(pages)
+
+
+def test_paginate_trusts_its_first_url_but_not_a_payload_s():
+    # A platform's second API host (GA4's Admin API) is the caller's own URL.
+    script = Script([
+        json_response(200, {"data": [1], "nextPageToken": "T2"}),
+        json_response(200, {"data": [2]}),
+    ])
+    a, _ = api(script)
+    first = PageRequest("GET", "https://admin.example.org/v1/things", {"pageSize": 1})
+    pages = list(a.paginate(first, PageTokenPaginator()))
+    assert [p.records for p in pages] == [[1], [2]]
+    assert [str(r.url.copy_remove_param("access_token")) for r in script.requests] == [
+        "https://admin.example.org/v1/things?pageSize=1",
+        "https://admin.example.org/v1/things?pageSize=1&pageToken=T2",
+    ]
+
+
+def test_paginate_reads_records_with_a_reader_and_keeps_the_page_cap():
+    class Capped(Api):
+        max_pages = 3
+
+    def fresh_token(request: httpx.Request) -> httpx.Response:
+        token = request.url.params.get("pageToken", "") + "+"
+        return json_response(200, {"results": [1], "nextPageToken": token})
+
+    clock = FakeClock()
+    a = Capped(base_url="https://api.example.com", transport=httpx.MockTransport(fresh_token),
+               clock=clock, sleep=clock.sleep, requests_per_second=1000)
+    reader = a.records_at("results", "no results list", account="a1", endpoint="/x")
+    pages = a.paginate(PageRequest("GET", "/x", {}), PageTokenPaginator(), data_key=None,
+                       records=reader)
+    assert [p.records for p in (next(pages), next(pages), next(pages))] == [[1], [1], [1]]
+    with pytest.raises(PaginationError, match="more than 3 pages"):
+        next(pages)
+
+
+def test_a_records_reader_takes_a_missing_list_as_empty_and_refuses_another_value():
+    a, _ = api(Script([json_response(200, {}), json_response(200, {"results": {}})]))
+    reader = a.records_at("results", "no results list", account="a1", endpoint="/x")
+    request = PageRequest("GET", "/x", {})
+    pages = a.paginate(request, SinglePagePaginator(), data_key=None, records=reader)
+    assert [p.records for p in pages] == [[]]
+    with pytest.raises(MalformedResponseError, match="no results list") as info:
+        list(a.paginate(request, SinglePagePaginator(), data_key=None, records=reader))
+    assert (info.value.account, info.value.endpoint) == ("a1", "/x")
+
+
+def test_pages_use_the_platform_paginator_and_records_key():
+    class Paged(Api):
+        records_key = "elements"
+
+        def new_paginator(self):
+            return PageTokenPaginator()
+
+    script = Script([
+        json_response(200, {"elements": [1], "nextPageToken": "T2"}),
+        json_response(200, {"elements": [2]}),
+    ])
+    clock = FakeClock()
+    paged = Paged(base_url="https://api.example.com", transport=httpx.MockTransport(script),
+                  clock=clock, sleep=clock.sleep)
+    assert [p.records for p in paged.pages("/x", {"q": "search"}, account=None)] == [[1], [2]]
 
 
 def test_paginate_raises_on_a_repeated_cursor():

@@ -6,11 +6,13 @@ import pytest
 from connectors.errors import PaginationError
 from connectors.pagination import (
     CursorPaginator,
+    GraphQLCursorPaginator,
     NextUrlPaginator,
     OffsetPaginator,
     PageRequest,
     PageTokenPaginator,
     SinglePagePaginator,
+    relay_nodes,
 )
 
 NEXT = "https://graph.facebook.com/v26.0/act_1/ads?access_token=SECRET-TOKEN-1&limit=2&after={}"
@@ -94,3 +96,40 @@ def test_single_page():
     p = SinglePagePaginator()
     p.update_state({"anything": 1}, httpx.Response(200))
     assert not p.has_next
+
+
+def relay_page(cursor: str | None, *nodes: int) -> dict[str, Any]:
+    info = {"hasNextPage": cursor is not None, "endCursor": cursor}
+    return {"data": {"shop": {"orders": {
+        "edges": [{"node": {"id": n}} for n in nodes], "pageInfo": info,
+    }}}}
+
+
+def test_graphql_cursor_paginator_sets_the_cursor_variable_and_guards():
+    p = GraphQLCursorPaginator(("shop", "orders"))
+    body = {"query": "q", "variables": {"first": 2}, "operationName": "Orders"}
+    req = PageRequest("POST", "/graphql.json", data=body)
+    page = relay_page("C1", 1, 2)
+    assert relay_nodes(page, ("shop", "orders")) == [{"id": 1}, {"id": 2}]
+    p.update_state(page)
+    assert p.has_next and p.nodes == [{"id": 1}, {"id": 2}]
+    p.update_request(req)
+    assert req.data == {
+        "query": "q", "variables": {"first": 2, "after": "C1"}, "operationName": "Orders",
+    }
+    assert list(req.data) == ["query", "variables", "operationName"]
+    p.update_state(relay_page(None, 3))
+    assert not p.has_next
+    with pytest.raises(PaginationError, match="repeated cursor"):
+        again = GraphQLCursorPaginator(("shop", "orders"))
+        again.update_state(relay_page("C1", 1))
+        again.update_state(relay_page("C1", 1))
+
+
+def test_graphql_pages_need_their_connection_and_a_cursor():
+    with pytest.raises(PaginationError, match=r"no shop\.orders connection"):
+        relay_nodes({"data": {"shop": None}}, ("shop", "orders"))
+    broken = relay_page(None, 1)
+    broken["data"]["shop"]["orders"]["pageInfo"] = {"hasNextPage": True}
+    with pytest.raises(PaginationError, match="endCursor is missing"):
+        GraphQLCursorPaginator(("shop", "orders")).update_state(broken)
