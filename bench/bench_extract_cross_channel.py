@@ -165,7 +165,7 @@ class PlatformRun:
 def bench_settings(platform: str) -> Any:
     """The sandbox settings of ``resources.environment``, paced under the declared quota."""
     wiring = PLATFORMS[platform]
-    base = wiring.sandbox_settings(wiring.live_base_url)
+    base = wiring.sandbox_settings(platform, wiring.live_base_url)
     return type(base).model_validate(
         {
             **base.model_dump(),

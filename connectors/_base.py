@@ -218,7 +218,7 @@ class BaseConnector:
 
     platform: ClassVar[str] = ""
     max_pages: ClassVar[int] = 10_000
-    records_key: ClassVar[str] = "data"
+    records_key: ClassVar[str] = "data"  # where pages() finds a page's records
 
     def __init__(
         self,

@@ -129,14 +129,7 @@ class Ga4Connector(PlatformConnector[Ga4Settings]):
     # ------------------------------------------------------------------ hooks
 
     def classify(self, response: httpx.Response, body: Any, *, account: str | None) -> ErrorAnswer:
-        """Read Google's RPC error; an exhausted *daily* token quota is not retried.
-
-        Args:
-            response: the error response.
-            body: its decoded JSON, if any.
-            account: the property of the call (named in the permission hint).
-
-        """
+        """Read Google's RPC error; an exhausted *daily* token quota is not retried."""
         status = response.status_code
         err = read_rpc_error(body, status)
         text = f"{err.status or 'HTTP ' + str(status)}: {err.message}"

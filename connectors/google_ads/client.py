@@ -8,11 +8,10 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, Literal
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from connectors._base import ErrorAnswer, Failure, Page, json_or_none
 from connectors.errors import (
@@ -24,15 +23,8 @@ from connectors.google_ads import settings as C
 from connectors.google_ads.auth import GoogleAdsAuth
 from connectors.google_ads.config import GoogleAdsSettings, normalize_customer_id
 from connectors.google_ads.errors import read_google_error
-from connectors.google_ads.models import (
-    AccountRow,
-    AdGroupRow,
-    AdPerformanceDailyRow,
-    AdRow,
-    AdsRow,
-    CampaignRow,
-    required,
-)
+from connectors.google_ads.models import AdsRow, required
+from connectors.google_ads.rows import ENTITY_ROWS, performance_row
 from connectors.google_ads.streams import ENTITY_QUERIES, STREAMS
 from connectors.pagination import PageRequest, PageTokenPaginator
 from connectors.platform import PlatformConnector
@@ -120,14 +112,7 @@ class GoogleAdsConnector(PlatformConnector[GoogleAdsSettings]):
     # ------------------------------------------------------------------ hooks
 
     def classify(self, response: httpx.Response, body: Any, *, account: str | None) -> ErrorAnswer:
-        """Read the RPC status and Ads error code; a URL Google does not serve is a version.
-
-        Args:
-            response: the error response.
-            body: its decoded JSON, if any.
-            account: the account of the call.
-
-        """
+        """Read the RPC status and Ads error code; a URL Google does not serve is a version."""
         status = response.status_code
         err = read_google_error(body, status)
         rpc = err.rpc
@@ -249,7 +234,7 @@ class GoogleAdsConnector(PlatformConnector[GoogleAdsSettings]):
         spec = self.stream(stream)
         if not spec.is_report:
             rows = RecordCollector(spec, account.id)
-            to_row = _ENTITY_ROWS[stream](account)
+            to_row = ENTITY_ROWS[stream](account)
             query = ENTITY_QUERIES[stream]
             for page in self._search(account.id, query, account=account.id):
                 for index, raw in enumerate(page.records):
@@ -266,7 +251,7 @@ class GoogleAdsConnector(PlatformConnector[GoogleAdsSettings]):
                 if self.settings.use_search_stream
                 else self._search(account.id, query, account=account.id)
             )
-            to_row = _performance_row(account)
+            to_row = performance_row(account)
             for page in chunks:
                 for index, raw in enumerate(page.records):
                     rows.add(rows.location(page.number, index), raw, to_row)
@@ -501,94 +486,3 @@ def _partial_errors(error: Any) -> list[MutateError]:
                     index = position
             out.append(MutateError(index, str(category), str(code), str(entry.get("message", ""))))
     return out
-
-
-# ---------------------------------------------------------------------- row builders
-
-
-def _account_rows(account: AccountInfo) -> Callable[[Any], BaseModel]:
-    def build(raw: Any) -> AccountRow:
-        c = AdsRow.model_validate(raw).need("customer")
-        return AccountRow(
-            account_id=required(c.id, "customer.id"), name=c.descriptive_name,
-            currency=required(c.currency_code, "customer.currencyCode"),
-            timezone_name=required(c.time_zone, "customer.timeZone"),
-            status=c.status, is_manager=c.manager,
-        )
-
-    return build
-
-
-def _campaign_rows(account: AccountInfo) -> Callable[[Any], BaseModel]:
-    def build(raw: Any) -> CampaignRow:
-        row = AdsRow.model_validate(raw)
-        c = row.need("campaign")
-        budget = row.campaign_budget
-        return CampaignRow(
-            account_id=account.id, campaign_id=c.id, name=c.name,
-            status=required(c.status, "campaign.status"),
-            channel_type=c.advertising_channel_type, start_date=c.start_date,
-            budget_id=budget.id if budget else None,
-            daily_budget_micros=budget.amount_micros if budget else None,
-        )
-
-    return build
-
-
-def _ad_group_rows(account: AccountInfo) -> Callable[[Any], BaseModel]:
-    def build(raw: Any) -> AdGroupRow:
-        row = AdsRow.model_validate(raw)
-        g = row.need("ad_group")
-        return AdGroupRow(
-            account_id=account.id, campaign_id=row.need("campaign").id, ad_group_id=g.id,
-            name=g.name, status=g.status, type=g.type,
-        )
-
-    return build
-
-
-def _ad_rows(account: AccountInfo) -> Callable[[Any], BaseModel]:
-    def build(raw: Any) -> AdRow:
-        row = AdsRow.model_validate(raw)
-        a = row.need("ad_group_ad")
-        return AdRow(
-            account_id=account.id, campaign_id=row.need("campaign").id,
-            ad_group_id=row.need("ad_group").id, ad_id=a.ad.id, name=a.ad.name,
-            type=a.ad.type, status=a.status,
-        )
-
-    return build
-
-
-_ENTITY_ROWS: dict[str, Callable[[AccountInfo], Callable[[Any], BaseModel]]] = {
-    "accounts": _account_rows,
-    "campaigns": _campaign_rows,
-    "ad_groups": _ad_group_rows,
-    "ads": _ad_rows,
-}
-
-
-def _performance_row(account: AccountInfo) -> Callable[[Any], BaseModel]:
-    def build(raw: Any) -> AdPerformanceDailyRow:
-        row = AdsRow.model_validate(raw)
-        metrics = row.metrics
-        if metrics is None:
-            raise ValueError("row has no 'metrics' object")
-        currency = (row.customer.currency_code if row.customer else None) or account.currency
-        return AdPerformanceDailyRow(
-            account_id=account.id,
-            campaign_id=row.need("campaign").id,
-            ad_group_id=row.need("ad_group").id,
-            ad_id=row.need("ad_group_ad").ad.id,
-            date=row.need("segments").date,
-            currency=currency,
-            spend=Decimal(metrics.cost_micros) / Decimal(C.MICROS),
-            impressions=metrics.impressions,
-            clicks=metrics.clicks,
-            conversions=metrics.conversions,
-            conversion_value=metrics.conversions_value,
-        )
-
-    return build
-
-

@@ -122,14 +122,7 @@ class GoogleDataManagerConnector(PlatformConnector[GoogleDataManagerSettings]):
         return {"json": dict(data) if data is not None else None}
 
     def classify(self, response: httpx.Response, body: Any, *, account: str | None) -> ErrorAnswer:
-        """Read Google's RPC error; its field violations join the message.
-
-        Args:
-            response: the error response.
-            body: its decoded JSON, if any.
-            account: the account of the call.
-
-        """
+        """Read Google's RPC error; its field violations join the message."""
         status = response.status_code
         err = read_rpc_error(body, status)
         text = f"{err.status or 'HTTP ' + str(status)}: {err.message}"

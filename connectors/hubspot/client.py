@@ -18,17 +18,15 @@ calls are also paced by their own client-side bucket (``search_requests_per_seco
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from datetime import datetime, time, timedelta
 from typing import Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
 import httpx
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from connectors._base import ApiResponse, ErrorAnswer, json_or_none
 from connectors.errors import (
@@ -39,20 +37,20 @@ from connectors.hubspot import settings as C
 from connectors.hubspot.auth import make_auth
 from connectors.hubspot.config import HubSpotSettings
 from connectors.hubspot.models import (
-    CompanyRow,
-    ContactRow,
-    DealRow,
-    FormSubmissionRow,
-    HsList,
-    HsMembership,
     HsObject,
-    HsSubmission,
-    ListMembershipRow,
-    ListRow,
     email_status,
     epoch_ms,
-    hs_instant,
-    hs_money,
+)
+from connectors.hubspot.rows import (
+    company_row,
+    contact_row,
+    deal_row,
+    instant_ms,
+    latest_per_id,
+    list_row,
+    local_day,
+    membership_row,
+    submission_row,
 )
 from connectors.hubspot.search import BodyOffsetPaginator, SearchPaginator
 from connectors.hubspot.streams import SEARCH_STREAMS, STREAMS
@@ -157,14 +155,7 @@ class HubSpotConnector(PlatformConnector[HubSpotSettings]):
         return CursorPaginator(("paging", "next", "after"), has_more_path=None)
 
     def classify(self, response: httpx.Response, body: Any, *, account: str | None) -> ErrorAnswer:
-        """Read a HubSpot error body: ``category``/``errorType``, message, details, correlation.
-
-        Args:
-            response: the error response.
-            body: its decoded JSON, if any.
-            account: the portal of the call.
-
-        """
+        """Read a HubSpot error body: ``category``/``errorType``, message, details, correlation."""
         status = response.status_code
         fields: dict[str, Any] = body if isinstance(body, dict) else {}
         category = str(fields.get("category") or fields.get("errorType") or "")
@@ -482,9 +473,9 @@ class HubSpotConnector(PlatformConnector[HubSpotSettings]):
         contacts_of: dict[str, str] = {}
         stages = self._stages(account) if object_type == "deals" else {}
         to_row = {
-            "contacts": _contact_row(account),
-            "companies": _company_row(account),
-            "deals": _deal_row(account, stages, contacts_of),
+            "contacts": contact_row(account),
+            "companies": company_row(account),
+            "deals": deal_row(account, stages, contacts_of),
         }[object_type]
         for page in self.paginate(request, paginator, account=account.id, data_key="results"):
             if object_type == "deals":
@@ -495,7 +486,7 @@ class HubSpotConnector(PlatformConnector[HubSpotSettings]):
             logger.info("hubspot %s %s %s: re-anchored %d time(s) past the %d-result cap",
                         account.id, spec.name, window, paginator.reanchors,
                         self.settings.search_result_cap)
-        rows.result.rows = _latest_per_id(rows.result.rows, spec.primary_key[0])
+        rows.result.rows = latest_per_id(rows.result.rows, spec.primary_key[0])
 
     def _stages(self, account: AccountInfo) -> dict[str, dict[str, Any]]:
         """Deal stage id -> its pipeline, label, probability and closed/won flags."""
@@ -543,7 +534,7 @@ class HubSpotConnector(PlatformConnector[HubSpotSettings]):
     def _read_lists(self, account: AccountInfo, rows: RecordCollector) -> None:
         for page in self._list_pages(account):
             for index, raw in enumerate(page.records):
-                rows.add(rows.location(page.number, index), raw, _list_row(account))
+                rows.add(rows.location(page.number, index), raw, list_row(account))
 
     def _list_pages(self, account: AccountInfo) -> Any:
         size = self.settings.object_page_size
@@ -579,10 +570,10 @@ class HubSpotConnector(PlatformConnector[HubSpotSettings]):
             for page in self.pages(path, params, account=account.id):
                 number += 1
                 for index, raw in enumerate(page.records):
-                    day = _local_day(raw, "membershipTimestamp", account)
+                    day = local_day(raw, "membershipTimestamp", account)
                     if day is not None and day not in window:
                         continue
-                    rows.add(rows.location(number, index), raw, _membership_row(account,
+                    rows.add(rows.location(number, index), raw, membership_row(account,
                                                                                 list_id))
 
     def _read_submissions(
@@ -604,175 +595,17 @@ class HubSpotConnector(PlatformConnector[HubSpotSettings]):
         number = 0
         for form_id, form_name in forms:
             params = {"limit": self.settings.submission_page_size}
-            to_row = _submission_row(account, form_id, form_name)
+            to_row = submission_row(account, form_id, form_name)
             for page in self.pages(f"{C.SUBMISSIONS_PATH}/{form_id}", params, account=account.id):
                 number += 1
                 oldest: int | None = None
                 for index, raw in enumerate(page.records):
-                    submitted = _instant_ms(raw, "submittedAt")
+                    submitted = instant_ms(raw, "submittedAt")
                     if submitted is not None:
                         oldest = submitted if oldest is None else min(oldest, submitted)
-                    day = _local_day(raw, "submittedAt", account)
+                    day = local_day(raw, "submittedAt", account)
                     if day is not None and day not in window:
                         continue
                     rows.add(rows.location(number, index), raw, to_row)
                 if oldest is not None and oldest < start_ms:
                     break  # newest first: every later page is older than the window
-
-
-# ---------------------------------------------------------------------- row builders
-
-
-def _instant_ms(raw: Any, key: str) -> int | None:
-    try:
-        return epoch_ms(hs_instant(raw.get(key))) if isinstance(raw, dict) else None
-    except ValueError:
-        return None
-
-
-def _local_day(raw: Any, key: str, account: AccountInfo) -> date | None:
-    try:
-        moment = hs_instant(raw.get(key)) if isinstance(raw, dict) else None
-    except ValueError:
-        return None
-    return moment.astimezone(account.tz).date() if moment is not None else None
-
-
-def _latest_per_id(rows: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
-    """Keep one row per record id: the newest, if a record changed during the read."""
-    best: dict[Any, dict[str, Any]] = {}
-    for row in rows:
-        kept = best.get(row[key])
-        if kept is None or row["updated_at"] > kept["updated_at"]:
-            best[row[key]] = row
-    return list(best.values()) if len(best) != len(rows) else rows
-
-
-def _modified(record: HsObject, prop: str, account: AccountInfo) -> tuple[datetime, date]:
-    moment = record.instant(prop)
-    if moment is None:
-        raise ValueError(f"{prop} is missing")
-    return moment, moment.astimezone(account.tz).date()
-
-
-def _created(record: HsObject) -> datetime:
-    created = record.instant("createdate")
-    return created if created is not None else record.createdAt
-
-
-def _check_id(record: HsObject) -> None:
-    object_id = record.prop("hs_object_id")
-    if object_id is not None and object_id != record.id:
-        raise ValueError(f"hs_object_id {object_id} differs from id {record.id}")
-
-
-def _contact_row(account: AccountInfo) -> Callable[[Any], BaseModel]:
-    def build(raw: Any) -> ContactRow:
-        c = HsObject.model_validate(raw)
-        _check_id(c)
-        updated, day = _modified(c, C.MODIFIED_PROPERTY["contacts"], account)
-        email = c.prop("email")
-        stage = c.prop("lifecyclestage")
-        return ContactRow(
-            portal_id=account.id, contact_id=c.id, email=email.strip() if email else None,
-            email_status=email_status(email), first_name=c.prop("firstname"),
-            last_name=c.prop("lastname"), phone=c.prop("phone"),
-            lifecycle_stage=stage.lower() if stage else None,
-            company_id=c.prop("associatedcompanyid"), ga_client_id=c.prop("ga_client_id"),
-            gclid=c.prop("gclid"), fbclid=c.prop("fbclid"), li_fat_id=c.prop("li_fat_id"),
-            created_at=_created(c), updated_at=updated, modified_date=day, archived=c.archived,
-        )
-
-    return build
-
-
-def _company_row(account: AccountInfo) -> Callable[[Any], BaseModel]:
-    def build(raw: Any) -> CompanyRow:
-        c = HsObject.model_validate(raw)
-        _check_id(c)
-        updated, day = _modified(c, C.MODIFIED_PROPERTY["companies"], account)
-        return CompanyRow(
-            portal_id=account.id, company_id=c.id, name=c.prop("name"), domain=c.prop("domain"),
-            created_at=_created(c), updated_at=updated, modified_date=day, archived=c.archived,
-        )
-
-    return build
-
-
-def _deal_row(
-    account: AccountInfo, stages: Mapping[str, Mapping[str, Any]], contacts_of: Mapping[str, str]
-) -> Callable[[Any], BaseModel]:
-    def build(raw: Any) -> DealRow:
-        d = HsObject.model_validate(raw)
-        _check_id(d)
-        updated, day = _modified(d, C.MODIFIED_PROPERTY["deals"], account)
-        stage_id = d.prop("dealstage")
-        stage = stages.get(stage_id or "", {})
-        probability = stage.get("probability")
-        try:
-            chance = Decimal(str(probability)) if probability not in (None, "") else None
-        except InvalidOperation:
-            chance = None
-        closed = bool(stage.get("closed"))
-        return DealRow(
-            portal_id=account.id, deal_id=d.id, deal_name=d.prop("dealname"),
-            pipeline_id=d.prop("pipeline"), pipeline_label=stage.get("pipeline_label"),
-            stage_id=stage_id, stage_label=stage.get("label"), stage_probability=chance,
-            is_closed=closed, is_won=closed and chance is not None and chance > 0,
-            amount=hs_money(d.prop("amount")),
-            currency=(d.prop("deal_currency_code") or account.currency).upper(),
-            close_date=d.instant("closedate"), contact_id=contacts_of.get(d.id),
-            created_at=_created(d), updated_at=updated, modified_date=day, archived=d.archived,
-        )
-
-    return build
-
-
-def _list_row(account: AccountInfo) -> Callable[[Any], BaseModel]:
-    def build(raw: Any) -> ListRow:
-        lst = HsList.model_validate(raw)
-        size = lst.additionalProperties.get("hs_list_size")
-        return ListRow(
-            portal_id=account.id, list_id=lst.listId, name=lst.name,
-            processing_type=lst.processingType, object_type_id=lst.objectTypeId,
-            size=int(size) if isinstance(size, str) and size.isdigit() else None,
-            created_at=lst.createdAt, updated_at=lst.updatedAt,
-        )
-
-    return build
-
-
-def _membership_row(account: AccountInfo, list_id: str) -> Callable[[Any], BaseModel]:
-    def build(raw: Any) -> ListMembershipRow:
-        m = HsMembership.model_validate(raw)
-        return ListMembershipRow(
-            portal_id=account.id, list_id=list_id, record_id=m.recordId,
-            member_since=m.membershipTimestamp,
-            membership_date=m.membershipTimestamp.astimezone(account.tz).date(),
-        )
-
-    return build
-
-
-def _submission_row(
-    account: AccountInfo, form_id: str, form_name: str | None
-) -> Callable[[Any], BaseModel]:
-    def build(raw: Any) -> FormSubmissionRow:
-        s = HsSubmission.model_validate(raw)
-        email = s.value("email")
-        click_type = next((f for f in C.CLICK_ID_FIELDS if s.value(f)), None)
-        submission_id = s.conversionId or hashlib.sha256(
-            f"{form_id}:{epoch_ms(s.submittedAt)}:{email}".encode()).hexdigest()[:32]
-        return FormSubmissionRow(
-            portal_id=account.id, submission_id=submission_id, form_id=form_id,
-            form_name=form_name, submitted_at=s.submittedAt,
-            submitted_date=s.submittedAt.astimezone(account.tz).date(),
-            email=email.strip().lower() if email else None, first_name=s.value("firstname"),
-            last_name=s.value("lastname"), phone=s.value("phone"), page_url=s.pageUrl,
-            ga_client_id=s.value("ga_client_id"), click_id_type=click_type,
-            click_id=s.value(click_type) if click_type else None,
-            utm_source=s.value("utm_source"), utm_medium=s.value("utm_medium"),
-            utm_campaign=s.value("utm_campaign"),
-        )
-
-    return build

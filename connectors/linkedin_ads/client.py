@@ -103,12 +103,6 @@ class LinkedInAdsConnector(PlatformConnector[LinkedInAdsSettings]):
         """Read a Rest.li error body (``code``, ``serviceErrorCode``, ``message``).
 
         LinkedIn's throttle is a bare 429 (no Retry-After, no usage header): the ladder's.
-
-        Args:
-            response: the error response.
-            body: its decoded JSON, if any.
-            account: the account of the call.
-
         """
         status = response.status_code
         fields: dict[str, Any] = body if isinstance(body, dict) else {}

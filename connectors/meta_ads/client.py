@@ -106,14 +106,7 @@ class MetaAdsConnector(PlatformConnector[MetaAdsSettings]):
         return NextUrlPaginator()
 
     def classify(self, response: httpx.Response, body: Any, *, account: str | None) -> ErrorAnswer:
-        """Read a Graph error: its code decides first (token, version, throttle), then status.
-
-        Args:
-            response: the error response.
-            body: its decoded JSON, if any.
-            account: the account of the call.
-
-        """
+        """Read a Graph error: its code decides first (token, version, throttle), then status."""
         status = response.status_code
         found = body.get("error") if isinstance(body, dict) else None
         error: dict[str, Any] = found if isinstance(found, dict) else {}

@@ -129,12 +129,6 @@ class ShopifyConnector(PlatformConnector[ShopifySettings]):
         """Read an HTTP error: its ``errors`` text or object joins the status line.
 
         Shopify's 401 does not say "expired": with a refresh token, it is refreshed once.
-
-        Args:
-            response: the error response.
-            body: its decoded JSON, if any.
-            account: the account of the call.
-
         """
         status = response.status_code
         detail = body.get("errors") if isinstance(body, Mapping) else None
