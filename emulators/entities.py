@@ -6,29 +6,47 @@ the platform emulators (which render them). ``Market`` re-exports them.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
+
+from emulators._lazy import LazyMap
+from emulators.traffic import AdChannel, PlatformLayout, declared_ad_channels
+
+__all__ = [
+    "LAYOUTS",
+    "Account",
+    "Ad",
+    "AdGroup",
+    "Campaign",
+    "DayTruth",
+    "Entity",
+    "PlatformLayout",
+    "declared_layouts",
+    "layouts",
+]
 
 
-@dataclass(frozen=True)
-class PlatformLayout:
-    """How a platform names its accounts and objects (ids are decimal strings)."""
-
-    account_prefix: str  # "act_" on Meta
-    first_account: int  # native number of the first account
-    id_prefix: str  # leading digits of object ids
+def layouts(ads: Iterable[AdChannel]) -> dict[str, PlatformLayout]:
+    """Platform -> layout of the ad channels ``ads`` (each declares its ``layout``)."""
+    return {channel.platform: channel.layout for channel in ads}
 
 
-# A new platform (issue 3: google_ads with 10-digit customer ids and no prefix, linkedin_ads)
-# adds its layout here and an emulator package that renders the same market.
-LAYOUTS: dict[str, PlatformLayout] = {
-    "meta_ads": PlatformLayout(account_prefix="act_", first_account=1001, id_prefix="238"),
-    # Google Ads customer ids: 10 digits, written without dashes.
-    "google_ads": PlatformLayout(account_prefix="", first_account=5550001001, id_prefix="8"),
-    # LinkedIn sponsored accounts: numeric ids (URNs are built by the emulator).
-    "linkedin_ads": PlatformLayout(account_prefix="", first_account=508001001, id_prefix="6"),
-}
+@cache
+def declared_layouts() -> dict[str, PlatformLayout]:
+    """Layouts of the ad platforms the emulator packages declare, in market order.
+
+    A new ad platform declares its layout in its own package (``TRAFFIC`` in
+    ``emulators/<platform>/sandbox.py``), not here. Resolved on first use: the emulator
+    packages import this module.
+    """
+    return layouts(declared_ad_channels())
+
+
+LAYOUTS: Mapping[str, PlatformLayout] = LazyMap(declared_layouts)
+"""Platform -> layout of every declared ad platform (read on first use)."""
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,10 @@
 Each platform's emulator package (``emulators/<platform>/__init__.py``) sets ``SANDBOX`` to a
 :class:`SandboxPlatform`: how to build the emulator, the connector settings that reach it
 (its sandbox credentials), whether it renders the seeded population, and what the in-process
-sandbox adds. ``emulators.registry`` collects them by walking the package, so a new platform's
-emulator is found by copying a folder.
+sandbox adds. An ad platform's ``sandbox.py`` also sets ``TRAFFIC`` to an
+``emulators.traffic.AdChannel``: how its clicks look to the shop, GA4 and the CRM, its account
+layout and planted effect. ``emulators.registry`` collects them by walking the package, so a
+new platform's emulator is found by copying a folder.
 """
 
 from __future__ import annotations
