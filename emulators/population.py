@@ -12,7 +12,9 @@ population, so a gclid in a GA4 session, the HubSpot contact that filled the for
 Shopify order all belong to one person, and the ad ids in the touchpoints are real ids of
 the market. Channels carry *planted* effects (``CHANNEL_LIFT``): a journey's conversion
 chance rises with the channels it touched, so data-driven attribution has a known ranking
-to recover.
+to recover. The channels are the ad platforms' (each declares its own,
+``emulators.traffic.AdChannel``) and the non-ad ones defined here (organic search, email,
+direct); ``ChannelMaps`` derives what the journeys are drawn from.
 
 Time: a person exists once ``first_seen <= market.now()``; events after now are not yet
 visible (they appear as the clock moves), and a contact's ``updated_at`` is its latest
@@ -23,57 +25,118 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from functools import cached_property
+from functools import cache, cached_property
 
 from emulators import _rng
+from emulators._lazy import LazyMap
 from emulators.entities import Ad
 from emulators.market import Market
+from emulators.traffic import AdChannel, Channel, declared_ad_channels, in_market_order
 
 __all__ = [
     "CHANNELS",
     "CHANNEL_LIFT",
+    "DIRECT",
+    "EMAIL",
+    "NON_AD_CHANNELS",
+    "ORGANIC_SEARCH",
     "SANDBOX_PEOPLE",
+    "ChannelMaps",
     "Conversion",
     "Person",
     "Population",
     "Touch",
+    "declared_channels",
+    "declared_maps",
+    "market_channels",
 ]
 
 SANDBOX_PEOPLE = 5_000
 """Size of the sandbox population: every emulator served for one sandbox renders this many."""
 
-# Channel -> (platform of its ad touches or None, utm source, utm medium).
-CHANNELS: dict[str, tuple[str | None, str, str]] = {
-    "google_ads": ("google_ads", "google", "cpc"),
-    "meta_ads": ("meta_ads", "facebook", "paid_social"),
-    "linkedin_ads": ("linkedin_ads", "linkedin", "paid_social"),
-    "organic_search": (None, "google", "organic"),
-    "email": (None, "newsletter", "email"),
-    "direct": (None, "(direct)", "(none)"),
-}
-# Planted effect of touching a channel at least once, on the log-odds of converting.
-CHANNEL_LIFT: dict[str, float] = {
-    "google_ads": 1.2,
-    "meta_ads": 0.8,
-    "linkedin_ads": 0.5,
-    "email": 0.6,
-    "organic_search": 0.3,
-    "direct": 0.0,
-}
-_CHANNEL_WEIGHTS = {  # how often a touch is in each channel
-    "google_ads": 0.26,
-    "meta_ads": 0.24,
-    "linkedin_ads": 0.1,
-    "organic_search": 0.18,
-    "email": 0.08,
-    "direct": 0.14,
-}
+# The non-ad channels; each ad platform declares its own (``TRAFFIC`` in its sandbox.py).
+ORGANIC_SEARCH = Channel(
+    name="organic_search", order=40, weight=0.18, lift=0.3,
+    utm_source="google", utm_medium="organic", referrer="https://www.google.com/",
+    shopify_source="google", shopify_source_type="SEO",
+    shopify_source_description="Google search", ga4_channel_group="Organic Search",
+)
+EMAIL = Channel(
+    name="email", order=50, weight=0.08, lift=0.6,
+    utm_source="newsletter", utm_medium="email", utm_tagged=True,
+    shopify_source="newsletter", shopify_source_type="NEWSLETTER",
+    shopify_source_description="Email", ga4_channel_group="Email",
+)
+DIRECT = Channel(
+    name="direct", order=60, weight=0.14, lift=0.0,
+    utm_source="(direct)", utm_medium="(none)",
+    shopify_source="direct", shopify_source_type="DIRECT",
+    shopify_source_description="Direct", ga4_channel_group="Direct",
+)
+NON_AD_CHANNELS: tuple[Channel, ...] = (ORGANIC_SEARCH, EMAIL, DIRECT)
+
+
+def market_channels(ads: Iterable[AdChannel]) -> tuple[Channel, ...]:
+    """Return the channels of a market whose ad platforms are ``ads``, in market order."""
+    return in_market_order([*ads, *NON_AD_CHANNELS])
+
+
+@cache
+def declared_channels() -> tuple[Channel, ...]:
+    """Return the declared ad platforms' channels and the non-ad ones, in market order."""
+    return market_channels(declared_ad_channels())
+
+
+@dataclass(frozen=True)
+class ChannelMaps:
+    """What the population draws journeys from, per channel name (in market order).
+
+    Attributes:
+        channels: channel -> (platform of its ad touches or None, utm source, utm medium).
+        lift: planted effect of touching the channel at least once, on the log-odds of
+            converting.
+        weights: the share of touches in each channel (the declared weights, normalised).
+        click_id_param: ad platform -> the query parameter of its click ids.
+        view_share: ad channel -> the share of its touches that are views, not clicks.
+
+    """
+
+    channels: dict[str, tuple[str | None, str, str]]
+    lift: dict[str, float]
+    weights: dict[str, float]
+    click_id_param: dict[str, str]
+    view_share: dict[str, float]
+
+    @classmethod
+    def of(cls, channels: Iterable[Channel]) -> ChannelMaps:
+        """Derive the maps from channels (in market order: it orders the draws)."""
+        ordered = in_market_order(channels)
+        total = sum(c.weight for c in ordered)
+        ads = [c for c in ordered if isinstance(c, AdChannel)]
+        return cls(
+            channels={c.name: (c.platform, c.utm_source, c.utm_medium) for c in ordered},
+            lift={c.name: c.lift for c in ordered},
+            weights={c.name: c.weight / total for c in ordered},
+            click_id_param={c.platform: c.click_id_param for c in ads},
+            view_share={c.name: c.view_share for c in ads},
+        )
+
+
+@cache
+def declared_maps() -> ChannelMaps:
+    """:class:`ChannelMaps` of the declared channels (resolved on first use)."""
+    return ChannelMaps.of(declared_channels())
+
+
+CHANNELS: Mapping[str, tuple[str | None, str, str]] = LazyMap(lambda: declared_maps().channels)
+"""Channel -> (platform of its ad touches or None, utm source, utm medium), in market order."""
+CHANNEL_LIFT: Mapping[str, float] = LazyMap(lambda: declared_maps().lift)
+"""Planted effect of touching a channel at least once, on the log-odds of converting."""
 _BASE_LOG_ODDS = -2.6
-_CLICK_ID_PARAM = {"google_ads": "gclid", "meta_ads": "fbclid", "linkedin_ads": "li_fat_id"}
 _FIRST = ("Ada", "Ben", "Cleo", "Dev", "Eva", "Finn", "Gia", "Hugo", "Ines", "Jon", "Kai",
           "Lena", "Milo", "Nora", "Omar", "Pia", "Quinn", "Rosa", "Sam", "Tara")
 _LAST = ("Meyer", "Okafor", "Rossi", "Nguyen", "Silva", "Kowalski", "Dubois", "Haddad",
@@ -88,7 +151,7 @@ class Touch:
 
     Attributes:
         at: when it happened (UTC).
-        channel: a key of ``CHANNELS``.
+        channel: the name of one of the market's channels (``CHANNELS``).
         kind: ``click`` (an ad click or a session with a referrer), ``view`` (an ad
             impression without a click) or ``session`` (organic, email, direct).
         platform: the ad platform of ad touches, else None.
@@ -202,6 +265,7 @@ class Population:
         self.size = size
         self.seed = market.seed if seed is None else seed
         self.currency = currency
+        self._maps = declared_maps()
         self._cache: dict[int, Person] = {}
 
     @cached_property
@@ -285,14 +349,14 @@ class Population:
 
     def _channel(self, u: float) -> str:
         total = 0.0
-        for channel, weight in _CHANNEL_WEIGHTS.items():
+        for channel, weight in self._maps.weights.items():
             total += weight
             if u < total:
                 return channel
-        return "direct"
+        return DIRECT.name
 
     def _touches(self, index: int, first_seen: datetime) -> tuple[Touch, ...]:
-        s = self.seed
+        s, maps = self.seed, self._maps
         count = 1 + min(9, int(-math.log(max(_rng.uniform(s, "n", index), 1e-12)) * 2.2))
         touches: list[Touch] = []
         at = first_seen
@@ -301,17 +365,17 @@ class Population:
             if k:
                 at += timedelta(hours=1 + u[0] * 24 * 9)  # 1 h .. 9 days apart
             channel = self._channel(u[1])
-            platform, source, medium = CHANNELS[channel]
+            platform, source, medium = maps.channels[channel]
             ads = self._ads.get(platform, []) if platform else []
             if platform and not ads:  # the market does not run this platform
-                channel, (platform, source, medium) = "direct", CHANNELS["direct"]
+                channel, (platform, source, medium) = DIRECT.name, maps.channels[DIRECT.name]
             ad = ads[int(u[2] * len(ads))] if platform else None
-            view = platform is not None and channel == "meta_ads" and u[3] < 0.3
+            view = platform is not None and u[3] < maps.view_share[channel]
             page = _PAGES[int(u[4] * len(_PAGES))]
             click_id = None
             if ad is not None and not view:
                 digest = hashlib.blake2b(f"{s}:{index}:{k}".encode(), digest_size=12).hexdigest()
-                click_id = f"{_CLICK_ID_PARAM[ad.platform]}-{digest}"
+                click_id = f"{maps.click_id_param[ad.platform]}-{digest}"
             campaign = (
                 self.market.entity(ad.platform, ad.campaign_id).name  # type: ignore[union-attr]
                 if ad is not None
@@ -326,7 +390,8 @@ class Population:
                     campaign_id=ad.campaign_id if ad else None,
                     ad_id=ad.id if ad else None,
                     click_id=click_id,
-                    click_id_param=_CLICK_ID_PARAM[ad.platform] if click_id and ad else None,
+                    click_id_param=(maps.click_id_param[ad.platform] if click_id and ad
+                                    else None),
                     source=source,
                     medium=medium,
                     campaign=campaign,
@@ -339,7 +404,7 @@ class Population:
     def _conversions(self, index: int, touches: tuple[Touch, ...]) -> tuple[Conversion, ...]:
         s = self.seed
         channels = {t.channel for t in touches}
-        log_odds = _BASE_LOG_ODDS + sum(CHANNEL_LIFT[c] for c in channels)
+        log_odds = _BASE_LOG_ODDS + sum(self._maps.lift[c] for c in channels)
         chance = 1.0 / (1.0 + math.exp(-log_odds))
         u = _rng.uniforms(s, 6, "convert", index)
         last = len(touches) - 1
