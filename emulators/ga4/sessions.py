@@ -17,27 +17,55 @@ re-read later, which is what the connector's lookback window exists for.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import cache
 from urllib.parse import urlencode
 
 from emulators.ga4.properties import Ga4Property, convert
-from emulators.population import Person, Population, Touch
+from emulators.population import Person, Population, Touch, declared_channels
+from emulators.traffic import AdChannel, Channel
 
-__all__ = ["Ga4Event", "Ga4Session", "build_sessions", "channel_group", "processing_delay"]
+__all__ = ["ChannelViews", "Ga4Event", "Ga4Session", "build_sessions", "channel_group",
+           "declared_views", "processing_delay"]
 
 DEFAULT_HORIZON_HOURS = 48.0
-
-_CHANNEL_GROUPS = {
-    "google_ads": "Paid Search",
-    "meta_ads": "Paid Social",
-    "linkedin_ads": "Paid Social",
-    "organic_search": "Organic Search",
-    "email": "Email",
-    "direct": "Direct",
-}
 _CAMPAIGN_LABELS = {"organic_search": "(organic)", "direct": "(direct)"}
+
+
+@dataclass(frozen=True)
+class ChannelViews:
+    """How GA4 sees each channel, per channel name (derived from the channels).
+
+    Attributes:
+        groups: channel -> its default channel group.
+        utm_tagged: channels whose GA4 landing URLs carry UTM parameters: tagged traffic,
+            except an auto-tagged ad platform's (GA4 reads its campaign from the click id).
+
+    """
+
+    groups: dict[str, str]
+    utm_tagged: frozenset[str]
+
+    @classmethod
+    def of(cls, channels: Iterable[Channel]) -> ChannelViews:
+        """Derive the maps from the market's channels."""
+        channels = tuple(channels)
+        return cls(
+            groups={c.name: c.ga4_channel_group for c in channels},
+            utm_tagged=frozenset(
+                c.name for c in channels
+                if c.utm_tagged and not (isinstance(c, AdChannel) and c.auto_tagged)
+            ),
+        )
+
+
+@cache
+def declared_views() -> ChannelViews:
+    """:class:`ChannelViews` of the market's declared channels (resolved on first use)."""
+    return ChannelViews.of(declared_channels())
 
 
 def processing_delay(key: str, horizon_hours: float) -> timedelta:
@@ -53,7 +81,7 @@ def processing_delay(key: str, horizon_hours: float) -> timedelta:
 
 def channel_group(channel: str) -> str:
     """GA4's default channel group of a population channel."""
-    return _CHANNEL_GROUPS.get(channel, "Unassigned")
+    return declared_views().groups.get(channel, "Unassigned")
 
 
 @dataclass(frozen=True)
@@ -119,7 +147,7 @@ class Ga4Session:
 
 def _query(touch: Touch) -> str:
     params: list[tuple[str, str]] = []
-    if touch.channel in ("meta_ads", "linkedin_ads", "email"):
+    if touch.channel in declared_views().utm_tagged:
         params += [
             ("utm_source", touch.source),
             ("utm_medium", touch.medium),

@@ -23,15 +23,17 @@ import threading
 import uuid
 from array import array
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from emulators.hubspot.index import MAX_ID, SearchIndex
-from emulators.population import Person, Population
+from emulators.population import Person, Population, Touch, declared_channels
+from emulators.traffic import AdChannel, Channel
 
 CONTACT_ID_OFFSET = 1
 DEAL_ID_OFFSET = 4_000_000
@@ -42,7 +44,17 @@ LIFECYCLE_STAGES = ("subscriber", "lead", "marketingqualifiedlead", "salesqualif
 OPEN_STAGE = "presentationscheduled"
 WON_STAGE = "closedwon"
 SITE = "https://www.example.com"
-_CLICK_PARAMS = ("gclid", "fbclid", "li_fat_id")
+
+
+def click_params(channels: Iterable[Channel]) -> tuple[str, ...]:
+    """Return the click-id parameters a form's hidden fields capture: every ad channel's."""
+    return tuple(c.click_id_param for c in channels if isinstance(c, AdChannel))
+
+
+@cache
+def declared_click_params() -> tuple[str, ...]:
+    """:func:`click_params` of the market's declared channels (resolved on first use)."""
+    return click_params(declared_channels())
 
 
 @dataclass(frozen=True)
@@ -105,6 +117,11 @@ PIPELINE: dict[str, Any] = {
     ],
 }
 STAGE_IDS = frozenset(s["id"] for s in PIPELINE["stages"])
+
+
+def _paid(touch: Touch, medium: str) -> bool:
+    """Whether ``touch`` is an ad touch (click or view) of an ad channel with utm ``medium``."""
+    return touch.platform is not None and touch.medium == medium
 
 
 def to_ms(moment: datetime) -> int:
@@ -309,9 +326,8 @@ class Crm:
         join("1002", person.first_seen if person.index % 11 == 3 else None)
         join("1003", next((c.at for c in visible if c.kind == "lead"), None))
         join("1004", next((c.at for c in visible if c.kind in ("deal", "order")), None))
-        join("1005", next((t.at for t in touches if t.platform == "google_ads"), None))
-        join("1006", next((t.at for t in touches if t.platform in ("meta_ads", "linkedin_ads")),
-                          None))
+        join("1005", next((t.at for t in touches if _paid(t, "cpc")), None))
+        join("1006", next((t.at for t in touches if _paid(t, "paid_social")), None))
 
     # ------------------------------------------------------------------ contacts
     def person_of(self, contact_id: int) -> Person | None:
@@ -377,7 +393,7 @@ class Crm:
             out["ga_client_id"] = person.client_id
             touch = next((t for t in reversed(person.touches[: lead.touch_index + 1])
                           if t.click_id), None)
-            if touch is not None and touch.click_id_param in _CLICK_PARAMS:
+            if touch is not None and touch.click_id_param in declared_click_params():
                 out[touch.click_id_param] = touch.click_id
         return out
 

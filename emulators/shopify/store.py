@@ -15,18 +15,21 @@ starting with ``_`` hold Python values for search, sorting and nested connection
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from emulators import _rng
-from emulators.population import Conversion, Person, Population, Touch
+from emulators.population import Conversion, Person, Population, Touch, declared_channels
+from emulators.traffic import Channel
 
-__all__ = ["LinePlan", "OrderPlan", "ShopConfig", "ShopData", "iso"]
+__all__ = ["LinePlan", "OrderPlan", "ShopConfig", "ShopData", "VisitMaps", "declared_visit_maps",
+           "iso"]
 
 ORDER_ID_BASE = 5_100_000_000_000
 CUSTOMER_ID_BASE = 7_200_000_000_000
@@ -46,20 +49,40 @@ _PRODUCTS: tuple[tuple[str, str | None, str], ...] = (
     ("Premium Filter", "NW-FILTER-P", "Northwind"),
     ("Accessory Box", None, "Harbor Goods"),
 )
-_REFERRERS = {
-    "google_ads": "https://www.google.com/",
-    "organic_search": "https://www.google.com/",
-    "meta_ads": "https://l.facebook.com/",
-    "linkedin_ads": "https://www.linkedin.com/",
-}
-_SOURCE = {
-    "google_ads": ("google", "AD", "Google Ads"),
-    "meta_ads": ("facebook", "AD", "Facebook Ads"),
-    "linkedin_ads": ("linkedin", "AD", "LinkedIn Ads"),
-    "organic_search": ("google", "SEO", "Google search"),
-    "email": ("newsletter", "NEWSLETTER", "Email"),
-    "direct": ("direct", "DIRECT", "Direct"),
-}
+_UNKNOWN_SOURCE = ("direct", "DIRECT", "Direct")
+
+
+@dataclass(frozen=True)
+class VisitMaps:
+    """How a visit from each channel shows, per channel name (derived from the channels).
+
+    Attributes:
+        referrers: channel -> the visit's ``referrerUrl`` (channels without one are absent).
+        sources: channel -> (``source``, ``sourceType``, ``sourceDescription``).
+        tagged: channels whose landing URLs carry UTM parameters.
+
+    """
+
+    referrers: dict[str, str]
+    sources: dict[str, tuple[str, str, str]]
+    tagged: frozenset[str]
+
+    @classmethod
+    def of(cls, channels: Iterable[Channel]) -> VisitMaps:
+        """Derive the maps from the market's channels."""
+        channels = tuple(channels)
+        return cls(
+            referrers={c.name: c.referrer for c in channels if c.referrer is not None},
+            sources={c.name: (c.shopify_source, c.shopify_source_type,
+                              c.shopify_source_description) for c in channels},
+            tagged=frozenset(c.name for c in channels if c.utm_tagged),
+        )
+
+
+@cache
+def declared_visit_maps() -> VisitMaps:
+    """:class:`VisitMaps` of the market's declared channels (resolved on first use)."""
+    return VisitMaps.of(declared_channels())
 
 
 def iso(moment: datetime) -> str:
@@ -288,10 +311,11 @@ class ShopData:
         """Render a ``CustomerVisit`` of a session touch (landing URL with UTM and click id)."""
         if touch is None:
             return None
-        source, tactic, description = _SOURCE.get(touch.channel, ("direct", "DIRECT", "Direct"))
+        maps = declared_visit_maps()
+        source, tactic, description = maps.sources.get(touch.channel, _UNKNOWN_SOURCE)
         params: list[tuple[str, str]] = []
         utm: dict[str, Any] | None = None
-        if touch.channel in ("google_ads", "meta_ads", "linkedin_ads", "email"):
+        if touch.channel in maps.tagged:
             utm = {
                 "source": touch.source,
                 "medium": touch.medium,
@@ -315,7 +339,7 @@ class ShopData:
             "landingPageHtml": f'<a href="{url}">{touch.landing_page}</a>',
             "occurredAt": iso(touch.at),
             "referralCode": None,
-            "referrerUrl": _REFERRERS.get(touch.channel),
+            "referrerUrl": maps.referrers.get(touch.channel),
             "source": source,
             "sourceDescription": description,
             "sourceType": tactic,
