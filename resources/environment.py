@@ -29,6 +29,7 @@ from resources.errors import EnvironmentConfigError
 
 if TYPE_CHECKING:
     from connectors.calllog import CallRecorder
+    from connectors.campaign_writes import CampaignWriter
     from connectors.google_data_manager import (
         Destination,
         GoogleDataManagerConnector,
@@ -159,6 +160,27 @@ class Environment:
             "meta_ads", PLATFORMS["meta_ads"], recorder, emulator_clock=True)
         return CapiTarget(connector=connector, pixel_id=pixel,
                           test_event_code=self.meta_test_event_code)
+
+    def campaign_writer(
+        self, platform: str, *, recorder: CallRecorder | None = None
+    ) -> CampaignWriter:
+        """Return `platform`'s campaign writer (daily budgets, statuses) on its connector.
+
+        The connector is the one :meth:`connector` builds (live, loopback or in process); a
+        platform has a writer when its connector package has a ``campaign_writer`` module.
+        Close it when done.
+
+        Raises:
+            EnvironmentConfigError: no writer for `platform` (the message names those with one).
+
+        """
+        from connectors.campaign_writes import writer_class, writer_platforms
+
+        if platform not in writer_platforms():
+            known = ", ".join(writer_platforms())
+            raise EnvironmentConfigError(
+                f"no campaign writer for platform {platform!r} (platforms with one: {known})")
+        return writer_class(platform)(self.connector(platform, recorder=recorder))
 
     def _build_connector(
         self, platform: str, wiring: PlatformWiring, recorder: CallRecorder | None, *,
