@@ -13,6 +13,8 @@ SCOPE = "https://www.googleapis.com/auth/datamanager"
 # 10 user identifiers per event, 10 destinations; IngestionService 300 requests/min and
 # 100,000/day per Cloud project (429 RESOURCE_EXHAUSTED beyond).
 MAX_EVENTS_PER_REQUEST = 2000
+# Google credits an offline conversion only inside the click-through window: at most 90 days.
+MAX_EVENT_AGE_DAYS = 90
 DEFAULT_REQUESTS_PER_SECOND = 5.0
 
 # Google RPC error reasons (the statuses are read in ``connectors.google_rpc``).

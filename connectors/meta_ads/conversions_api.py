@@ -22,12 +22,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from connectors.errors import ConfigurationError
-
-if TYPE_CHECKING:
-    from connectors.meta_ads.client import MetaAdsConnector
+from connectors.meta_ads.config import MetaAdsSettings
+from connectors.platform import PlatformConnector
 
 __all__ = [
     "MAX_EVENTS_PER_REQUEST",
@@ -185,7 +184,7 @@ def _batches(items: Sequence[dict[str, Any]], size: int) -> Iterable[Sequence[di
 
 
 def send_events(
-    connector: MetaAdsConnector,
+    connector: PlatformConnector[MetaAdsSettings],
     pixel_id: str,
     events: Iterable[CapiEvent],
     *,
@@ -196,7 +195,8 @@ def send_events(
     """Send conversions to a pixel in batches of at most 1,000 events.
 
     Args:
-        connector: the Meta connector (token, retries, call log).
+        connector: the Meta connector (token, retries, call log); typed by its base, so
+            this module does not import the client that imports it.
         pixel_id: the dataset (pixel) id.
         events: the conversions, with raw identifiers.
         test_event_code: route the events to Events Manager's Test Events tool.
