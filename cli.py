@@ -288,13 +288,22 @@ def _quiet_expected_errors() -> None:
                        WarehouseLockedError)
 
 
+def _emulator_packages() -> list[str]:
+    """Name the emulator packages without importing them (the help must stay fast)."""
+    import importlib.util
+    import pkgutil
+
+    spec = importlib.util.find_spec("emulators")
+    folders = list(spec.submodule_search_locations or []) if spec else []
+    return sorted(m.name for m in pkgutil.iter_modules(folders)
+                  if m.ispkg and not m.name.startswith("_"))
+
+
 @sandbox_app.command("serve")
 def sandbox_serve(
     platform: Annotated[
         str,
-        typer.Option(
-            help="Emulator to serve: meta_ads, google_ads, linkedin_ads, hubspot, ga4, shopify."
-        ),
+        typer.Option(help=f"Emulator to serve: {', '.join(_emulator_packages())}."),
     ] = "meta_ads",
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1.", min=1, max=65535)] = 8701,
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",

@@ -46,6 +46,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from connectors.calllog import CallRecorder
+from connectors.description import describe
 from connectors.ratelimit import KeyedPool, TokenBucket
 from connectors.retry import RetryPolicy
 from connectors.streams import AccountInfo, SourceConnector
@@ -54,7 +55,7 @@ from emulators._base import Emulator
 from emulators.market import Market
 from emulators.quota import QuotaConfig, QuotaTracker
 from emulators.registry import EMULATORS
-from resources.environment import PLATFORMS
+from resources import sandbox
 from resources.limits import EXTRACT_SLOTS_PER_PLATFORM
 
 PACING = 0.95
@@ -164,8 +165,9 @@ class PlatformRun:
 
 def bench_settings(platform: str) -> Any:
     """The sandbox settings of ``resources.environment``, paced under the declared quota."""
-    wiring = PLATFORMS[platform]
-    base = wiring.sandbox_settings(platform, wiring.live_base_url)
+    description = describe(platform)
+    base = description.settings_cls()(
+        **sandbox.connector_settings(platform, description.live_base_url or ""))
     return type(base).model_validate(
         {
             **base.model_dump(),
@@ -198,7 +200,7 @@ def make_connector(
     limiters: KeyedPool[str, TokenBucket],
 ) -> SourceConnector:
     """A connector as ``Environment.connector`` builds it in process, sharing ``limiters``."""
-    connector: SourceConnector = PLATFORMS[platform].connector_cls()(
+    connector: SourceConnector = describe(platform).connector_cls()(
         settings, transport=emulator.transport(), recorder=recorder, rate_limiters=limiters
     )
     return connector

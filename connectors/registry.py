@@ -1,4 +1,9 @@
-"""Platform name -> connector class and settings class (CLI, contract tests, deployments)."""
+"""Platform name -> connector class and settings class (CLI, contract tests, deployments).
+
+Built from the platforms' descriptions (``connectors/<platform>/description.py``): every API
+platform that is read from (ad platforms and sources reached over HTTP; not the file drop,
+not the write-only destinations).
+"""
 
 from __future__ import annotations
 
@@ -7,13 +12,8 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from connectors._base import BaseConnector
+from connectors.description import PlatformDescription, platforms
 from connectors.errors import ConfigurationError
-from connectors.ga4 import Ga4Connector, Ga4Settings
-from connectors.google_ads import GoogleAdsConnector, GoogleAdsSettings
-from connectors.hubspot import HubSpotConnector, HubSpotSettings
-from connectors.linkedin_ads import LinkedInAdsConnector, LinkedInAdsSettings
-from connectors.meta_ads import MetaAdsConnector, MetaAdsSettings
-from connectors.shopify import ShopifyConnector, ShopifySettings
 
 __all__ = ["CONNECTORS", "ConnectorEntry", "get_connector"]
 
@@ -26,21 +26,20 @@ class ConnectorEntry:
         platform: platform name (same as the emulator and warehouse schema).
         connector_cls: the connector class.
         settings_cls: its settings model.
+        description: everything else its package declares.
 
     """
 
     platform: str
     connector_cls: type[BaseConnector]
     settings_cls: type[BaseModel]
+    description: PlatformDescription
 
 
 CONNECTORS: dict[str, ConnectorEntry] = {
-    "meta_ads": ConnectorEntry("meta_ads", MetaAdsConnector, MetaAdsSettings),
-    "linkedin_ads": ConnectorEntry("linkedin_ads", LinkedInAdsConnector, LinkedInAdsSettings),
-    "google_ads": ConnectorEntry("google_ads", GoogleAdsConnector, GoogleAdsSettings),
-    "hubspot": ConnectorEntry("hubspot", HubSpotConnector, HubSpotSettings),
-    "ga4": ConnectorEntry("ga4", Ga4Connector, Ga4Settings),
-    "shopify": ConnectorEntry("shopify", ShopifyConnector, ShopifySettings),
+    d.name: ConnectorEntry(d.name, d.connector_cls(), d.settings_cls(), d)
+    for d in platforms("ads", "source")
+    if d.live_base_url is not None
 }
 
 

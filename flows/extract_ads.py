@@ -11,7 +11,7 @@ import datetime as dt
 from prefect import flow
 
 from flows._extract import ExtractFailed, run_extract
-from flows.parameters import Platform, parse_extract_request
+from flows.parameters import PLATFORMS, Platform, parse_extract_request
 from tasks.reporting import ExtractSummary
 
 __all__ = ["ExtractFailed", "extract_ads"]
@@ -19,7 +19,7 @@ __all__ = ["ExtractFailed", "extract_ads"]
 
 @flow(name="extract-ads", log_prints=True)
 def extract_ads(
-    platforms: list[Platform] = ["meta_ads", "google_ads", "linkedin_ads"],  # noqa: B006
+    platforms: list[Platform] = list(PLATFORMS),  # noqa: B006
     accounts: list[str] | None = None,
     start_date: dt.date | None = None,
     end_date: dt.date | None = None,

@@ -13,7 +13,7 @@ import datetime as dt
 from prefect import flow
 
 from flows._extract import ExtractFailed, run_extract
-from flows.parameters import SourcePlatform, parse_extract_request
+from flows.parameters import SOURCE_PLATFORMS, SourcePlatform, parse_extract_request
 from tasks.reporting import ExtractSummary
 
 __all__ = ["ExtractFailed", "extract_sources"]
@@ -21,7 +21,7 @@ __all__ = ["ExtractFailed", "extract_sources"]
 
 @flow(name="extract-sources", log_prints=True)
 def extract_sources(
-    platforms: list[SourcePlatform] = ["hubspot", "ga4", "shopify", "offline_conversions"],  # noqa: B006
+    platforms: list[SourcePlatform] = list(SOURCE_PLATFORMS),  # noqa: B006
     accounts: list[str] | None = None,
     start_date: dt.date | None = None,
     end_date: dt.date | None = None,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import (
     BaseModel,
@@ -15,29 +15,27 @@ from pydantic import (
     model_validator,
 )
 
-Platform = Literal["meta_ads", "google_ads", "linkedin_ads"]
-"""Ad platforms the `extract_ads` flow can read (connector package names)."""
+from resources.platforms import lookback_limits
+from resources.platforms import names as platform_names
 
-PLATFORMS: tuple[Platform, ...] = ("meta_ads", "google_ads", "linkedin_ads")
+PLATFORMS: tuple[str, ...] = platform_names("ads")
+"""Ad platforms the `extract_ads` flow can read (connector packages of role ``ads``)."""
 
-SourcePlatform = Literal["hubspot", "ga4", "shopify", "offline_conversions"]
+SOURCE_PLATFORMS: tuple[str, ...] = platform_names("source")
 """CRM, analytics, commerce and offline sources the `extract_sources` flow can read."""
 
-SOURCE_PLATFORMS: tuple[SourcePlatform, ...] = ("hubspot", "ga4", "shopify", "offline_conversions")
+if TYPE_CHECKING:
+    Platform = str
+    SourcePlatform = str
+else:  # the Prefect UI offers these as choices
+    Platform = Literal[PLATFORMS]
+    SourcePlatform = Literal[SOURCE_PLATFORMS]
 
-MAX_LOOKBACK_DAYS = {
-    "meta_ads": 28,
-    "google_ads": 90,
-    "linkedin_ads": 90,
-    "hubspot": 400,
-    "ga4": 30,
-    "shopify": 400,
-    "offline_conversions": 730,
-}
-"""The furthest back each platform restates data (Meta: 28-day attribution windows; Google
-Ads and LinkedIn: conversion windows of up to 90 days; GA4 settles within days; CRM records,
-orders and offline exports change whenever someone edits them, so a longer re-read is
-allowed)."""
+MAX_LOOKBACK_DAYS: dict[str, int] = lookback_limits()
+"""The furthest back each platform restates data, as its description declares it (Meta:
+28-day attribution windows; Google Ads and LinkedIn: conversion windows of up to 90 days; GA4
+settles within days; CRM records, orders and offline exports change whenever someone edits
+them, so a longer re-read is allowed)."""
 
 
 EARLIEST_DATE = dt.date(2000, 1, 1)

@@ -10,26 +10,20 @@ from __future__ import annotations
 import html
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 Spec = dict[str, Any]
 
-# Well-known channels keep the same colour in every report; the rest take the palette in order.
+# Channels that are no platform keep the same colour in every report (the platforms' colours
+# come from their descriptions, through the caller); the rest take the palette in order.
 _KNOWN = {
-    "google_ads": "#4285F4",
-    "meta_ads": "#7B61FF",
-    "linkedin_ads": "#0D9488",
-    "tiktok_ads": "#111827",
-    "microsoft_ads": "#00A4A6",
     "email": "#F59E0B",
-    "hubspot": "#FF7A59",
     "organic": "#22A06B",
     "organic_search": "#22A06B",
     "referral": "#A16207",
     "social": "#DB2777",
     "affiliate": "#9333EA",
-    "shopify": "#5E8E3E",
     "direct": "#8B95A5",
 }
 _PALETTE = (
@@ -43,11 +37,15 @@ MUTED = "#6B7280"
 ACCENT = "#2563EB"
 
 
-def channel_colours(channels: Iterable[str]) -> dict[str, str]:
+def channel_colours(
+    channels: Iterable[str], fixed: Mapping[str, str] | None = None
+) -> dict[str, str]:
     """Assign each channel a colour: fixed ones for well-known channels, the palette otherwise.
 
     Args:
         channels: channel names in the order the report shows them.
+        fixed: colours the caller fixes (each platform's declared colour); they win over the
+            report's own well-known channels.
 
     Returns:
         Channel name to CSS hex colour, stable for a given channel order.
@@ -59,7 +57,7 @@ def channel_colours(channels: Iterable[str]) -> dict[str, str]:
     for ch in channels:
         if ch in colours or ch in pending:
             continue
-        known = _KNOWN.get(ch.lower())
+        known = (fixed or {}).get(ch.lower()) or _KNOWN.get(ch.lower())
         if known and known not in taken:
             colours[ch] = known
             taken.add(known)

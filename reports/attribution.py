@@ -15,8 +15,8 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -79,6 +79,8 @@ class AttributionReportData:
         totals: conversions, value, spend, journeys, converting_journeys.
         notes: warnings to show (dropped conversions, duplicates, skipped models).
         pushed: per destination: destination, planned, sent, already_sent, skipped, rejected.
+        channel_colours: fixed colours of channels (the platforms' declared ones); the rest
+            take the report's own or the palette.
 
     """
 
@@ -101,6 +103,7 @@ class AttributionReportData:
     totals: dict[str, float]
     notes: list[str]
     pushed: list[dict[str, object]]
+    channel_colours: Mapping[str, str] = field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------- data shaping
@@ -539,7 +542,7 @@ _ENV = jinja2.Environment(
 
 def _context(data: AttributionReportData) -> dict[str, Any]:
     shape = _shape(data)
-    colours = _charts.channel_colours(_all_channels(data, shape))
+    colours = _charts.channel_colours(_all_channels(data, shape), data.channel_colours)
     moves = _moves(data, shape)
     credit = _credit_section(shape, colours, data.reporting_currency)
     roas = _roas_section(shape, colours, data.reporting_currency)

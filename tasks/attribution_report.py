@@ -20,6 +20,7 @@ from prefect.cache_policies import NONE
 from marketing.attribution.model_set import describe_model
 from reports.attribution import AttributionReportData, render_attribution_report, summary_markdown
 from resources.environment import Environment
+from resources.platforms import channel_colours
 from tasks.attribution import AttributionComputation, Period, report_dir
 from tasks.push_conversions import PushSummary
 
@@ -120,6 +121,7 @@ def _report_data(environment: Environment, inputs: ReportInputs) -> AttributionR
         },
         notes=inputs.notes,
         pushed=push_rows(inputs.push),
+        channel_colours=channel_colours(),
     )
 
 

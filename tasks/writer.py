@@ -17,9 +17,11 @@ from prefect.concurrency.sync import concurrency
 
 from resources.environment import Environment
 from resources.limits import WAREHOUSE_WRITER
+from resources.platforms import ad_channels
 from warehouse import connect
 from warehouse.connection import Warehouse
 from warehouse.errors import WarehouseLockedError
+from warehouse.reference import sync_ad_channels
 
 LOCK_WAIT_SECONDS = 120.0
 """How long to wait for another process to release the DuckDB file."""
@@ -53,9 +55,14 @@ def _connect_waiting(environment: Environment, wait: float) -> Warehouse:
 def open_warehouse(
     environment: Environment, wait: float = LOCK_WAIT_SECONDS
 ) -> Iterator[Warehouse]:
-    """Hold the writer slot and open (and migrate) the environment's warehouse."""
+    """Hold the writer slot and open (and migrate) the environment's warehouse.
+
+    The ad platforms' declared channels are written to ``ref.ad_channels`` on the way in, so
+    the core models classify traffic by every platform this installation has.
+    """
     environment.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
     with concurrency(WAREHOUSE_WRITER, occupy=1, strict=True):
         wh = _connect_waiting(environment, wait)
         with wh:
+            sync_ad_channels(wh, ad_channels())
             yield wh

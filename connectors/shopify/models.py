@@ -16,7 +16,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
 
-from connectors.shopify import settings as C
+from connectors.description import click_id_params
 
 __all__ = [
     "CustomerRow",
@@ -89,17 +89,17 @@ UtcDateTime = Annotated[datetime, BeforeValidator(_utc)]
 
 
 def click_id(url: str | None) -> tuple[str, str] | None:
-    """Return (click id type, value) carried by a landing page URL, if any."""
+    """Return (click id type, value) carried by a landing page URL, if any (the first)."""
     if not url:
         return None
     try:
         query = urlsplit(url).query
     except ValueError:
         return None
-    params = dict(parse_qsl(query))
-    for name in C.CLICK_ID_PARAMS:
-        if params.get(name):
-            return name, params[name]
+    known = set(click_id_params())  # the ad platforms' declared click ids
+    for name, value in parse_qsl(query):  # the first in the URL, as the warehouse reads GA4's
+        if name in known and value:
+            return name, value
     return None
 
 

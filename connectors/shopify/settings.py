@@ -37,9 +37,6 @@ LINE_ITEM_ORDERS_PAGE_SIZE = 10
 LINE_ITEMS_PAGE_SIZE = 20
 CUSTOMERS_PAGE_SIZE = 100
 
-# Click-id query parameters of landing page URLs -> the identifier type they carry.
-CLICK_ID_PARAMS = ("gclid", "fbclid", "li_fat_id")
-
 # Orders change for weeks after they are placed (fulfilment, refunds, edits).
 DEFAULT_LOOKBACK_DAYS = 30
 # Without read_all_orders, only the last 60 days of orders are visible.

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from reports import AttributionReportData
+from resources.platforms import channel_colours
 
 HOSTILE_CAMPAIGN = "<script>alert(1)</script>"
 ESCAPED_CAMPAIGN = "&lt;script&gt;alert(1)&lt;/script&gt;"
@@ -160,6 +161,7 @@ def sample_report_data(*, first_run: bool = False) -> AttributionReportData:
             {"destination": "meta_ads", "planned": 1_120, "sent": 1_101, "already_sent": 0,
              "skipped": 4, "rejected": 15},
         ],
+        channel_colours=channel_colours(),  # the platforms' declared colours, as the task does
     )
     if first_run:
         return replace(data, previous=None, previous_generated_at=None)

@@ -403,8 +403,14 @@ def test_number_formats() -> None:
 
 
 def test_channel_colours_are_fixed_for_known_and_distinct_for_unknown() -> None:
-    colours = _charts.channel_colours(["zeta", "google_ads", "alpha", "direct", "beta"])
-    assert colours["google_ads"] == "#4285F4"
+    from resources.platforms import channel_colours
+
+    fixed = channel_colours()  # the platforms' declared colours
+    channels = ["zeta", "google_ads", "alpha", "direct", "beta"]
+    colours = _charts.channel_colours(channels, fixed)
+    assert colours["google_ads"] == "#4285F4"  # connectors/google_ads/description.py
     assert colours["direct"] == "#8B95A5"
     assert len(set(colours.values())) == 5
-    assert _charts.channel_colours(["zeta", "google_ads", "alpha", "direct", "beta"]) == colours
+    assert _charts.channel_colours(channels, fixed) == colours
+    # a platform's declared colour wins over the report's own
+    assert _charts.channel_colours(["direct"], {"direct": "#000000"}) == {"direct": "#000000"}

@@ -7,7 +7,9 @@
 -- so it adds no core.identity_links: the client ids wait in touchpoints for a source that
 -- saw one beside an email (a form with the hidden client id field).
 -- Click ids are read from the landing page's query; the channel comes from the click id
--- first (gclid and li_fat_id only ever come from ads), then from source/medium.
+-- first (gclid and li_fat_id only ever come from ads; fbclid rides on organic posts too),
+-- then from source/medium. Which ids and sources belong to which ad platform is the
+-- platforms' own declaration, in ref.ad_channels.
 
 DELETE FROM core.touchpoints
 WHERE platform = 'ga4'
@@ -17,33 +19,42 @@ WHERE platform = 'ga4'
                         WHERE property_id = $account_id AND date BETWEEN $date_from AND $date_to);
 
 INSERT INTO core.touchpoints
-WITH s AS (
-    SELECT *,
-           regexp_extract(landing_page_plus_query, '[?&](gclid|fbclid|li_fat_id)=([^&#]*)',
-                          ['type', 'value']) AS found,
+WITH ids AS (  -- the declared click ids, one alternation (ref.ad_channels, migration 015)
+    SELECT '[?&](' || string_agg(click_id_param, '|' ORDER BY rank) || ')=([^&#]*)' AS pattern
+    FROM ref.ad_channels WHERE click_id_param IS NOT NULL
+), s AS (
+    SELECT sessions.*,
+           regexp_extract(landing_page_plus_query, ids.pattern, 1) AS found_type,
+           regexp_extract(landing_page_plus_query, ids.pattern, 2) AS found_value,
            lower(medium) AS m,
            lower(source) AS src
-    FROM ga4.sessions
+    FROM ga4.sessions AS sessions, ids
     WHERE property_id = $account_id AND date BETWEEN $date_from AND $date_to
+), by_click AS (  -- an ad platform's click id (unless it also rides on unpaid clicks)
+    SELECT s.session_key, arg_min(a.channel, a.rank) AS channel
+    FROM s JOIN ref.ad_channels AS a
+        ON a.click_id_param = s.found_type AND s.found_value <> ''
+       AND (NOT a.click_id_on_organic OR s.m NOT IN ('referral', 'organic', 'social'))
+    GROUP BY s.session_key
+), by_source AS (  -- else a paid medium from an ad platform's source
+    SELECT s.session_key, arg_min(a.channel, a.rank) AS channel
+    FROM s JOIN (SELECT channel, rank, paid_mediums, unnest(traffic_sources) AS pattern
+                 FROM ref.ad_channels) AS a
+        ON list_contains(a.paid_mediums, s.m) AND s.src LIKE a.pattern
+    GROUP BY s.session_key
 ), c AS (
-    SELECT *,
-           nullif(found.type, '') AS click_type,
-           nullif(url_decode(found.value), '') AS click_value,
+    SELECT s.*,
+           nullif(found_type, '') AS click_type,
+           nullif(url_decode(found_value), '') AS click_value,
            CASE
-               WHEN found.type = 'gclid' AND found.value <> '' THEN 'google_ads'
-               WHEN found.type = 'li_fat_id' AND found.value <> '' THEN 'linkedin_ads'
-               WHEN found.type = 'fbclid' AND found.value <> ''
-                    AND m NOT IN ('referral', 'organic', 'social') THEN 'meta_ads'
-               WHEN m IN ('cpc', 'ppc', 'paid_search', 'paidsearch') AND src LIKE '%google%'
-                   THEN 'google_ads'
-               WHEN m IN ('cpc', 'ppc', 'paid_social', 'paidsocial', 'paid')
-                    AND src IN ('facebook', 'fb', 'instagram', 'ig', 'meta') THEN 'meta_ads'
-               WHEN m IN ('cpc', 'ppc', 'paid_social', 'paidsocial', 'paid')
-                    AND src LIKE '%linkedin%' THEN 'linkedin_ads'
+               WHEN by_click.channel IS NOT NULL THEN by_click.channel
+               WHEN by_source.channel IS NOT NULL THEN by_source.channel
                WHEN m = 'organic' THEN 'organic_search'
                WHEN m IN ('email', 'e-mail', 'newsletter') THEN 'email'
                WHEN src = '(direct)' AND m IN ('(none)', '(not set)') THEN 'direct'
-               WHEN m IN ('social', 'organic_social') OR found.type = 'fbclid'
+               WHEN m IN ('social', 'organic_social')
+                    OR found_type IN (SELECT click_id_param FROM ref.ad_channels
+                                      WHERE click_id_on_organic)
                    THEN 'organic_social'
                WHEN m = 'referral' THEN 'referral'
                WHEN m IN ('cpc', 'ppc', 'paid_search', 'paidsearch', 'display', 'paid')
@@ -51,10 +62,12 @@ WITH s AS (
                ELSE 'other'
            END AS channel
     FROM s
+    LEFT JOIN by_click ON by_click.session_key = s.session_key
+    LEFT JOIN by_source ON by_source.session_key = s.session_key
 )
 SELECT 'ga4', 'ga4:' || property_id, session_key, session_start, NULL, client_id, 'session',
        channel,
-       CASE WHEN channel IN ('google_ads', 'meta_ads', 'linkedin_ads') THEN channel END,
+       CASE WHEN channel IN (SELECT channel FROM ref.ad_channels) THEN channel END,
        NULL, nullif(campaign_name, '(not set)'), click_type, click_value,
        nullif(source, '(not set)'), nullif(medium, '(not set)'),
        nullif(campaign_name, '(not set)'), landing_page_plus_query, $run_id, now()

@@ -78,14 +78,13 @@ WHERE platform = 'hubspot' AND account_id = 'hubspot:' || $account_id;
 INSERT INTO core.touchpoints
 SELECT 'hubspot', 'hubspot:' || $account_id, submission_id, submitted_at,
        core.person_key(email), ga_client_id, 'form_submission',
-       CASE click_id_type WHEN 'gclid' THEN 'google_ads' WHEN 'fbclid' THEN 'meta_ads'
-                          WHEN 'li_fat_id' THEN 'linkedin_ads'
-            ELSE CASE WHEN lower(utm_medium) = 'organic' THEN 'organic_search'
-                      WHEN lower(utm_medium) = 'email' THEN 'email'
-                      WHEN utm_source = '(direct)' THEN 'direct' ELSE 'other' END END,
-       CASE click_id_type WHEN 'gclid' THEN 'google_ads' WHEN 'fbclid' THEN 'meta_ads'
-                          WHEN 'li_fat_id' THEN 'linkedin_ads' END,
+       coalesce(ad.channel,
+                CASE WHEN lower(utm_medium) = 'organic' THEN 'organic_search'
+                     WHEN lower(utm_medium) = 'email' THEN 'email'
+                     WHEN utm_source = '(direct)' THEN 'direct' ELSE 'other' END),
+       ad.channel,
        NULL, utm_campaign, click_id_type, click_id, utm_source, utm_medium, utm_campaign,
        page_url, $run_id, now()
 FROM hubspot.form_submissions
+LEFT JOIN ref.ad_channels AS ad ON ad.click_id_param = click_id_type  -- declared click ids
 WHERE portal_id = $account_id;
