@@ -1,8 +1,12 @@
 """Plan the upload of offline conversions (closed deals, store sales) to the ad platforms.
 
-Pure: rows in, a plan out; no Prefect, no HTTP, no store. The plan names, per destination,
-what goes (with the connector's event object ready to send), under which idempotency key
-the ledger records it, and what cannot go and why.
+Pure: rows in, a plan out; no Prefect, no HTTP, no store, no connector. The plan names, per
+destination, what goes (a neutral :class:`PlannedUpload`: the conversion's plain fields, with
+the identifiers that destination can use), under which idempotency key the ledger records
+it, and what cannot go and why. What a destination accepts comes in as its rules
+(:class:`DestinationRules`: any object with those attributes; each connector declares its
+own, ``connectors.conversion_destinations.DestinationRules``), so nothing here names a
+platform's API.
 
 Destinations:
 
@@ -34,22 +38,17 @@ sources (same person, kind, day and value; as :mod:`marketing.stitching` counts 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Literal, cast
+from typing import Protocol
 
-from connectors.google_data_manager.formatting import google_email, google_phone
-from connectors.google_data_manager.models import ConversionEvent
-from connectors.meta_ads.conversions_api import CapiEvent, meta_email, meta_phone
+from marketing.identity import InvalidIdentifier, normalize_email
 
 __all__ = [
-    "DESTINATIONS",
-    "GOOGLE_MAX_AGE",
-    "META_MAX_AGE",
     "OFFLINE_KINDS",
-    "Destination",
+    "DestinationRules",
     "OfflineConversion",
     "PlannedUpload",
     "SkippedUpload",
@@ -59,17 +58,55 @@ __all__ = [
     "plan_uploads",
 ]
 
-Destination = Literal["google_data_manager", "meta_capi"]
-DESTINATIONS: tuple[Destination, ...] = ("google_data_manager", "meta_capi")
 OFFLINE_KINDS: frozenset[str] = frozenset({"deal", "store_sale"})
-META_MAX_AGE = timedelta(days=7)
-"""Meta refuses events whose ``event_time`` is more than 7 days old."""
-GOOGLE_MAX_AGE = timedelta(days=90)
-"""Google credits a conversion only inside the click-through window (at most 90 days)."""
 
-_META_EVENT_NAMES = {"deal": "Purchase", "store_sale": "Purchase", "order": "Purchase",
-                     "lead": "Lead"}
-_META_ACTION_SOURCES = {"store_sale": "physical_store"}
+
+class DestinationRules(Protocol):
+    """What the planner needs to know of one destination: plain values and two formatters.
+
+    ``connectors.conversion_destinations.DestinationRules`` has this shape; each destination
+    declares its own (``RULES`` beside its connector).
+    """
+
+    @property
+    def name(self) -> str:
+        """The destination's name in the ledger."""
+        ...
+
+    @property
+    def title(self) -> str:
+        """The platform as reasons name it."""
+        ...
+
+    @property
+    def max_event_age(self) -> timedelta:
+        """The oldest conversion it takes."""
+        ...
+
+    @property
+    def age_window(self) -> str:
+        """What that age limit is called."""
+        ...
+
+    @property
+    def click_id(self) -> str:
+        """The click id type it identifies clicks by."""
+        ...
+
+    @property
+    def identifiers(self) -> tuple[str, ...]:
+        """The identifiers it can use, in the order reasons name them."""
+        ...
+
+    @property
+    def email(self) -> Callable[[str | None], str | None]:
+        """The platform's email formatting (None: unusable)."""
+        ...
+
+    @property
+    def phone(self) -> Callable[[str | None, str | None], str | None]:
+        """The platform's phone formatting (None: unusable)."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -110,31 +147,46 @@ class OfflineConversion:
             raise ValueError(f"{self.conversion_id}: fbclid_clicked_at must be timezone-aware")
 
 
+
 @dataclass(frozen=True)
 class PlannedUpload:
-    """One conversion to send to one destination.
+    """One conversion to send to one destination, in plain fields.
 
     Attributes:
-        destination: ``google_data_manager`` or ``meta_capi``.
+        destination: the destination's name (``google_data_manager``, ``meta_capi``).
         conversion_id: the unified conversion id.
         idempotency_key: the ledger's key (deterministic from destination and conversion).
         event_id: Meta ``event_id`` / Google ``transactionId`` (the same every run).
-        event: the connector's event object.
+        kind: the conversion's kind (``deal``, ``store_sale``...).
+        occurred_at: when it happened (timezone-aware).
+        value: its value, if any.
+        currency: upper-case ISO 4217 code of ``value``.
+        email: the raw email, when the destination can use it.
+        phone: the raw phone, when the destination can use it.
+        click_id: the click id of the destination's type (gclid, fbclid), if any.
+        clicked_at: when that click happened, if known.
 
     """
 
-    destination: Destination
+    destination: str
     conversion_id: str
     idempotency_key: str
     event_id: str
-    event: ConversionEvent | CapiEvent
+    kind: str
+    occurred_at: datetime
+    value: Decimal | None = None
+    currency: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    click_id: str | None = None
+    clicked_at: datetime | None = None
 
 
 @dataclass(frozen=True)
 class SkippedUpload:
     """One conversion that will not go to one destination, and why."""
 
-    destination: Destination
+    destination: str
     conversion_id: str
     reason: str
 
@@ -146,13 +198,13 @@ class UploadPlan:
     Attributes:
         items: the uploads, per destination in the order given, then by time and id.
         skipped: the conversions not sent, with reasons.
-        destinations: the destinations planned for.
+        destinations: the destinations planned for (their names).
 
     """
 
     items: tuple[PlannedUpload, ...] = ()
     skipped: tuple[SkippedUpload, ...] = ()
-    destinations: tuple[Destination, ...] = field(default=DESTINATIONS)
+    destinations: tuple[str, ...] = ()
 
     def for_destination(self, destination: str) -> list[PlannedUpload]:
         """Return the uploads of one destination."""
@@ -185,50 +237,53 @@ def _common_reason(c: OfflineConversion, now: datetime) -> str | None:
     return None
 
 
-def _google(c: OfflineConversion, now: datetime, country: str | None) -> ConversionEvent | str:
-    if now - c.occurred_at > GOOGLE_MAX_AGE:
-        return (f"occurred {c.occurred_at.date().isoformat()}, older than Google's 90-day "
-                "click-through window")
-    gclid = c.gclid.strip() if c.gclid and c.gclid.strip() else None
-    email = c.email if google_email(c.email) else None
-    phone = c.phone if google_phone(c.phone, country) else None
-    if gclid is None and email is None and phone is None:
-        return "no identifier Google can use (gclid, email or phone)"
-    return ConversionEvent(
-        transaction_id=event_id_for(c.conversion_id), occurred_at=c.occurred_at, gclid=gclid,
-        email=email, phone=phone, value=c.value,
-        currency=c.currency.strip().upper() if c.currency else None,
-    )
+def _click(c: OfflineConversion, click_id: str) -> tuple[str | None, datetime | None]:
+    """Return the conversion's click id of one type, stripped, and its click time."""
+    if click_id == "gclid":
+        value, clicked_at = c.gclid, None
+    elif click_id == "fbclid":
+        value, clicked_at = c.fbclid, c.fbclid_clicked_at
+    else:
+        raise ValueError(f"unknown click id type {click_id!r} (gclid or fbclid)")
+    if value is None or not value.strip():
+        return None, None
+    return value.strip(), clicked_at
 
 
-def _meta(c: OfflineConversion, now: datetime, country: str | None) -> CapiEvent | str:
-    if now - c.occurred_at > META_MAX_AGE:
-        return (f"occurred {c.occurred_at.date().isoformat()}, older than Meta's 7-day "
-                "event_time window")
-    fbclid = c.fbclid.strip() if c.fbclid and c.fbclid.strip() else None
-    email = c.email if meta_email(c.email) else None
-    phone = c.phone if meta_phone(c.phone, country) else None
-    if fbclid is None and email is None and phone is None:
-        return "no identifier Meta can use (email, phone or fbclid)"
-    return CapiEvent(
-        event_name=_META_EVENT_NAMES.get(c.kind, "Purchase"),
-        event_time=c.occurred_at,
-        event_id=event_id_for(c.conversion_id),
-        email=email,
-        phone=phone,
-        fbclid=fbclid,
-        clicked_at=c.fbclid_clicked_at if fbclid else None,
-        value=c.value,
-        currency=c.currency.strip().upper() if c.currency else None,
-        action_source=_META_ACTION_SOURCES.get(c.kind, "system_generated"),
+def _listing(names: Sequence[str]) -> str:
+    return names[0] if len(names) < 2 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def _build(
+    rules: DestinationRules, c: OfflineConversion, now: datetime, country: str | None
+) -> PlannedUpload | str:
+    """Return the upload of ``c`` to one destination, or why it cannot go there."""
+    if now - c.occurred_at > rules.max_event_age:
+        return (f"occurred {c.occurred_at.date().isoformat()}, older than {rules.title}'s "
+                f"{rules.max_event_age.days}-day {rules.age_window}")
+    click_id, clicked_at = _click(c, rules.click_id)
+    email = c.email if rules.email(c.email) else None
+    phone = c.phone if rules.phone(c.phone, country) else None
+    if click_id is None and email is None and phone is None:
+        return f"no identifier {rules.title} can use ({_listing(rules.identifiers)})"
+    return PlannedUpload(
+        destination=rules.name, conversion_id=c.conversion_id,
+        idempotency_key=idempotency_key(rules.name, c.conversion_id),
+        event_id=event_id_for(c.conversion_id), kind=c.kind, occurred_at=c.occurred_at,
+        value=c.value, currency=c.currency.strip().upper() if c.currency else None,
+        email=email, phone=phone, click_id=click_id, clicked_at=clicked_at,
     )
 
 
 def _person(c: OfflineConversion) -> str | None:
     if c.person_key:
         return c.person_key
-    email = meta_email(c.email)
-    return f"email:{email}" if email else None
+    if c.email is None:
+        return None
+    try:
+        return f"email:{normalize_email(c.email)}"
+    except InvalidIdentifier:
+        return None
 
 
 def _duplicates(
@@ -257,7 +312,7 @@ def _duplicates(
 
 def plan_uploads(
     conversions: Iterable[OfflineConversion],
-    destinations: Sequence[str] = DESTINATIONS,
+    destinations: Sequence[DestinationRules],
     *,
     now: datetime,
     kinds: Collection[str] = OFFLINE_KINDS,
@@ -269,7 +324,7 @@ def plan_uploads(
     Args:
         conversions: the rows (any order; one conversion id appears once, later copies of
             the same id are ignored).
-        destinations: ``google_data_manager`` and/or ``meta_capi``.
+        destinations: each destination's rules (its name, age limit and identifiers).
         now: the instant the platforms' windows are measured from (aware).
         kinds: the conversion kinds that go (default: the offline ones, deal and store_sale).
         default_country_code: country code for phones written without one.
@@ -280,15 +335,17 @@ def plan_uploads(
         The plan: uploads (with deterministic keys and ids) and skips with reasons.
 
     Raises:
-        ValueError: an unknown destination or a naive ``now``.
+        ValueError: two destinations of one name, a click id type other than gclid and
+            fbclid, or a naive ``now``.
 
     """
     if now.utcoffset() is None:
         raise ValueError("now must be timezone-aware")
-    unknown = [d for d in destinations if d not in DESTINATIONS]
-    if unknown:
-        raise ValueError(f"unknown destination(s) {unknown}: use {', '.join(DESTINATIONS)}")
-    wanted = cast(tuple[Destination, ...], tuple(dict.fromkeys(destinations)))
+    wanted = {rules.name: rules for rules in destinations}
+    names = [rules.name for rules in destinations]
+    twice = sorted({name for name in names if names.count(name) > 1})
+    if twice:
+        raise ValueError(f"destination(s) given twice: {', '.join(twice)}")
     unique: dict[str, OfflineConversion] = {}
     for c in conversions:
         unique.setdefault(c.conversion_id, c)
@@ -297,8 +354,7 @@ def plan_uploads(
     copies = _duplicates(offline, set(recorded))
     items: list[PlannedUpload] = []
     skipped: list[SkippedUpload] = []
-    for destination in wanted:
-        build = _google if destination == "google_data_manager" else _meta
+    for name, rules in wanted.items():
         taken: dict[str, str] = {}
         for c in rows:
             reason: str | None = None
@@ -310,20 +366,14 @@ def plan_uploads(
             else:
                 reason = _common_reason(c, now)
             if reason is None:
-                event = build(c, now, default_country_code)
-                if isinstance(event, str):
-                    reason = event
+                upload = _build(rules, c, now, default_country_code)
+                if isinstance(upload, str):
+                    reason = upload
+                elif upload.event_id in taken:
+                    reason = f"event id {upload.event_id!r} is already {taken[upload.event_id]}'s"
                 else:
-                    event_id = event_id_for(c.conversion_id)
-                    if event_id in taken:
-                        reason = f"event id {event_id!r} is already {taken[event_id]}'s"
-                    else:
-                        taken[event_id] = c.conversion_id
-                        items.append(PlannedUpload(
-                            destination=destination, conversion_id=c.conversion_id,
-                            idempotency_key=idempotency_key(destination, c.conversion_id),
-                            event_id=event_id, event=event,
-                        ))
-                        continue
-            skipped.append(SkippedUpload(destination, c.conversion_id, reason))
-    return UploadPlan(items=tuple(items), skipped=tuple(skipped), destinations=wanted)
+                    taken[upload.event_id] = c.conversion_id
+                    items.append(upload)
+                    continue
+            skipped.append(SkippedUpload(name, c.conversion_id, reason))
+    return UploadPlan(items=tuple(items), skipped=tuple(skipped), destinations=tuple(wanted))

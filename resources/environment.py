@@ -30,11 +30,7 @@ from resources.errors import EnvironmentConfigError
 if TYPE_CHECKING:
     from connectors.calllog import CallRecorder
     from connectors.campaign_writes import CampaignWriter
-    from connectors.google_data_manager import (
-        Destination,
-        GoogleDataManagerConnector,
-    )
-    from connectors.meta_ads import MetaAdsConnector
+    from connectors.conversion_destinations import ConversionDestination
     from connectors.ratelimit import KeyedPool, TokenBucket
     from connectors.streams import SourceConnector
 
@@ -46,6 +42,8 @@ QuotaScope = Literal["account", "app"]
 SANDBOX_GOOGLE_CONVERSIONS_ACCOUNT_ID = "5550001001"
 SANDBOX_GOOGLE_CONVERSION_ACTION_ID = "7770001"
 SANDBOX_META_PIXEL_ID = "880000000000001"
+# Where offline conversions can go (``Environment.conversion_destination``).
+CONVERSION_DESTINATIONS = ("google_data_manager", "meta_capi")
 
 
 @dataclass(frozen=True)
@@ -110,15 +108,32 @@ class Environment:
             platform, wiring, recorder, emulator_clock=False)
 
 
-    def data_manager(self, *, recorder: CallRecorder | None = None) -> DataManagerTarget:
-        """Return the Data Manager connector and the conversion action offline deals go to.
+    def conversion_destination(
+        self, name: str, recorder: CallRecorder | None = None
+    ) -> ConversionDestination:
+        """Return the offline-conversion destination `name`, wired to the emulator or live.
+
+        ``google_data_manager``: the Data Manager connector and the Google Ads conversion
+        action; ``meta_capi``: the Meta connector and the pixel. Close it when done.
 
         Raises:
-            EnvironmentConfigError: live, without the account or conversion action variable,
-                or without the credentials block.
+            EnvironmentConfigError: an unknown name (the message lists the known ones), or
+                live without the destination's ids or credentials block.
 
         """
+        builders = {"google_data_manager": self._google_data_manager,
+                    "meta_capi": self._meta_capi}
+        build = builders.get(name)
+        if build is None:
+            known = ", ".join(CONVERSION_DESTINATIONS)
+            raise EnvironmentConfigError(
+                f"no conversion destination {name!r} (known: {known})")
+        return build(recorder)
+
+    def _google_data_manager(self, recorder: CallRecorder | None) -> ConversionDestination:
+        """Build the Data Manager destination: the conversion action offline deals go to."""
         from connectors.google_data_manager import Destination
+        from connectors.google_data_manager.destination import GoogleDataManagerDestination
 
         platform = "google_data_manager"
         account = self.google_conversions_account_id
@@ -139,16 +154,12 @@ class Environment:
         )
         connector = self._build_connector(
             platform, DESTINATION_PLATFORMS[platform], recorder, emulator_clock=True)
-        return DataManagerTarget(connector=connector, destination=destination)
+        return GoogleDataManagerDestination(connector, destination)
 
-    def conversions_api(self, *, recorder: CallRecorder | None = None) -> CapiTarget:
-        """Return the Meta connector and the pixel the Conversions API events go to.
+    def _meta_capi(self, recorder: CallRecorder | None) -> ConversionDestination:
+        """Build the Conversions API destination: the pixel Meta events go to."""
+        from connectors.meta_ads.capi_destination import MetaCapiDestination
 
-        Raises:
-            EnvironmentConfigError: live, without ``CAMPAIGN_OPS_META_PIXEL_ID`` or the Meta
-                credentials block.
-
-        """
         pixel = self.meta_pixel_id
         if self.name == "sandbox":
             pixel = pixel or SANDBOX_META_PIXEL_ID
@@ -158,8 +169,7 @@ class Environment:
             )
         connector = self._build_connector(
             "meta_ads", PLATFORMS["meta_ads"], recorder, emulator_clock=True)
-        return CapiTarget(connector=connector, pixel_id=pixel,
-                          test_event_code=self.meta_test_event_code)
+        return MetaCapiDestination(connector, pixel, test_event_code=self.meta_test_event_code)
 
     def campaign_writer(
         self, platform: str, *, recorder: CallRecorder | None = None
@@ -353,24 +363,6 @@ PLATFORMS: dict[str, PlatformWiring] = {
         credentials_block="ShopifyCredentials",
     ),
 }
-
-
-@dataclass(frozen=True)
-class DataManagerTarget:
-    """Where Google offline conversions go: the connector (close it) and the destination."""
-
-    connector: GoogleDataManagerConnector
-    destination: Destination
-
-
-@dataclass(frozen=True)
-class CapiTarget:
-    """Where Meta Conversions API events go: the connector (close it) and the pixel."""
-
-    connector: MetaAdsConnector
-    pixel_id: str
-    test_event_code: str | None = None
-
 
 
 # Write-only destinations: not extract sources, so not in PLATFORMS (nor the emulator

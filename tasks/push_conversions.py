@@ -8,9 +8,13 @@ One planned, idempotent step, recorded in the operational store::
 Each task is thin: :func:`read_offline_conversions` runs one query,
 :func:`read_sent_conversions` asks the ledger what earlier runs sent (so a conversion
 reported by two sources keeps the copy whose ids already went out), :func:`record_upload_plan`
-writes the plan to the ledger, :func:`send_uploads` sends one destination's unsent uploads
-through its connector. :func:`push_offline_conversions` composes them and returns a
-:class:`PushSummary`.
+writes the plan to the ledger, :func:`send_uploads` sends one destination's unsent uploads.
+:func:`push_offline_conversions` composes them and returns a :class:`PushSummary`.
+
+Destinations are named (``google_data_manager``, ``meta_capi``) and built by the environment
+(``Environment.conversion_destination``); this module talks to each through the one
+interface (``connectors.conversion_destinations.ConversionDestination``: its rules, its
+clock, ``send(batch)``) and never asks which platform is behind it.
 
 Idempotency: the ledger (``store.uploads``) has one row per (destination, conversion) and a
 batch is marked ``sent`` only after the platform accepted it, so a re-run sends nothing
@@ -40,12 +44,9 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NONE
 from pydantic import BaseModel, Field
 
+from connectors.conversion_destinations import ConversionDestination
 from connectors.errors import BadRequestError, ConnectorError
-from connectors.google_data_manager import ConversionEvent
-from connectors.meta_ads.conversions_api import MAX_EVENTS_PER_REQUEST as META_BATCH
-from connectors.meta_ads.conversions_api import CapiEvent
 from marketing.conversion_uploads import (
-    DESTINATIONS,
     OFFLINE_KINDS,
     OfflineConversion,
     PlannedUpload,
@@ -55,7 +56,8 @@ from marketing.conversion_uploads import (
     plan_uploads,
 )
 from marketing.stitching import IDENTITY_LINKS_CTE
-from resources.environment import Environment
+from resources.environment import CONVERSION_DESTINATIONS, Environment
+from resources.errors import EnvironmentConfigError
 from resources.limits import WAREHOUSE_WRITER
 from store import (
     NewUpload,
@@ -71,8 +73,6 @@ from tasks.limits import ensure_concurrency_limits
 from tasks.writer import open_warehouse
 
 __all__ = [
-    "GOOGLE_BATCH",
-    "META_BATCH",
     "OFFLINE_CONVERSIONS_SQL",
     "ConversionPushError",
     "DestinationSummary",
@@ -84,12 +84,6 @@ __all__ = [
     "record_upload_plan",
     "send_uploads",
 ]
-
-GOOGLE_BATCH = 2000
-"""Events per Data Manager ``events:ingest`` request (Google's limit)."""
-
-# The platform whose clock each destination's windows are measured against.
-_CLOCKS = {"google_data_manager": "google_data_manager", "meta_capi": "meta_ads"}
 
 OFFLINE_CONVERSIONS_SQL = f"""
 WITH {IDENTITY_LINKS_CTE},
@@ -310,34 +304,10 @@ def read_sent_conversions(
         engine.dispose()
 
 
-def _send_batch(
-    destination: str, batch: Sequence[PlannedUpload], target: Any
-) -> tuple[list[str], list[tuple[str, str]]]:
-    """Send one batch; return (request ids, [(event id, reason)] rejected by the connector)."""
-    if destination == "google_data_manager":
-        events = [i.event for i in batch if isinstance(i.event, ConversionEvent)]
-        result = target.connector.ingest_conversions(
-            target.destination, events, batch_size=GOOGLE_BATCH)
-        return (list(result.request_ids),
-                [(r.transaction_id, r.reason) for r in result.rejected])
-    capi = [i.event for i in batch if isinstance(i.event, CapiEvent)]
-    answer = target.connector.send_conversions(
-        target.pixel_id, capi, test_event_code=target.test_event_code)
-    return list(answer.fbtrace_ids), [(r.event_id, r.reason) for r in answer.rejected]
-
-
-def _where(environment: Environment, destination: str, target: Any) -> str:
-    if destination == "google_data_manager":
-        d = target.destination
-        return (f"{environment.name} Google Data Manager account {d.account_id}, "
-                f"conversion action {d.conversion_action_id}")
-    return f"{environment.name} Meta Conversions API pixel {target.pixel_id}"
-
-
 @task(name="send-conversion-uploads", cache_policy=NONE)
 def send_uploads(
     environment: Environment,
-    destination: str,
+    destination: ConversionDestination,
     items: Sequence[PlannedUpload],
     *,
     batch_size: int | None = None,
@@ -347,65 +317,64 @@ def send_uploads(
     A batch the platform refuses as invalid (``BadRequestError``) is marked rejected and the
     next batch goes on; any other connector error (retries exhausted, auth, permissions) or
     a store failure stops this destination (reported in ``error``; what was marked stays
-    marked, so the next run resumes after it). Events sent with a Meta test event code are
-    not marked sent (Meta does not count them).
+    marked, so the next run resumes after it). Events sent as test events (a Meta test event
+    code) are not marked sent (the platform does not count them). The caller closes
+    ``destination``.
     """
     logger = get_run_logger()
-    summary = DestinationSummary(destination=destination)
+    name = destination.name
+    summary = DestinationSummary(destination=name)
     if not items:
         return summary
-    size = batch_size or (GOOGLE_BATCH if destination == "google_data_manager" else META_BATCH)
-    target: Any = (environment.data_manager() if destination == "google_data_manager"
-                   else environment.conversions_api())
-    where = _where(environment, destination, target)
+    size = batch_size or destination.batch_size
+    where = f"{environment.name} {destination.describe()}"
     engine = _engine(environment)
     try:
         for start in range(0, len(items), size):
             batch = list(items[start : start + size])
             try:
-                request_ids, refused = _send_batch(destination, batch, target)
+                result = destination.send(batch)
             except BadRequestError as exc:
                 reason = f"refused by {where}: {exc}"
                 mark_rejected(engine, [i.idempotency_key for i in batch], reason=reason)
                 summary.rejected.extend(
                     SkippedConversion(conversion_id=i.conversion_id, reason=reason)
                     for i in batch)
-                logger.warning("%s: batch of %d refused: %s", destination, len(batch), exc)
+                logger.warning("%s: batch of %d refused: %s", name, len(batch), exc)
                 continue
             except ConnectorError as exc:
-                summary.error = (f"{destination}: sending batch {start // size + 1} to {where} "
+                summary.error = (f"{name}: sending batch {start // size + 1} to {where} "
                                  f"failed: {type(exc).__name__}: {exc}")
                 logger.error("%s", summary.error)
                 return summary
             by_event = {i.event_id: i for i in batch}
-            refused_ids = {event_id for event_id, _ in refused}
-            for event_id, reason in refused:
-                item = by_event.get(event_id)
+            for refused in result.rejected:
+                item = by_event.get(refused.event_id)
                 if item is not None:
-                    mark_rejected(engine, [item.idempotency_key], reason=reason)
+                    mark_rejected(engine, [item.idempotency_key], reason=refused.reason)
                     summary.rejected.append(
-                        SkippedConversion(conversion_id=item.conversion_id, reason=reason))
-            accepted = [i for i in batch if i.event_id not in refused_ids]
-            if getattr(target, "test_event_code", None):
-                # Test events are never counted by Meta: leave them planned, so the real
-                # send later is not mistaken for a repeat.
-                logger.warning("%s: sent with a test event code; not marked sent", destination)
+                        SkippedConversion(conversion_id=item.conversion_id, reason=refused.reason))
+            accepted = [by_event[event_id] for event_id in result.accepted
+                        if event_id in by_event]
+            if result.test:
+                # Test events are never counted: leave them planned, so the real send later
+                # is not mistaken for a repeat.
+                logger.warning("%s: sent as test events; not marked sent", name)
             else:
                 mark_sent(engine, [i.idempotency_key for i in accepted],
                           now=dt.datetime.now(dt.UTC),
-                          request_id=",".join(request_ids)[:255] or None)
+                          request_id=",".join(result.request_ids)[:255] or None)
             summary.sent += len(accepted)
-            summary.request_ids.extend(request_ids)
-        logger.info("%s: sent %d to %s", destination, summary.sent, where)
+            summary.request_ids.extend(result.request_ids)
+        logger.info("%s: sent %d to %s", name, summary.sent, where)
         return summary
     except StoreError as exc:
-        summary.error = (f"{destination}: the platform accepted a batch but the store could "
+        summary.error = (f"{name}: the platform accepted a batch but the store could "
                          f"not record it ({exc}); the next run re-sends it with the same ids")
         logger.error("%s", summary.error)
         return summary
     finally:
         engine.dispose()
-        target.connector.close()
 
 
 def push_offline_conversions(
@@ -413,19 +382,21 @@ def push_offline_conversions(
     *,
     period_start: dt.datetime,
     period_end: dt.datetime,
-    destinations: Sequence[str] = DESTINATIONS,
+    destinations: Sequence[str] = CONVERSION_DESTINATIONS,
     dry_run: bool = False,
 ) -> PushSummary:
     """Push the period's offline conversions to each destination, nothing twice.
 
     Call it inside a flow run: it composes the tasks of this module. Every destination runs
-    even when another fails; check ``summary.ok`` (or call ``summary.raise_for_errors()``).
+    even when another fails (a destination the environment cannot build, e.g. live without
+    its ids, fails alone); check ``summary.ok`` (or call ``summary.raise_for_errors()``).
 
     Args:
         environment: the run's environment (warehouse, store, sandbox or live platforms).
         period_start: first instant of the conversions read (aware, inclusive).
         period_end: end of the period (aware, exclusive).
-        destinations: ``google_data_manager`` and/or ``meta_capi``.
+        destinations: names of conversion destinations (default: every one the environment
+            knows, ``google_data_manager`` and ``meta_capi``).
         dry_run: plan and report only: nothing is sent or recorded.
 
     Returns:
@@ -441,39 +412,66 @@ def push_offline_conversions(
         raise ValueError("period_start and period_end must be timezone-aware")
     if period_end <= period_start:
         raise ValueError(f"empty period {period_start.isoformat()} .. {period_end.isoformat()}")
-    unknown = [d for d in destinations if d not in DESTINATIONS]
+    unknown = [d for d in destinations if d not in CONVERSION_DESTINATIONS]
     if unknown:
-        raise ValueError(f"unknown destination(s) {unknown}: use {', '.join(DESTINATIONS)}")
+        raise ValueError(
+            f"unknown destination(s) {unknown}: use {', '.join(CONVERSION_DESTINATIONS)}")
     wanted = list(dict.fromkeys(destinations))
     ensure_concurrency_limits({WAREHOUSE_WRITER: 1})  # the warehouse read takes its slot
     conversions = read_offline_conversions(environment, period_start, period_end)
     recorded = read_sent_conversions(environment, conversions, wanted)
+    summary = PushSummary(period_start=period_start, period_end=period_end, dry_run=dry_run,
+                          conversions=len(conversions))
+    opened: dict[str, ConversionDestination] = {}
+    try:
+        for name in wanted:
+            try:
+                opened[name] = environment.conversion_destination(name)
+            except EnvironmentConfigError as exc:
+                summary.destinations[name] = DestinationSummary(
+                    destination=name, error=f"{name}: {type(exc).__name__}: {exc}")
+        _push(environment, opened, conversions, recorded, summary, dry_run=dry_run)
+    finally:
+        for destination in opened.values():
+            destination.close()
+    summary.destinations = {name: summary.destinations[name] for name in wanted}
+    if not summary.ok:
+        get_run_logger().error("offline conversion push: %s", "; ".join(summary.errors))
+    return summary
+
+
+def _push(
+    environment: Environment,
+    destinations: dict[str, ConversionDestination],
+    conversions: Sequence[OfflineConversion],
+    recorded: set[str],
+    summary: PushSummary,
+    *,
+    dry_run: bool,
+) -> None:
+    """Plan, record and send to the destinations built; fill ``summary`` in."""
     items: list[PlannedUpload] = []
     skipped: list[SkippedUpload] = []
-    for destination in wanted:
-        part = plan_uploads(conversions, [destination],
-                            now=environment.now(_CLOCKS[destination]), recorded=recorded)
+    for destination in destinations.values():
+        # Each destination's age limit is measured against its own clock.
+        part = plan_uploads(conversions, [destination.rules], now=destination.now(),
+                            recorded=recorded)
         items.extend(part.items)
         skipped.extend(part.skipped)
     plan = UploadPlan(items=tuple(items), skipped=tuple(skipped),
-                      destinations=tuple(wanted))  # type: ignore[arg-type]
+                      destinations=tuple(destinations))
     already = record_upload_plan(environment, plan, dry_run=dry_run)
-    summary = PushSummary(period_start=period_start, period_end=period_end, dry_run=dry_run,
-                          conversions=len(conversions))
-    for destination in wanted:
-        planned = plan.for_destination(destination)
+    for name, destination in destinations.items():
+        planned = plan.for_destination(name)
         todo = [i for i in planned if i.idempotency_key not in already]
-        result = DestinationSummary(destination=destination)
+        result = DestinationSummary(destination=name)
         if not dry_run and todo:
             try:
                 result = send_uploads(environment, destination, todo)
             except Exception as exc:  # one destination's failure must not lose the other's
-                result.error = f"{destination}: {type(exc).__name__}: {exc}"
+                result.error = f"{name}: {type(exc).__name__}: {exc}"
         result.planned = len(planned)
         result.already_sent = len(planned) - len(todo)
         result.skipped = [SkippedConversion(conversion_id=s.conversion_id, reason=s.reason)
-                          for s in plan.skipped_for(destination)]
-        summary.destinations[destination] = result
-    if not summary.ok:
-        get_run_logger().error("offline conversion push: %s", "; ".join(summary.errors))
-    return summary
+                          for s in plan.skipped_for(name)]
+        summary.destinations[name] = result

@@ -114,15 +114,6 @@ def _package(module: str) -> str:
     return module.split(".")[0]
 
 
-# Violations being removed (issue 11): each must disappear, and nothing may join them.
-KNOWN = {
-    # the conversion-destination interface replaces the platform event objects in the plan
-    "marketing/conversion_uploads.py imports connectors.google_data_manager.formatting",
-    "marketing/conversion_uploads.py imports connectors.google_data_manager.models",
-    "marketing/conversion_uploads.py imports connectors.meta_ads.conversions_api",
-}
-
-
 def test_packages_import_only_the_layers_below_them():
     graph, files = _graph()
     wrong = {
@@ -130,8 +121,7 @@ def test_packages_import_only_the_layers_below_them():
         for a, targets in graph.items() for b in targets
         if _package(b) != _package(a) and _package(b) not in ALLOWED[_package(a)]
     }
-    assert sorted(wrong - KNOWN) == [], "\n".join(sorted(wrong - KNOWN))
-    assert sorted(KNOWN - wrong) == [], "fixed: take these out of KNOWN"
+    assert sorted(wrong) == [], "\n".join(sorted(wrong))
 
 
 def test_only_the_sandbox_branch_and_serving_import_the_emulators():

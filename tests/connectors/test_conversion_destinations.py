@@ -20,7 +20,7 @@ import pytest
 from pydantic import SecretStr
 
 from connectors.calllog import CallRecorder
-from connectors.conversion_destinations import ConversionDestination
+from connectors.conversion_destinations import ConversionDestination, PlannedConversion
 from connectors.errors import AuthenticationError, BadRequestError
 from connectors.google_data_manager import (
     Destination,
@@ -35,6 +35,7 @@ from emulators.google_data_manager import GoogleDataManagerEmulator
 from emulators.market import Market
 from emulators.meta_ads import MetaAdsEmulator
 from emulators.meta_ads.auth import SANDBOX_TOKEN
+from marketing.conversion_uploads import OfflineConversion, plan_uploads
 from tests.connectors.fakes import FakeClock
 
 NOW = datetime(2026, 11, 20, 12, tzinfo=UTC)
@@ -220,6 +221,22 @@ def test_a_refused_batch_and_a_bad_credential_raise_connector_errors(case: Case)
     with destination, pytest.raises(AuthenticationError):
         destination.send(batch())
     assert case.received(emulator) == []
+
+
+def test_the_planners_uploads_go_as_they_are(case: Case):
+    """The planner's neutral uploads are planned conversions: no copy in between."""
+    destination, emulator = case.build(True)
+    conversions = [OfflineConversion(
+        conversion_id="offline_conversions:D-9", kind="deal", occurred_at=NOW - timedelta(days=1),
+        value=Decimal("80"), currency="eur", gclid="click-9", fbclid="click-9",
+        fbclid_clicked_at=CLICKED, email="dora@example.com")]
+    with destination:
+        plan = plan_uploads(conversions, [destination.rules], now=destination.now())
+        items: list[PlannedConversion] = list(plan.for_destination(case.name))
+        result = destination.send(items)
+    assert result.accepted == ["D-9"] and case.counted(emulator) == ["D-9"]
+    [got] = case.received(emulator)
+    assert got["currency"] == "EUR" and "click-9" in got["click"]
 
 
 def test_test_events_are_flagged_so_they_are_not_recorded_as_sent():

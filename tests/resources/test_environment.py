@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -160,6 +161,8 @@ def test_the_store_defaults_to_the_gateways_file_under_the_data_dir(tmp_path):
 
 
 def test_sandbox_destinations_are_the_in_process_emulators_with_their_ids():
+    from connectors.google_data_manager.destination import GoogleDataManagerDestination
+    from connectors.meta_ads.capi_destination import MetaCapiDestination
     from resources.environment import (
         SANDBOX_GOOGLE_CONVERSION_ACTION_ID,
         SANDBOX_GOOGLE_CONVERSIONS_ACCOUNT_ID,
@@ -168,18 +171,31 @@ def test_sandbox_destinations_are_the_in_process_emulators_with_their_ids():
     from resources.sandbox import sandbox_emulator
 
     env = current({})
-    google = env.data_manager()
-    meta = env.conversions_api()
+    google = env.conversion_destination("google_data_manager")
+    meta = env.conversion_destination("meta_capi")
     try:
+        assert isinstance(google, GoogleDataManagerDestination)
+        assert isinstance(meta, MetaCapiDestination)
         assert google.destination.account_id == SANDBOX_GOOGLE_CONVERSIONS_ACCOUNT_ID
         assert google.destination.conversion_action_id == SANDBOX_GOOGLE_CONVERSION_ACTION_ID
         assert meta.pixel_id == SANDBOX_META_PIXEL_ID and meta.test_event_code is None
         emulator: Any = sandbox_emulator("google_data_manager")
         assert type(emulator).__name__ == "GoogleDataManagerEmulator"
         assert emulator is sandbox_emulator("google_data_manager")  # one per process
+        # The destinations measure event ages on the emulators' market clocks.
+        ticking = dt.timedelta(seconds=5)  # the market clock runs
+        assert abs(google.now() - emulator.market.now()) < ticking
+        assert abs(meta.now() - sandbox_emulator("meta_ads").market.now()) < ticking
     finally:
-        google.connector.close()
-        meta.connector.close()
+        google.close()
+        meta.close()
+
+
+def test_an_unknown_conversion_destination_names_the_known_ones():
+    with pytest.raises(EnvironmentConfigError,
+                       match=r"no conversion destination 'linkedin' \(known: "
+                             r"google_data_manager, meta_capi\)"):
+        current({}).conversion_destination("linkedin")
 
 
 def test_destination_ids_come_from_the_environment():
@@ -195,22 +211,25 @@ def test_destination_ids_come_from_the_environment():
             env.google_conversions_login_account_id) == ("1234567890", "555", "9990001111")
     assert (env.meta_pixel_id, env.meta_test_event_code) == ("1234567890", "TEST123")
     assert env.credential_blocks == {"google_data_manager": "dm-prod"}
-    google = env.data_manager()
+    google: Any = env.conversion_destination("google_data_manager")
+    meta: Any = env.conversion_destination("meta_capi")
     try:
         assert google.destination.login_account_id == "9990001111"
+        assert (meta.pixel_id, meta.test_event_code) == ("1234567890", "TEST123")
     finally:
-        google.connector.close()
+        google.close()
+        meta.close()
 
 
-@pytest.mark.parametrize(("call", "message"), [
-    ("data_manager", "CAMPAIGN_OPS_GOOGLE_CONVERSIONS_ACCOUNT_ID and "
-                     "CAMPAIGN_OPS_GOOGLE_CONVERSIONS_ACTION_ID"),
-    ("conversions_api", "CAMPAIGN_OPS_META_PIXEL_ID"),
+@pytest.mark.parametrize(("name", "message"), [
+    ("google_data_manager", "CAMPAIGN_OPS_GOOGLE_CONVERSIONS_ACCOUNT_ID and "
+                            "CAMPAIGN_OPS_GOOGLE_CONVERSIONS_ACTION_ID"),
+    ("meta_capi", "CAMPAIGN_OPS_META_PIXEL_ID"),
 ])
-def test_live_destinations_need_their_ids(call, message):
+def test_live_destinations_need_their_ids(name, message):
     env = current({"CAMPAIGN_OPS_ENV": "live"})
     with pytest.raises(EnvironmentConfigError, match=message):
-        getattr(env, call)()
+        env.conversion_destination(name)
 
 
 def test_live_data_manager_reads_its_credentials_block(prefect_server):
@@ -226,13 +245,13 @@ def test_live_data_manager_reads_its_credentials_block(prefect_server):
         "CAMPAIGN_OPS_GOOGLE_CONVERSIONS_ACCOUNT_ID": "1234567890",
         "CAMPAIGN_OPS_GOOGLE_CONVERSIONS_ACTION_ID": "555",
     })
-    google = env.data_manager()
+    google: Any = env.conversion_destination("google_data_manager")
     try:
         settings: Any = google.connector.settings
         assert settings.base_url == "https://datamanager.googleapis.com"
         assert "canary-dm" not in repr(settings)
     finally:
-        google.connector.close()
+        google.close()
     missing = current({
         "CAMPAIGN_OPS_ENV": "live", "CAMPAIGN_OPS_GOOGLE_DATA_MANAGER_BLOCK": "no-such-dm",
         "CAMPAIGN_OPS_GOOGLE_CONVERSIONS_ACCOUNT_ID": "1",
@@ -240,7 +259,7 @@ def test_live_data_manager_reads_its_credentials_block(prefect_server):
     })
     with pytest.raises(EnvironmentConfigError,
                        match="GoogleDataManagerCredentials block named 'no-such-dm'"):
-        missing.data_manager()
+        missing.conversion_destination("google_data_manager")
 
 
 def test_settings_handed_over_as_an_object_win_inside_the_block_only(tmp_path, monkeypatch):
