@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import importlib
 import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -31,12 +30,11 @@ if TYPE_CHECKING:
     from connectors.calllog import CallRecorder
     from connectors.campaign_writes import CampaignWriter
     from connectors.conversion_destinations import ConversionDestination
+    from connectors.description import PlatformDescription, QuotaScope
     from connectors.ratelimit import KeyedPool, TokenBucket
     from connectors.streams import SourceConnector
 
 EnvironmentName = Literal["sandbox", "live"]
-QuotaScope = Literal["account", "app"]
-"""What a platform's rate quota is counted against: each ad account, or the whole app."""
 
 # Destination ids of the in-process and loopback sandbox (the emulators accept any digits).
 SANDBOX_GOOGLE_CONVERSIONS_ACCOUNT_ID = "5550001001"
@@ -100,12 +98,14 @@ class Environment:
         """Build a connector for `platform`, wired to the emulator or the live API."""
         if platform == "offline_conversions":
             return self._offline_connector(recorder)
-        wiring = PLATFORMS.get(platform)
-        if wiring is None:
-            known = ", ".join(sorted(PLATFORMS))
+        from connectors.description import platforms
+
+        readable = {d.name for d in platforms("ads", "source")}
+        if platform not in readable:
+            known = ", ".join(sorted(readable))
             raise EnvironmentConfigError(f"no connector for platform {platform!r} (known: {known})")
         return self._build_connector(  # type: ignore[no-any-return]
-            platform, wiring, recorder, emulator_clock=False)
+            platform, recorder, emulator_clock=False)
 
 
     def conversion_destination(
@@ -153,7 +153,7 @@ class Environment:
             login_account_id=self.google_conversions_login_account_id,
         )
         connector = self._build_connector(
-            platform, DESTINATION_PLATFORMS[platform], recorder, emulator_clock=True)
+            platform, recorder, emulator_clock=True)
         return GoogleDataManagerDestination(connector, destination)
 
     def _meta_capi(self, recorder: CallRecorder | None) -> ConversionDestination:
@@ -168,7 +168,7 @@ class Environment:
                 "live Meta Conversions API needs CAMPAIGN_OPS_META_PIXEL_ID"
             )
         connector = self._build_connector(
-            "meta_ads", PLATFORMS["meta_ads"], recorder, emulator_clock=True)
+            "meta_ads", recorder, emulator_clock=True)
         return MetaCapiDestination(connector, pixel, test_event_code=self.meta_test_event_code)
 
     def campaign_writer(
@@ -193,29 +193,34 @@ class Environment:
         return writer_class(platform)(self.connector(platform, recorder=recorder))
 
     def _build_connector(
-        self, platform: str, wiring: PlatformWiring, recorder: CallRecorder | None, *,
-        emulator_clock: bool,
+        self, platform: str, recorder: CallRecorder | None, *, emulator_clock: bool,
     ) -> Any:
         """Build `platform`'s connector: live settings, a loopback emulator, or in process.
 
-        In process, ``emulator_clock`` gives the connector the emulator's market clock (the
-        write connectors check event-time windows, which must agree with the emulator's).
+        What to build comes from the platform's description (``connectors/<platform>/
+        description.py``). In process, ``emulator_clock`` gives the connector the emulator's
+        market clock (the write connectors check event-time windows, which must agree with
+        the emulator's).
         """
+        from connectors.description import describe
+
+        description = describe(platform)
         options: dict[str, Any] = {}
         if self.name == "live":
-            settings = _live_settings(self, platform, wiring)
-        elif platform in self.sandbox_urls:
-            settings = wiring.sandbox_settings(platform, self.sandbox_urls[platform])
+            settings = _live_settings(self, description)
         else:
-            settings = wiring.sandbox_settings(platform, wiring.live_base_url)
-            emulator = sandbox.sandbox_emulator(platform)
-            options["transport"] = emulator.transport()
-            if emulator_clock:
-                options["clock"] = emulator.market.now
-        return wiring.connector_cls()(
+            base_url = self.sandbox_urls.get(platform) or description.live_base_url or ""
+            settings = description.settings_cls()(
+                **sandbox.connector_settings(platform, base_url))
+            if platform not in self.sandbox_urls:
+                emulator = sandbox.sandbox_emulator(platform)
+                options["transport"] = emulator.transport()
+                if emulator_clock:
+                    options["clock"] = emulator.market.now
+        return description.connector_cls()(
             settings,
             recorder=recorder,
-            rate_limiters=shared_rate_limiters(platform, wiring.quota_scope, settings),
+            rate_limiters=shared_rate_limiters(platform, description.quota_scope, settings),
             **options,
         )
 
@@ -238,17 +243,19 @@ class Environment:
         return OfflineConversionsConnector(settings, recorder=recorder)
 
 
-def _live_settings(environment: Environment, platform: str, wiring: PlatformWiring) -> Any:
-    """Load `platform`'s credentials block (default name: the platform, dashed) as settings."""
-    import connectors.blocks
-
-    block_cls = getattr(connectors.blocks, wiring.credentials_block)
-    block_name = environment.credential_blocks.get(platform, platform.replace("_", "-"))
+def _live_settings(environment: Environment, description: PlatformDescription) -> Any:
+    """Load the platform's credentials block (default name: the platform, dashed) as settings."""
+    platform = description.name
+    block_cls = description.block_cls()
+    if block_cls is None:
+        raise EnvironmentConfigError(f"{platform} declares no credentials block")
+    block_name = environment.credential_blocks.get(platform, description.block_name)
     try:
         credentials = block_cls.load(block_name)
     except ValueError as exc:
         raise EnvironmentConfigError(
-            f"live {platform} needs a {wiring.credentials_block} block named {block_name!r}: {exc}"
+            f"live {platform} needs a {description.credentials_block} block named "
+            f"{block_name!r}: {exc}"
         ) from None
     return credentials.to_settings()
 
@@ -285,98 +292,6 @@ def shared_rate_limiters(
         return _limiters[platform]
 
 
-@dataclass(frozen=True)
-class PlatformWiring:
-    """How one platform is reached in each environment; the next platform adds one entry."""
-
-    live_base_url: str
-    quota_scope: QuotaScope
-    package: str  # the connector package: its connector and settings classes, by name
-    connector: str
-    settings: str
-    credentials_block: str  # class in connectors.blocks; the block is named after the platform
-
-    def connector_cls(self) -> type:
-        """Return the connector class (imported on first use)."""
-        cls: type = getattr(importlib.import_module(self.package), self.connector)
-        return cls
-
-    def sandbox_settings(self, platform: str, base_url: str) -> Any:
-        """Return the connector settings that reach `platform`'s emulator at ``base_url``."""
-        settings_cls = getattr(importlib.import_module(self.package), self.settings)
-        return settings_cls(**sandbox.connector_settings(platform, base_url))
-
-
-
-
-
-
-
-
-PLATFORMS: dict[str, PlatformWiring] = {
-    "meta_ads": PlatformWiring(
-        live_base_url="https://graph.facebook.com",
-        quota_scope="account",  # business use case limits per ad account
-        package="connectors.meta_ads",
-        connector="MetaAdsConnector",
-        settings="MetaAdsSettings",
-        credentials_block="MetaAdsCredentials",
-    ),
-    "google_ads": PlatformWiring(
-        live_base_url="https://googleads.googleapis.com",
-        quota_scope="account",  # operations are counted per customer
-        package="connectors.google_ads",
-        connector="GoogleAdsConnector",
-        settings="GoogleAdsSettings",
-        credentials_block="GoogleAdsCredentials",
-    ),
-    "linkedin_ads": PlatformWiring(
-        live_base_url="https://api.linkedin.com",
-        quota_scope="app",  # daily limits per app (and member), not per ad account
-        package="connectors.linkedin_ads",
-        connector="LinkedInAdsConnector",
-        settings="LinkedInAdsSettings",
-        credentials_block="LinkedInAdsCredentials",
-    ),
-    "hubspot": PlatformWiring(
-        live_base_url="https://api.hubapi.com",
-        quota_scope="account",  # limits per portal (the account), shared by its apps
-        package="connectors.hubspot",
-        connector="HubSpotConnector",
-        settings="HubSpotSettings",
-        credentials_block="HubSpotCredentials",
-    ),
-    "ga4": PlatformWiring(
-        live_base_url="https://analyticsdata.googleapis.com",
-        quota_scope="account",  # token quotas are counted per property
-        package="connectors.ga4",
-        connector="Ga4Connector",
-        settings="Ga4Settings",
-        credentials_block="Ga4Credentials",
-    ),
-    "shopify": PlatformWiring(
-        live_base_url="https://{shop}.myshopify.com",
-        quota_scope="account",  # the cost bucket is per app and shop; one shop = one account
-        package="connectors.shopify",
-        connector="ShopifyConnector",
-        settings="ShopifySettings",
-        credentials_block="ShopifyCredentials",
-    ),
-}
-
-
-# Write-only destinations: not extract sources, so not in PLATFORMS (nor the emulator
-# registry); reached through `Environment.data_manager()`.
-DESTINATION_PLATFORMS: dict[str, PlatformWiring] = {
-    "google_data_manager": PlatformWiring(
-        live_base_url="https://datamanager.googleapis.com",
-        quota_scope="app",  # IngestionService quotas are per Cloud project
-        package="connectors.google_data_manager",
-        connector="GoogleDataManagerConnector",
-        settings="GoogleDataManagerSettings",
-        credentials_block="GoogleDataManagerCredentials",
-    ),
-}
 _active: Settings | None = None
 _active_lock = threading.Lock()
 

@@ -29,10 +29,18 @@ from flows.parameters import (
 from tests.cli_env import cli_env
 
 TODAY = dt.datetime.now(dt.UTC).date()
+"""The day the parameter models take for today in this module. It is pinned (see the fixture
+below): computed once at collection, it would otherwise disagree with the models' own clock
+for a run that crosses midnight UTC, which CI did once."""
 REPORT = {"models": ("linear",), "lookback_days": 90, "acquisition_lookback_days": 30}
 
 
 # --------------------------------------------------------------------------- parameters
+
+
+@pytest.fixture(autouse=True)
+def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("flows.parameters._today", lambda: TODAY)
 
 
 def test_the_bounds_are_inclusive():
