@@ -1,10 +1,10 @@
 """The connector contract suite: every connector must pass it, unchanged, against its emulator.
 
-A platform joins by adding a :class:`ContractTarget` to ``CONTRACT_TARGETS`` in
-``tests/connectors/test_contract.py``. The suite only uses the public connector API
-(``list_accounts``, ``streams``, ``read``, ``recorder``, ``close``) and the emulator contract
-(``transport()``, ``faults``, ``request_log``), so it needs nothing platform specific beyond
-the target's factories.
+A platform joins by declaring its :class:`ContractTarget` as ``TARGET`` in
+``tests/connectors/<platform>/contract_target.py`` (found by :func:`discover_targets`). The
+suite only uses the public connector API (``list_accounts``, ``streams``, ``read``,
+``recorder``, ``close``) and the emulator contract (``transport()``, ``faults``,
+``request_log``), so it needs nothing platform specific beyond the target's factories.
 
 What it checks: accounts are listed; streams are declared consistently; rows have non-null,
 unique primary keys and match their model; report rows stay inside the window and never
@@ -18,8 +18,11 @@ call is recorded; no secret reaches a log line, an error or the call log.
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import importlib.util
 import json
 import logging
+import pkgutil
 from collections.abc import Callable, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
@@ -82,6 +85,27 @@ class ContractTarget:
     secrets: tuple[str, ...]
     extra_secrets: Callable[[Any], Sequence[str]] = lambda _emulator: ()
     report_days: int = 10
+
+
+def discover_targets() -> dict[str, ContractTarget]:
+    """Return every platform's ``TARGET`` from ``tests/connectors/<platform>/contract_target.py``.
+
+    Raises:
+        TypeError: a ``contract_target`` module declares no ``TARGET`` ContractTarget.
+
+    """
+    import tests.connectors as package
+
+    targets: dict[str, ContractTarget] = {}
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        name = f"{package.__name__}.{info.name}.contract_target"
+        if not info.ispkg or importlib.util.find_spec(name) is None:
+            continue
+        target = getattr(importlib.import_module(name), "TARGET", None)
+        if not isinstance(target, ContractTarget):
+            raise TypeError(f"{name} must declare TARGET = ContractTarget(...)")
+        targets[target.platform] = target
+    return targets
 
 
 @dataclasses.dataclass

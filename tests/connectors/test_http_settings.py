@@ -8,50 +8,60 @@ import pytest
 from pydantic import SecretStr, ValidationError
 
 from connectors.auth import OAuth2RefreshTokenAuth, refresh_token_auth
+from connectors.description import describe, platforms
 from connectors.errors import ConfigurationError
 from connectors.ga4 import Ga4Settings
-from connectors.google_ads import GoogleAdsSettings
-from connectors.google_data_manager import GoogleDataManagerSettings
 from connectors.http_settings import RefreshCredentials, TokenSettings
 from connectors.hubspot import HubSpotSettings
 from connectors.linkedin_ads import LinkedInAdsSettings
-from connectors.meta_ads import MetaAdsSettings
 from connectors.shopify import ShopifySettings
+from resources.sandbox import connector_settings
 
 GOOGLE: dict[str, Any] = {
     "client_id": "c", "client_secret": SecretStr("s"), "refresh_token": SecretStr("r"),
 }
 TOKEN = SecretStr("t")
 
-# One settings model per platform, built with its required fields only.
-PLATFORMS: dict[str, Callable[..., Any]] = {
-    "ga4": lambda **kw: Ga4Settings(property_ids=("1",), **GOOGLE, **kw),
-    "google_ads": lambda **kw: GoogleAdsSettings(developer_token=SecretStr("d"), **GOOGLE, **kw),
-    "google_data_manager": lambda **kw: GoogleDataManagerSettings(**GOOGLE, **kw),
+HTTP_PLATFORMS = sorted(d.name for d in platforms() if d.live_base_url)
+"""Every declared platform reached over HTTP (all but the drop folder), found by discovery."""
+
+
+def settings_of(platform: str, **fields: Any) -> Any:
+    """`platform`'s settings model with its sandbox credentials (its emulator declares them)."""
+    values = {**connector_settings(platform, "https://example.test"), **fields}
+    return describe(platform).settings_cls()(**values)
+
+
+# Settings built with their required fields only (no refresh credentials).
+MINIMAL: dict[str, Callable[..., Any]] = {
     "hubspot": lambda **kw: HubSpotSettings(access_token=TOKEN, **kw),
     "linkedin_ads": lambda **kw: LinkedInAdsSettings(access_token=TOKEN, **kw),
-    "meta_ads": lambda **kw: MetaAdsSettings(access_token=TOKEN, **kw),
     "shopify": lambda **kw: ShopifySettings(shop="acme", access_token=TOKEN, **kw),
 }
 
 
-@pytest.mark.parametrize("platform", sorted(PLATFORMS))
+def test_every_platform_with_http_is_here():
+    assert {"meta_ads", "google_ads", "google_data_manager", "shopify"} <= set(HTTP_PLATFORMS)
+    assert "offline_conversions" not in HTTP_PLATFORMS
+
+
+@pytest.mark.parametrize("platform", HTTP_PLATFORMS)
 def test_every_platform_takes_an_http_base_url_without_its_trailing_slash(platform):
-    settings = PLATFORMS[platform](base_url="http://127.0.0.1:8000/")
+    settings = settings_of(platform, base_url="http://127.0.0.1:8000/")
     assert settings.base_url == "http://127.0.0.1:8000"
     with pytest.raises(ValidationError, match="must start with http:// or https://"):
-        PLATFORMS[platform](base_url="ftp://127.0.0.1")
+        settings_of(platform, base_url="ftp://127.0.0.1")
 
 
-@pytest.mark.parametrize("platform", sorted(PLATFORMS))
+@pytest.mark.parametrize("platform", HTTP_PLATFORMS)
 def test_every_platform_refuses_a_naive_token_expiry(platform):
-    assert isinstance(PLATFORMS[platform](), TokenSettings)
+    assert isinstance(settings_of(platform), TokenSettings)
     aware = datetime(2026, 1, 1, tzinfo=UTC)
-    assert PLATFORMS[platform](access_token_expires_at=aware).expires_at_epoch == (
+    assert settings_of(platform, access_token_expires_at=aware).expires_at_epoch == (
         aware.timestamp()
     )
     with pytest.raises(ValidationError, match="timezone-aware"):
-        PLATFORMS[platform](access_token_expires_at=datetime(2026, 1, 1))
+        settings_of(platform, access_token_expires_at=datetime(2026, 1, 1))
 
 
 @pytest.mark.parametrize(
@@ -65,10 +75,10 @@ def test_other_url_settings_are_checked_too(field, value):
 
 @pytest.mark.parametrize("platform", ["hubspot", "linkedin_ads", "shopify"])
 def test_refresh_credentials_come_as_all_three_or_none(platform):
-    assert not PLATFORMS[platform]().can_refresh_token
-    assert PLATFORMS[platform](**GOOGLE).can_refresh_token
+    assert not MINIMAL[platform]().can_refresh_token
+    assert MINIMAL[platform](**GOOGLE).can_refresh_token
     with pytest.raises(ValidationError, match="needs client_id, client_secret and refresh_token"):
-        PLATFORMS[platform](client_id="c", refresh_token="r")
+        MINIMAL[platform](client_id="c", refresh_token="r")
 
 
 def test_a_shopify_base_url_keeps_only_the_shop_placeholder():

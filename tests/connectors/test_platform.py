@@ -9,7 +9,7 @@ from connectors.errors import ConfigurationError
 from connectors.registry import CONNECTORS
 from connectors.streams import AccountInfo, DateWindow
 from tests.connectors.fakes import FakeClock
-from tests.connectors.test_http_settings import PLATFORMS
+from tests.connectors.test_http_settings import settings_of
 
 NOW = datetime(2026, 3, 10, 2, tzinfo=UTC)  # still 9 March in New York
 ACCOUNT = AccountInfo("1", "one", "USD", "America/New_York")
@@ -17,7 +17,7 @@ ACCOUNT = AccountInfo("1", "one", "USD", "America/New_York")
 
 def connector(platform: str):
     cls: Any = CONNECTORS[platform].connector_cls  # the registry types it as BaseConnector
-    return cls(PLATFORMS[platform](), clock=FakeClock(NOW))
+    return cls(settings_of(platform), clock=FakeClock(NOW))
 
 
 @pytest.mark.parametrize("platform", sorted(CONNECTORS))

@@ -1,4 +1,4 @@
-"""The GA4 ContractTarget (the shared contract runs it from test_contract.py)."""
+"""The GA4 ContractTarget (found by ``tests/connectors/contract.py:discover_targets``)."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def ga4_issued_tokens(emulator: Ga4Emulator) -> list[str]:
     return emulator.tokens.issued
 
 
-GA4_TARGET = ContractTarget(
+TARGET = ContractTarget(
     platform="ga4",
     make_emulator=ga4_emulator,
     make_connector=ga4_connector,

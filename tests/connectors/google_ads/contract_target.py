@@ -1,4 +1,4 @@
-"""The Google Ads ContractTarget (the shared contract runs it from test_contract.py)."""
+"""The Google Ads ContractTarget (found by ``tests/connectors/contract.py:discover_targets``)."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def google_issued_tokens(emulator: GoogleAdsEmulator) -> list[str]:
     return emulator.tokens.issued
 
 
-GOOGLE_ADS_TARGET = ContractTarget(
+TARGET = ContractTarget(
     platform="google_ads",
     make_emulator=google_emulator,
     make_connector=google_connector,

@@ -1,4 +1,4 @@
-"""The HubSpot ContractTarget (the shared contract runs it from test_contract.py)."""
+"""The HubSpot ContractTarget (found by ``tests/connectors/contract.py:discover_targets``)."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ def hubspot_issued_tokens(emulator) -> list[str]:
     return list(emulator.tokens.issued)
 
 
-HUBSPOT_TARGET = ContractTarget(
+TARGET = ContractTarget(
     platform="hubspot",
     make_emulator=hubspot_emulator,
     make_connector=hubspot_connector,

@@ -1,4 +1,4 @@
-"""The LinkedIn Ads ContractTarget (the shared contract runs it from test_contract.py)."""
+"""The LinkedIn Ads ContractTarget (found by ``tests/connectors/contract.py:discover_targets``)."""
 
 from __future__ import annotations
 
@@ -71,14 +71,13 @@ def linkedin_issued_tokens(emulator) -> list[str]:
     return list(emulator.tokens.issued)
 
 
-def linkedin_target() -> ContractTarget:
-    """The LinkedIn Ads ContractTarget (for ``CONTRACT_TARGETS["linkedin_ads"]``)."""
-    return ContractTarget(
-        platform="linkedin_ads",
-        make_emulator=linkedin_emulator,
-        make_connector=linkedin_connector,
-        now=NOW,
-        page_size=PAGE_SIZE,
-        secrets=(LI_TOKEN, LI_CLIENT_SECRET, LI_REFRESH_TOKEN),
-        extra_secrets=linkedin_issued_tokens,
-    )
+TARGET = ContractTarget(
+    platform="linkedin_ads",
+    make_emulator=linkedin_emulator,
+    make_connector=linkedin_connector,
+    now=NOW,
+    page_size=PAGE_SIZE,
+    secrets=(LI_TOKEN, LI_CLIENT_SECRET, LI_REFRESH_TOKEN),
+    extra_secrets=linkedin_issued_tokens,
+)
+"""The LinkedIn Ads target (found by ``tests/connectors/contract.py:discover_targets``)."""

@@ -1,4 +1,4 @@
-"""The Shopify ContractTarget (the shared contract runs it from test_contract.py).
+"""The Shopify ContractTarget (found by ``tests/connectors/contract.py:discover_targets``).
 
 The emulator's cost bucket runs on the connector's fake clock (``quota_clock``), so the time
 the connector waits for the bucket to refill is time the emulator sees pass.
@@ -78,7 +78,7 @@ def shopify_issued_tokens(emulator) -> list[str]:
     return [*emulator.tokens.issued, *emulator.tokens.issued_refresh_tokens]
 
 
-SHOPIFY_TARGET = ContractTarget(
+TARGET = ContractTarget(
     platform="shopify",
     make_emulator=shopify_emulator,
     make_connector=shopify_connector,

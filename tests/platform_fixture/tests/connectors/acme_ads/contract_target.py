@@ -1,4 +1,4 @@
-"""The Acme Ads ContractTarget (the shared contract runs it from test_contract.py)."""
+"""The Acme Ads ContractTarget (found by ``tests/connectors/contract.py:discover_targets``)."""
 
 from __future__ import annotations
 
@@ -72,7 +72,7 @@ def acme_issued_tokens(emulator) -> list[str]:
     return list(emulator.tokens.issued)
 
 
-ACME_TARGET = ContractTarget(
+TARGET = ContractTarget(
     platform="acme_ads",
     make_emulator=acme_emulator,
     make_connector=acme_connector,
