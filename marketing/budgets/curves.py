@@ -1,0 +1,322 @@
+"""Response curves: how much attributed value (or conversions) a day's spend buys.
+
+A :class:`ResponseCurve` is either saturating, ``R(x) = a·(1 − exp(−x/b))``, or linear,
+``R(x) = a·x`` (``a`` a shrunk ROAS), and in both cases flat beyond ``cap``, the most the
+entity can deliver in a day. Both are concave, which is what the allocator's water-filling
+relies on.
+
+:func:`fit_curve` fits one entity's curve on its daily history (plain rows: ``day``,
+``spend``, ``value`` and optionally ``conversions``) with ``scipy.optimize.curve_fit`` under
+box bounds from a fixed initial guess (no random starts, so a refit on the same rows is the
+same curve). It learns day-of-week multipliers, checks R², and falls back to a linear curve
+whose ROAS is shrunk toward the channel's pooled ROAS when data is thin or the fit is poor:
+``(value + k·ROAS_pool·s0) / (spend + k·s0)``, ``s0`` one week of median spend. The fit's
+parameter covariance gives an interval for the marginal ROAS (delta method).
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+from scipy.optimize import OptimizeWarning, curve_fit
+
+from marketing.budgets.reasons import Reason
+
+__all__ = [
+    "CurveArrays",
+    "CurveError",
+    "CurveKind",
+    "FitSettings",
+    "ResponseCurve",
+    "fit_curve",
+    "linear",
+    "saturating",
+]
+
+FloatArray = npt.NDArray[np.float64]
+NO_WEEKDAY_EFFECT: tuple[float, ...] = (1.0,) * 7
+
+
+class CurveError(ValueError):
+    """Daily rows a curve cannot be fitted on (missing columns, negative or missing spend)."""
+
+
+class CurveKind(StrEnum):
+    """The shape of a response curve."""
+
+    SATURATING = "saturating"
+    LINEAR = "linear"
+
+
+@dataclass(frozen=True)
+class ResponseCurve:
+    """A concave response of value to daily spend, flat beyond ``cap``.
+
+    ``a`` is the asymptote (saturating) or the ROAS (linear); ``b`` the spend scale of a
+    saturating curve (value reaches 63 % of ``a`` at ``x = b``; unused when linear).
+    ``weekday`` holds multipliers Monday..Sunday (mean 1): :meth:`on` applies one.
+    ``covariance`` is the 2x2 covariance of ``(a, b)`` (linear: only ``a``'s variance).
+    ``note`` says why a fit fell back to linear (THIN_DATA or POOR_FIT), else None.
+    """
+
+    kind: CurveKind
+    a: float
+    b: float = math.inf
+    cap: float = math.inf
+    weekday: tuple[float, ...] = NO_WEEKDAY_EFFECT
+    covariance: tuple[tuple[float, float], tuple[float, float]] | None = None
+    r2: float | None = None
+    data_days: int = 0
+    note: Reason | None = None
+
+    def on(self, weekday: int) -> ResponseCurve:
+        """Return this curve for one weekday (0 = Monday): ``a`` times that day's multiplier."""
+        m = self.weekday[weekday]
+        cov = self.covariance
+        if cov is not None:
+            cov = ((cov[0][0] * m * m, cov[0][1] * m), (cov[1][0] * m, cov[1][1]))
+        return replace(self, a=self.a * m, covariance=cov, weekday=NO_WEEKDAY_EFFECT)
+
+    def value(self, x: float) -> float:
+        """Return the expected value of spending ``x`` in a day."""
+        return float(CurveArrays.of([self]).value(np.zeros(1, np.intp), np.array([x]))[0])
+
+    def marginal(self, x: float) -> float:
+        """Return the marginal return dR/dx at ``x`` (0 at and beyond the cap)."""
+        return float(CurveArrays.of([self]).marginal(np.zeros(1, np.intp), np.array([x]))[0])
+
+    def marginal_interval(self, x: float, z: float = 1.96) -> tuple[float, float]:
+        """Return a ``z``-sigma interval of the marginal return at ``x`` (delta method).
+
+        Without a covariance (a curve built by hand) the interval is the point itself.
+        """
+        mid = self.marginal(x)
+        if self.covariance is None or x >= self.cap:
+            return (mid, mid)
+        (vaa, vab), (_, vbb) = self.covariance
+        if self.kind is CurveKind.LINEAR:
+            sd = math.sqrt(max(vaa, 0.0))
+        else:
+            e = math.exp(-x / self.b)
+            ga = e / self.b
+            gb = self.a * e * (x - self.b) / self.b**3
+            sd = math.sqrt(max(ga * ga * vaa + 2 * ga * gb * vab + gb * gb * vbb, 0.0))
+        return (max(mid - z * sd, 0.0), mid + z * sd)
+
+
+def saturating(a: float, b: float, cap: float = math.inf) -> ResponseCurve:
+    """Return the saturating curve ``a·(1 − exp(−x/b))``, flat beyond ``cap``."""
+    if not (a >= 0 and b > 0):
+        raise CurveError(f"saturating curve needs a >= 0 and b > 0, got a={a}, b={b}")
+    return ResponseCurve(CurveKind.SATURATING, float(a), float(b), float(cap))
+
+
+def linear(roas: float, cap: float = math.inf) -> ResponseCurve:
+    """Return the linear curve ``roas·x``, flat beyond ``cap``."""
+    if not roas >= 0:
+        raise CurveError(f"linear curve needs roas >= 0, got {roas}")
+    return ResponseCurve(CurveKind.LINEAR, float(roas), math.inf, float(cap))
+
+
+@dataclass(frozen=True)
+class CurveArrays:
+    """Many curves as parameter arrays, evaluated at (curve index, spend) pairs at once."""
+
+    saturating: npt.NDArray[np.bool_]
+    a: FloatArray
+    b: FloatArray
+    cap: FloatArray
+
+    @classmethod
+    def of(cls, curves: Sequence[ResponseCurve]) -> CurveArrays:
+        """Stack the parameters of ``curves`` (weekday multipliers are not applied)."""
+        return cls(
+            np.array([c.kind is CurveKind.SATURATING for c in curves], dtype=bool),
+            np.array([c.a for c in curves], dtype=np.float64),
+            np.array([c.b if c.kind is CurveKind.SATURATING else 1.0 for c in curves],
+                     dtype=np.float64),
+            np.array([c.cap for c in curves], dtype=np.float64),
+        )
+
+    def value(self, idx: npt.NDArray[np.intp], x: FloatArray) -> FloatArray:
+        """Return ``R_idx(x)`` elementwise."""
+        xc = np.minimum(x, self.cap[idx])
+        a = self.a[idx]
+        sat = a * -np.expm1(-xc / self.b[idx])
+        return np.where(self.saturating[idx], sat, a * xc)
+
+    def marginal(self, idx: npt.NDArray[np.intp], x: FloatArray) -> FloatArray:
+        """Return ``R'_idx(x)`` elementwise (0 at and beyond the cap)."""
+        a = self.a[idx]
+        b = self.b[idx]
+        d = np.where(self.saturating[idx], a / b * np.exp(-x / b), a)
+        return np.where(x < self.cap[idx], d, 0.0)
+
+
+@dataclass(frozen=True)
+class FitSettings:
+    """How :func:`fit_curve` decides between a saturating fit and the shrunk linear fallback."""
+
+    min_days: int = 21
+    """Fewer days of history than this: linear fallback (THIN_DATA)."""
+    min_conversions: float = 30.0
+    """Fewer conversions in the window (when the rows carry them): linear fallback."""
+    min_r2: float = 0.3
+    """A saturating fit explaining less than this: linear fallback (POOR_FIT)."""
+    shrink_k: float = 1.0
+    """Weight ``k`` of the pooled ROAS, in units of ``s0`` (one week of median spend)."""
+    cap_multiple: float = 1.5
+    """Delivery cap = this x the best 7-day average daily spend."""
+    weekday_prior_days: float = 2.0
+    """Each weekday multiplier is shrunk toward 1 as if this many days sat exactly at 1."""
+
+
+def _rows(daily: pd.DataFrame | Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    frame = daily if isinstance(daily, pd.DataFrame) else pd.DataFrame(list(daily))
+    missing = [c for c in ("day", "spend", "value") if c not in frame.columns]
+    if missing:
+        raise CurveError(f"daily rows: missing columns {missing}")
+    frame = frame.assign(day=pd.to_datetime(frame["day"])).sort_values("day", kind="stable")
+    spend = pd.to_numeric(frame["spend"].map(float), errors="coerce")
+    value = pd.to_numeric(frame["value"].map(float), errors="coerce")
+    if spend.isna().any() or value.isna().any():
+        raise CurveError("daily rows: spend and value must be numbers on every day")
+    if (spend < 0).any() or (value < 0).any():
+        raise CurveError("daily rows: spend and value must not be negative")
+    if frame["day"].duplicated().any():
+        raise CurveError("daily rows: one row per day expected (aggregate first)")
+    return frame.assign(spend=spend.astype(float), value=value.astype(float))
+
+
+def _delivery_cap(spend: FloatArray, multiple: float) -> float:
+    if spend.size == 0 or spend.max() <= 0:
+        return math.inf
+    window = min(7, spend.size)
+    best = np.convolve(spend, np.ones(window) / window, mode="valid").max()
+    return float(multiple * best)
+
+
+def _weekday_multipliers(
+    weekdays: npt.NDArray[np.intp], y: FloatArray, fitted: FloatArray, prior: float
+) -> tuple[float, ...]:
+    raw = np.ones(7)
+    for d in range(7):
+        mask = weekdays == d
+        n = int(mask.sum())
+        denom = float(fitted[mask].sum())
+        if n and denom > 0:
+            # shrink toward 1 with a prior of `prior` days that behaved exactly as fitted
+            raw[d] = (float(y[mask].sum()) + prior * denom / n) / (denom + prior * denom / n)
+    return tuple(float(v) for v in raw / raw.mean())
+
+
+def _sat(x: FloatArray, a: float, b: float) -> FloatArray:
+    out: FloatArray = a * -np.expm1(-x / b)
+    return out
+
+
+def _r2(y: FloatArray, pred: FloatArray) -> float:
+    total = float(((y - y.mean()) ** 2).sum())
+    if total <= 0:
+        return 0.0
+    return 1.0 - float(((y - pred) ** 2).sum()) / total
+
+
+def _fit_saturating(
+    x: FloatArray, y: FloatArray
+) -> tuple[float, float, tuple[tuple[float, float], tuple[float, float]] | None] | None:
+    xm, ym = float(x.mean()), float(y.mean())
+    if xm <= 0 or ym <= 0:
+        return None
+    xs, ys = x / xm, y / ym
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", OptimizeWarning)
+            popt, pcov = curve_fit(
+                _sat, xs, ys, p0=(2.0 * float(ys.max()), 1.0),
+                bounds=((1e-9, 1e-3), (1e3 * float(ys.max()), 1e3)), method="trf",
+                maxfev=2000,
+            )
+    except (RuntimeError, ValueError):
+        return None
+    a, b = float(popt[0]) * ym, float(popt[1]) * xm
+    cov = None
+    if np.all(np.isfinite(pcov)):
+        cov = ((float(pcov[0, 0]) * ym * ym, float(pcov[0, 1]) * ym * xm),
+               (float(pcov[1, 0]) * ym * xm, float(pcov[1, 1]) * xm * xm))
+    return a, b, cov
+
+
+def _fallback(
+    x: FloatArray, y: FloatArray, weekdays: npt.NDArray[np.intp], pooled_roas: float | None,
+    settings: FitSettings, cap: float, days: int, note: Reason,
+) -> ResponseCurve:
+    spend, value = float(x.sum()), float(y.sum())
+    own = value / spend if spend > 0 else 0.0
+    pool = own if pooled_roas is None else float(pooled_roas)
+    s0 = 7.0 * float(np.median(x)) if x.size else 0.0
+    if s0 <= 0:
+        s0 = 7.0 * float(x.mean()) if x.size and x.mean() > 0 else 1.0
+    k = settings.shrink_k
+    roas = (value + k * pool * s0) / (spend + k * s0)
+    weekday = NO_WEEKDAY_EFFECT
+    if days >= 14 and spend > 0:
+        weekday = _weekday_multipliers(weekdays, y, roas * x, settings.weekday_prior_days)
+    var = 0.0
+    sxx = float((x * x).sum())
+    if x.size > 1 and sxx > 0:
+        sigma2 = float(((y - roas * x) ** 2).sum()) / (x.size - 1)
+        var = sigma2 / sxx * (spend / (spend + k * s0)) ** 2
+    return ResponseCurve(CurveKind.LINEAR, roas, math.inf, cap, weekday,
+                         ((var, 0.0), (0.0, 0.0)), None, days, note)
+
+
+def fit_curve(
+    daily: pd.DataFrame | Sequence[Mapping[str, Any]],
+    *,
+    pooled_roas: float | None = None,
+    settings: FitSettings | None = None,
+) -> ResponseCurve:
+    """Fit one entity's response curve on its daily rows ``day, spend, value[, conversions]``.
+
+    ``value`` is what the curve predicts: attributed revenue for ROAS targets, conversions for
+    CPA targets. ``pooled_roas`` is the channel's pooled return the thin-data fallback shrinks
+    toward (None: the entity's own). The result carries day-of-week multipliers, R², the
+    number of data days, the delivery cap and, for a fallback, the reason in ``note``.
+
+    Raises:
+        CurveError: on missing columns, duplicate days, or negative or missing numbers.
+
+    """
+    cfg = settings or FitSettings()
+    frame = _rows(daily)
+    x = frame["spend"].to_numpy(np.float64)
+    y = frame["value"].to_numpy(np.float64)
+    weekdays = frame["day"].dt.weekday.to_numpy(np.intp)
+    days = int(x.size)
+    cap = _delivery_cap(x, cfg.cap_multiple)
+    conversions = (float(pd.to_numeric(frame["conversions"]).sum())
+                   if "conversions" in frame.columns else None)
+    thin = days < cfg.min_days or (conversions is not None and conversions < cfg.min_conversions)
+    if thin:
+        return _fallback(x, y, weekdays, pooled_roas, cfg, cap, days, Reason.THIN_DATA)
+    first = _fit_saturating(x, y)
+    if first is None:
+        return _fallback(x, y, weekdays, pooled_roas, cfg, cap, days, Reason.POOR_FIT)
+    weekday = _weekday_multipliers(weekdays, y, _sat(x, first[0], first[1]),
+                                   cfg.weekday_prior_days)
+    mult = np.array(weekday)[weekdays]
+    fit = _fit_saturating(x, y / mult) or first
+    a, b, cov = fit
+    r2 = _r2(y, mult * _sat(x, a, b))
+    if r2 < cfg.min_r2:
+        return _fallback(x, y, weekdays, pooled_roas, cfg, cap, days, Reason.POOR_FIT)
+    return ResponseCurve(CurveKind.SATURATING, a, b, cap, weekday, cov, r2, days, None)
