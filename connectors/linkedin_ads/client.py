@@ -35,11 +35,13 @@ from connectors.linkedin_ads.config import LinkedInAdsSettings
 from connectors.linkedin_ads.models import (
     AccountRow,
     AnalyticsDailyRow,
+    CampaignGroupRow,
     CampaignRow,
     CreativeRow,
     LiAccount,
     LiAnalyticsElement,
     LiCampaign,
+    LiCampaignGroup,
     LiCreative,
     bare_id,
 )
@@ -71,7 +73,9 @@ class RestliWrite(dict[str, Any]):
 
 
 class LinkedInAdsConnector(PlatformConnector[LinkedInAdsSettings]):
-    """Reads LinkedIn accounts, campaigns, creatives and daily analytics; writes campaigns.
+    """Reads LinkedIn accounts, campaign groups, campaigns, creatives and daily analytics.
+
+    Writes campaigns (budget and status).
 
     Constructor arguments: see :class:`PlatformConnector`.
     """
@@ -216,7 +220,7 @@ class LinkedInAdsConnector(PlatformConnector[LinkedInAdsSettings]):
             rows.add(rows.location(1, 0), answer.payload, _account_row)
         elif stream in ENTITY_FINDERS:
             rows = RecordCollector(spec, account.id)
-            to_row = _campaign_row(account) if stream == "campaigns" else _creative_row(account)
+            to_row = _ENTITY_ROWS[stream](account)
             for page in self._entity_pages(stream, account):
                 for index, raw in enumerate(page.records):
                     rows.add(rows.location(page.number, index), raw, to_row)
@@ -463,6 +467,33 @@ def _campaign_row(account: AccountInfo) -> Callable[[Any], BaseModel]:
     return build
 
 
+def _campaign_group_row(account: AccountInfo) -> Callable[[Any], BaseModel]:
+    def build(raw: Any) -> CampaignGroupRow:
+        g = LiCampaignGroup.model_validate(raw)
+        if g.account != account.id:
+            raise ValueError(f"campaign group belongs to account {g.account}, not {account.id}")
+        currencies = {m.currencyCode for m in (g.dailyBudget, g.totalBudget) if m is not None}
+        if currencies - {account.currency}:
+            raise ValueError(f"budget currency {sorted(currencies)} is not the account's "
+                             f"{account.currency}")
+        return CampaignGroupRow(
+            account_id=g.account,
+            campaign_group_id=g.id,
+            name=g.name,
+            status=g.status,
+            objective_type=g.objectiveType,
+            daily_budget=g.dailyBudget.amount if g.dailyBudget is not None else None,
+            total_budget=g.totalBudget.amount if g.totalBudget is not None else None,
+            currency=account.currency,
+            run_start=g.run("start"),
+            run_end=g.run("end"),
+            created_time=g.stamp("created"),
+            updated_time=g.stamp("lastModified"),
+        )
+
+    return build
+
+
 def _creative_row(account: AccountInfo) -> Callable[[Any], BaseModel]:
     def build(raw: Any) -> CreativeRow:
         c = LiCreative.model_validate(raw)
@@ -480,6 +511,13 @@ def _creative_row(account: AccountInfo) -> Callable[[Any], BaseModel]:
         )
 
     return build
+
+
+_ENTITY_ROWS: dict[str, Callable[[AccountInfo], Callable[[Any], BaseModel]]] = {
+    "campaign_groups": _campaign_group_row,
+    "campaigns": _campaign_row,
+    "creatives": _creative_row,
+}
 
 
 def _analytics_row(account: AccountInfo) -> Callable[[Any], BaseModel]:

@@ -20,11 +20,13 @@ from connectors.linkedin_ads import settings as C
 __all__ = [
     "AccountRow",
     "AnalyticsDailyRow",
+    "CampaignGroupRow",
     "CampaignRow",
     "CreativeRow",
     "LiAccount",
     "LiAnalyticsElement",
     "LiCampaign",
+    "LiCampaignGroup",
     "LiCreative",
     "LiMoney",
     "bare_id",
@@ -112,7 +114,39 @@ class LiAccount(_Edge):
     type: str | None = None
 
 
-class LiCampaign(_Edge):
+class _Stamped(_Edge):
+    changeAuditStamps: dict[str, Any] | None = None
+
+    def stamp(self, which: str) -> datetime | None:
+        """Return ``changeAuditStamps.<which>.time`` as a UTC datetime, if present."""
+        node = (self.changeAuditStamps or {}).get(which)
+        when = node.get("time") if isinstance(node, dict) else None
+        return _epoch_ms(when) if when is not None else None
+
+
+class LiCampaignGroup(_Stamped):
+    """An ``adCampaignGroups`` element: what Campaign Manager shows as a campaign.
+
+    ``dailyBudget`` and ``totalBudget`` are both optional (a group may leave the budget to
+    its campaigns); ``runSchedule`` holds epoch milliseconds.
+    """
+
+    id: Annotated[NumericId, _id(C.CAMPAIGN_GROUP_URN)]
+    account: Annotated[NumericId, _id(C.ACCOUNT_URN)]
+    name: str
+    status: str
+    objectiveType: str | None = None
+    dailyBudget: LiMoney | None = None
+    totalBudget: LiMoney | None = None
+    runSchedule: dict[str, Any] | None = None
+
+    def run(self, which: str) -> datetime | None:
+        """Return ``runSchedule.<which>`` (``start`` or ``end``) as a UTC datetime, if set."""
+        when = (self.runSchedule or {}).get(which)
+        return _epoch_ms(when) if when is not None else None
+
+
+class LiCampaign(_Stamped):
     """An ``adCampaigns`` element; references are URNs, times epoch milliseconds."""
 
     id: Annotated[NumericId, _id(C.CAMPAIGN_URN)]
@@ -124,13 +158,6 @@ class LiCampaign(_Edge):
     costType: str | None = None
     objectiveType: str | None = None
     dailyBudget: LiMoney | None = None
-    changeAuditStamps: dict[str, Any] | None = None
-
-    def stamp(self, which: str) -> datetime | None:
-        """Return ``changeAuditStamps.<which>.time`` as a UTC datetime, if present."""
-        node = (self.changeAuditStamps or {}).get(which)
-        when = node.get("time") if isinstance(node, dict) else None
-        return _epoch_ms(when) if when is not None else None
 
 
 class LiCreative(_Edge):
@@ -192,6 +219,23 @@ class AccountRow(_Row):
     timezone_name: str
     status: str
     type: str | None
+
+
+class CampaignGroupRow(_Row):
+    """Row of ``linkedin_ads.campaign_groups``; budgets in major units of ``currency``."""
+
+    account_id: NumericId
+    campaign_group_id: NumericId
+    name: str
+    status: str
+    objective_type: str | None
+    daily_budget: Decimal | None
+    total_budget: Decimal | None
+    currency: str
+    run_start: datetime | None
+    run_end: datetime | None
+    created_time: datetime | None
+    updated_time: datetime | None
 
 
 class CampaignRow(_Row):

@@ -36,6 +36,7 @@ from emulators.linkedin_ads.entities import (
     money,
     render_account,
     render_campaign,
+    render_campaign_group,
     render_creative,
     urn_number,
 )
@@ -118,6 +119,7 @@ class LinkedInAdsEmulator(Emulator):
         acct = r"/rest/adAccounts/(?P<acct>\d+)"
         r("GET", r"/rest/adAccounts", self._search_accounts)
         r("GET", acct, self._get_account)
+        r("GET", acct + r"/adCampaignGroups", self._search_campaign_groups)
         r("GET", acct + r"/adCampaigns", self._search_campaigns)
         r("GET", acct + r"/adCampaigns/(?P<campaign>\d+)", self._get_campaign)
         r("POST", acct + r"/adCampaigns/(?P<campaign>\d+)", self._update_campaign)
@@ -158,7 +160,8 @@ class LinkedInAdsEmulator(Emulator):
 
     def _serve(self, handler: Handler, call: Call, path: str) -> Reply:
         listing = call.request.method == "GET" and (
-            path.endswith(("/adCampaigns", "/creatives", "/adAccounts", "/adAnalytics"))
+            path.endswith(("/adCampaignGroups", "/adCampaigns", "/creatives", "/adAccounts",
+                           "/adAnalytics"))
         )
         eligible = set(fk.KINDS) - fk.DATA_KINDS
         if listing:
@@ -289,6 +292,16 @@ class LinkedInAdsEmulator(Emulator):
         acc = self.market.account(PLATFORM, call.groups["acct"])
         assert acc is not None
         return 200, render_account(acc)
+
+    def _search_campaign_groups(self, call: Call) -> tuple[int, dict[str, Any]]:
+        if call.query.get("q") != "search":
+            raise errors.illegal("adCampaignGroups needs the search finder (q=search)")
+        campaigns = self.market.campaigns(PLATFORM, call.groups["acct"])
+        items = [render_campaign_group(self.market, c) for c in campaigns]
+        if "search" in call.query:
+            wanted = _status_filter(call.query["search"])
+            items = [i for i in items if wanted is None or i["status"] in wanted]
+        return 200, self._page(call, items)
 
     def _search_campaigns(self, call: Call) -> tuple[int, dict[str, Any]]:
         if call.query.get("q") != "search":

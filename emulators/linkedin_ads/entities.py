@@ -1,8 +1,9 @@
-"""How the market's objects look on LinkedIn's wire: URNs, accounts, campaigns, creatives.
+"""How the market's objects look on LinkedIn's wire: URNs, accounts, groups, campaigns, ads.
 
-Market campaign -> LinkedIn campaign group; market ad group -> LinkedIn campaign (it holds
-the ``dailyBudget`` when the market puts the budget there); market ad -> creative. Times are
-epoch milliseconds; ids are numbers except creatives, whose ``id`` is a URN.
+Market campaign -> LinkedIn campaign group (it holds the ``dailyBudget`` when the market puts
+the budget there); market ad group -> LinkedIn campaign (the same, for budgets kept on the
+campaign); market ad -> creative. Times are epoch milliseconds; ids are numbers except
+creatives, whose ``id`` is a URN.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from emulators.market import Account, Ad, AdGroup, Market
+from emulators.market import Account, Ad, AdGroup, Campaign, Market
 
 PLATFORM = "linkedin_ads"
 ACCOUNT_URN = "urn:li:sponsoredAccount:"
@@ -60,6 +61,31 @@ def render_account(account: Account) -> dict[str, Any]:
         "notifiedOnEndOfCampaign": False,
         "version": {"versionTag": "2"},
     }
+
+
+def render_campaign_group(market: Market, campaign: Campaign) -> dict[str, Any]:
+    """Render an ``adCampaignGroups`` element for a market campaign."""
+    account = market.account(PLATFORM, campaign.account_id)
+    assert account is not None
+    status = market.status(PLATFORM, campaign.id)
+    out: dict[str, Any] = {
+        "id": int(campaign.id),
+        "account": f"{ACCOUNT_URN}{account.number}",
+        "name": campaign.name,
+        "status": status,
+        "runSchedule": {"start": epoch_ms(campaign.created_time)},
+        "servingStatuses": ["RUNNABLE" if status == "ACTIVE" else "CAMPAIGN_GROUP_STATUS_HOLD"],
+        "test": False,
+        "backfilled": False,
+        "changeAuditStamps": {
+            "created": {"time": epoch_ms(campaign.created_time)},
+            "lastModified": {"time": epoch_ms(market.updated_time(PLATFORM, campaign.id))},
+        },
+    }
+    budget = market.budget(PLATFORM, campaign.id)
+    if budget is not None:
+        out["dailyBudget"] = {"amount": money(budget), "currencyCode": account.currency}
+    return out
 
 
 def render_campaign(market: Market, group: AdGroup) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 -- transaction). Parameters: $account_id, $date_from, $date_to (the batch's analytics dates,
 -- NULL when it had none), $reporting_currency, $run_id. Unified ids: 'linkedin_ads:<id>'.
 -- LinkedIn's hierarchy maps onto core as: campaign group -> campaign, campaign -> ad group,
--- creative -> ad. Campaign budgets are major units; core keeps minor units (x100).
+-- creative -> ad. Budgets are major units on LinkedIn; core keeps minor units (x100).
 
 DELETE FROM core.accounts
 WHERE platform = 'linkedin_ads' AND account_id = 'linkedin_ads:' || $account_id;
@@ -16,12 +16,31 @@ WHERE account_id = $account_id;
 DELETE FROM core.campaigns
 WHERE platform = 'linkedin_ads' AND account_id = 'linkedin_ads:' || $account_id;
 
+-- A core campaign is a LinkedIn campaign group (Campaign Manager shows groups as campaigns;
+-- the UTM campaign names of LinkedIn clicks are the groups' names), named from
+-- linkedin_ads.campaign_groups. A group that only its campaigns name (not (yet) extracted)
+-- still gets a row, without a name, so its spend keeps a campaign.
+INSERT INTO core.campaigns
+SELECT 'linkedin_ads', 'linkedin_ads:' || g.account_id, 'linkedin_ads:' || g.campaign_group_id,
+       g.campaign_group_id, g.name, g.status,
+       coalesce(g.objective_type, (SELECT any_value(c.objective_type)
+                                   FROM linkedin_ads.campaigns AS c
+                                   WHERE c.account_id = g.account_id
+                                     AND c.campaign_group_id = g.campaign_group_id)),
+       CAST(round(g.daily_budget * 100) AS BIGINT), CAST(round(g.total_budget * 100) AS BIGINT),
+       g.created_time, g.updated_time, $run_id, now()
+FROM linkedin_ads.campaign_groups AS g
+WHERE g.account_id = $account_id;
+
 INSERT INTO core.campaigns
 SELECT 'linkedin_ads', 'linkedin_ads:' || account_id, 'linkedin_ads:' || campaign_group_id,
        campaign_group_id, NULL, NULL, any_value(objective_type), NULL, NULL,
        min(created_time), max(updated_time), $run_id, now()
 FROM linkedin_ads.campaigns
 WHERE account_id = $account_id AND campaign_group_id IS NOT NULL
+  AND campaign_group_id NOT IN (SELECT campaign_group_id FROM linkedin_ads.campaign_groups
+                                WHERE account_id = $account_id
+                                  AND campaign_group_id IS NOT NULL)
 GROUP BY account_id, campaign_group_id;
 
 DELETE FROM core.ad_groups
