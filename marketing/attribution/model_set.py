@@ -132,7 +132,8 @@ def describe_model(label: str) -> str:
                             "at the position where each channel first entered."),
         "shapley_coalition": ("Classic Shapley over all channel coalitions, the value of a "
                               "coalition being its conversion rate (non-converting journeys "
-                              "count)."),
+                              "count); each journey's value goes to its channels in "
+                              "proportion to their Shapley values."),
     }.get(label, label)
 
 

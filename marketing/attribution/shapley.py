@@ -24,9 +24,17 @@ Neither form uses non-converting journeys (the coalition value counts conversion
   ``O(n 2^n)`` time and memory. Limited to ``MAX_COALITION_CHANNELS`` (20) channels that
   actually occur; above that it raises :class:`AttributionInputError` (use the simplified form
   or group channels). Shapley values can be negative (a channel whose presence lowers the
-  rate); they are clipped at 0 and the positive ones share the total conversions and value
-  (the global-share convention used for Markov). Campaigns share a channel's credit by its
-  touches in converting journeys.
+  rate); they are clipped at 0 and the positive ones share the total conversions (the
+  global-share convention used for Markov). Value follows that conversion credit coalition by
+  coalition: the value of the journeys whose channel set is exactly ``T`` is split over the
+  channels of ``T`` in proportion to their clipped Shapley values (evenly when all are 0). So
+  value stays with the journeys that earned it, sums to the total, is never negative, and a
+  channel credited with conversions gets the value of the journeys it was part of. (A second
+  game on value per journey, clipped on its own, was degenerate: it mixes conversion rate with
+  order size, and a channel that raised the rate of cheap conversions came out negative,
+  clipped to 0 value for hundreds of credited conversions, while the channel of a few large
+  orders took almost all of the value.) Campaigns share a channel's credit by its touches in
+  converting journeys.
 
 Channel sets are computed without per-journey Python: (journey, channel) pairs are made
 unique with one sort (simplified/ordered, converting journeys only) and a journey's set is a
@@ -122,12 +130,41 @@ def _subset_sums(exact: F64, n: int) -> F64:
     return out
 
 
+def _value_by_coalition(value_by_set: F64, n: int, weights: F64) -> F64:
+    """Split each exact channel set's value over its channels by their (clipped) weights.
+
+    Args:
+        value_by_set: value of the journeys whose channel set is exactly each bitmask.
+        n: number of channels (bits).
+        weights: per bit, a non-negative weight (the clipped conversion Shapley value).
+
+    Returns:
+        Per bit, the value credited; sums to ``value_by_set.sum()``. A set whose channels all
+        weigh 0 splits its value evenly over them.
+
+    """
+    sets = np.flatnonzero(value_by_set)
+    if n == 0 or len(sets) == 0:
+        return np.zeros(n)
+    bits = ((sets[:, None] >> np.arange(n, dtype=np.int64)) & 1).astype(np.float64)
+    weighted = bits * weights[None, :]
+    total = weighted.sum(axis=1)
+    even = total <= 0
+    weighted[even] = bits[even]
+    total[even] = bits[even].sum(axis=1)
+    shares: F64 = weighted / total[:, None]
+    credit: F64 = value_by_set[sets] @ shares
+    return credit
+
+
 def shapley_coalition(journeys: Journeys,
                       max_channels: int = MAX_COALITION_CHANNELS) -> Attribution:
     """Classic Shapley over all coalitions with v(S) = conversion rate of journeys within S.
 
+    Conversions are shared by the clipped Shapley values; each exact channel set's value is
+    split over its channels by the same values (see the module docstring).
     Details carry ``shapley_values`` (per channel, conversion rate units, may be negative) and
-    ``shapley_values_value``.
+    ``value_rule`` (the value split in words).
 
     Raises:
         AttributionInputError: if more than ``max_channels`` channels occur in the journeys.
@@ -145,29 +182,32 @@ def shapley_coalition(journeys: Journeys,
     masks = np.bitwise_or.reduceat(bit_of[journeys.channel_codes], journeys.offsets[:-1])
     size = 1 << n
     conv = bincount(masks, journeys.conversions, size)
-    value = bincount(masks, journeys.value, size)
+    value_by_set = bincount(masks, journeys.value, size)
     occ = bincount(masks, journeys.conversions + journeys.nulls, size)
-    conv, value, occ = _subset_sums(conv, n), _subset_sums(value, n), _subset_sums(occ, n)
+    conv, occ = _subset_sums(conv, n), _subset_sums(occ, n)
     safe = np.where(occ > 0, occ, 1.0)
     v_conv = np.where(occ > 0, conv / safe, 0.0)
-    v_value = np.where(occ > 0, value / safe, 0.0)
     coalitions = np.arange(size)
     popcount = np.zeros(size, dtype=np.int64)
     for i in range(n):
         popcount += (coalitions >> i) & 1
     weight = np.array([math.factorial(k) * math.factorial(n - k - 1) / math.factorial(n)
                        for k in range(n)]) if n else np.zeros(0)
-    phi_c: dict[str, float] = {}
-    phi_v: dict[str, float] = {}
-    for i, code in enumerate(present):
+    phi = np.zeros(n)
+    for i in range(n):
         without = coalitions[((coalitions >> i) & 1) == 0]
         w = weight[popcount[without]]
-        channel = journeys.channels[code]
-        phi_c[channel] = float(np.sum(w * (v_conv[without | (1 << i)] - v_conv[without])))
-        phi_v[channel] = float(np.sum(w * (v_value[without | (1 << i)] - v_value[without])))
-    shares_c = np.array([max(0.0, phi_c.get(c, 0.0)) for c in journeys.channels])
-    shares_v = np.array([max(0.0, phi_v.get(c, 0.0)) for c in journeys.channels])
+        phi[i] = float(np.sum(w * (v_conv[without | (1 << i)] - v_conv[without])))
+    clipped = np.maximum(phi, 0.0)
+    value_credit = _value_by_coalition(value_by_set, n, clipped)
+    shares_c = np.zeros(len(journeys.channels))
+    shares_v = np.zeros(len(journeys.channels))
+    shares_c[present] = clipped
+    shares_v[present] = value_credit
+    phi_c = {journeys.channels[code]: float(phi[i]) for i, code in enumerate(present)}
     return build_attribution(
         "shapley_coalition", journeys, campaign_touch_weights(journeys, shares_c, shares_v),
-        details={"shapley_values": phi_c, "shapley_values_value": phi_v},
+        details={"shapley_values": phi_c,
+                 "value_rule": "each channel set's value split over its channels by their "
+                               "clipped Shapley values"},
     )

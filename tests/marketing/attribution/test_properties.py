@@ -79,3 +79,22 @@ def test_channel_absent_from_converting_journeys_gets_nothing_from_rules(spec) -
         for channel, (conv, value) in model(j).channel_credit().items():
             if channel not in in_converting:
                 assert conv == 0 and value == Decimal(0)
+
+
+@FAST
+@given(specs)
+def test_coalition_value_stays_with_the_journeys_that_earned_it(spec) -> None:
+    # Coalition Shapley splits each channel set's value over that set's channels, so every
+    # channel's value credit is non-negative, at most the value of the journeys it touched,
+    # and the credits sum exactly to the total value.
+    j = journeys_from_touches(*frames(spec))
+    result = shapley_coalition(j)
+    assert sum(result.channels["value"], Decimal(0)) == j.total_value.quantize(Decimal("1e-6"))
+    touched: dict[str, Decimal] = {}
+    for jr in j:
+        for channel in set(jr.channels):
+            touched[channel] = touched.get(channel, Decimal(0)) + jr.value
+    slack = Decimal("0.000001") * len(CHANNELS)
+    for channel, (_, value) in result.channel_credit().items():
+        assert value >= 0
+        assert value <= touched.get(channel, Decimal(0)) + slack

@@ -60,14 +60,46 @@ def test_coalition_by_hand() -> None:
     # phi_A = 1/2 [(v(A) - v({})) + (v(AB) - v(B))] = 1/2 (.5 + .6) = .55
     # phi_B = 1/2 [(v(B) - v({})) + (v(AB) - v(A))] = 1/2 (0 + .1) = .05  (sum .6 = v(AB))
     # 3 conversions by global share: A = 3 * .55/.6 = 2.75, B = .25.
-    # value per journey: v(A) = 4/2 = 2, v(B) = 0, v(AB) = 12/5 = 2.4
-    # phi_A = 1/2 (2 + 2.4) = 2.2, phi_B = 1/2 (0 + .4) = .2 -> A = 12 * 2.2/2.4 = 11, B = 1
+    # value follows the sets: {A}'s 4 all to A; {A,B}'s 8 split .55 : .05 -> A 22/3, B 2/3.
+    # A = 4 + 22/3 = 11.333333, B = .666667 (12 in all).
     j = journeys_from_paths(pd.DataFrame(
         [("A", 1, 4, 1), ("B", 0, 0, 1), ("A > B > A", 2, 8, 0)],
         columns=["path", "total_conversions", "total_conversion_value", "total_null"]))
     r = shapley_coalition(j)
     assert r.details["shapley_values"] == {"A": pytest.approx(.55), "B": pytest.approx(.05)}
-    assert credit(r) == {"A": (2.75, 11), "B": (.25, 1)}
+    assert credit(r) == {"A": (2.75, 11.333333), "B": (.25, .666667)}
+    assert_exact_totals(r, j)
+
+
+def test_coalition_value_follows_the_channels_that_earned_it() -> None:
+    # The demo's shape: G brings many cheap conversions, E a few large orders.
+    # sets: {G} 2 conv (value 2) + 2 nulls; {E} 1 conv (value 100); {G,E} 1 conv (value 10)
+    # + 1 null. Conversion rates: v(G) = 2/4, v(E) = 1/1, v(GE) = 4/7.
+    # phi_G = 1/2 [(1/2 - 0) + (4/7 - 1)] = 1/28, phi_E = 1/2 [(1 - 0) + (4/7 - 1/2)] = 15/28
+    # -> conversions G = 4 * (1/28)/(16/28) = .25, E = 3.75.
+    # Value: {G}'s 2 to G, {E}'s 100 to E, {G,E}'s 10 split 1 : 15 -> G .625, E 9.375:
+    # G = 2.625, E = 109.375. (A second Shapley game on value per journey gave G
+    # 1/2 [(1/2 - 0) + (16 - 100)] < 0, clipped to value 0 for G's conversions.)
+    j = journeys_from_paths(pd.DataFrame(
+        [("G", 2, 2, 2), ("E", 1, 100, 0), ("G > E", 1, 10, 1)],
+        columns=["path", "total_conversions", "total_conversion_value", "total_null"]))
+    r = shapley_coalition(j)
+    assert r.details["shapley_values"] == {"E": pytest.approx(15 / 28),
+                                           "G": pytest.approx(1 / 28)}
+    assert credit(r) == {"E": (3.75, 109.375), "G": (.25, 2.625)}
+    assert_exact_totals(r, j)
+
+
+def test_coalition_value_splits_evenly_where_no_channel_of_a_set_has_credit() -> None:
+    # B lowers the rate everywhere: phi_B < 0, clipped to 0; {B} alone still converts once
+    # (value 5), and nobody else is in that set, so B keeps that journey's value.
+    # sets: {A} 3 conv (value 30); {B} 1 conv (value 5) + 9 nulls; {A,B} 0 conv + 1 null.
+    j = journeys_from_paths(pd.DataFrame(
+        [("A", 3, 30, 0), ("B", 1, 5, 9), ("A > B", 0, 0, 1)],
+        columns=["path", "total_conversions", "total_conversion_value", "total_null"]))
+    r = shapley_coalition(j)
+    assert r.details["shapley_values"]["B"] < 0
+    assert credit(r) == {"A": (4, 30), "B": (0, 5)}
     assert_exact_totals(r, j)
 
 
