@@ -6,7 +6,8 @@ re-reads the conversion sources, so the new deal is in the journeys). One run:
 1. stitches the period's touchpoints and conversions into per-person journeys (lookback
    window, journeys cut at each conversion);
 2. runs the chosen models (rule-based, Markov, Shapley) and prices their credit against the
-   period's spend (ROAS);
+   period's spend (ROAS), only for ad platforms whose spend covers every day of the period
+   (the others get no ROAS and a note saying which days their spend covers);
 3. pushes offline conversions back to Google (Data Manager) and Meta (Conversions API) as a
    planned, idempotent step recorded in the operational store;
 4. writes an HTML report and publishes the credit to ``marts.attribution_*`` in one
@@ -38,6 +39,7 @@ from tasks.attribution import (
     AttributionRecord,
     Period,
     attribute_journeys,
+    coverage_notes,
     price_credit,
     publish_attribution,
     read_period_inputs,
@@ -152,7 +154,7 @@ def build_attribution_report(
     step(f"{stitched.touches['journey_id'].nunique():,} journeys stitched")
     computation = attribute_journeys(stitched, list(request.models), settings)
     step(f"{len(computation.labels)} models run")
-    channels, campaigns = price_credit(computation, spend)
+    channels, campaigns = price_credit(computation, spend, inputs.coverage)
     step("credit priced against spend")
     push: PushSummary | None = None
     if push_conversions:
@@ -162,6 +164,7 @@ def build_attribution_report(
     if push is not None:
         notes += [f"Push-back failed: {error}" for error in push.errors]
 
+    notes += coverage_notes(inputs.coverage, channels)
     if stitched.conversions_without_touches:
         notes.append(f"{stitched.conversions_without_touches:,} conversions had no touch inside "
                      "their lookback window and are left out of every model.")

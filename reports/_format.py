@@ -13,6 +13,8 @@ from datetime import date, datetime
 
 MISSING = "–"
 NO_SPEND = "no spend"
+NOT_PRICED = "not priced"
+"""A ROAS cell whose channel's spend does not cover the period (the reason is beside it)."""
 
 
 def is_missing(x: object) -> bool:

@@ -69,8 +69,11 @@ class AttributionReportData:
         reporting_currency: ISO code all money is expressed in.
         models: model ids in display order.
         model_notes: one sentence per model id, shown in the legend.
-        credit: model, channel, conversions, value, spend, roas (NaN without spend).
-        campaigns: model, channel, campaign, conversions, value, spend, roas.
+        credit: model, channel, conversions, value, spend, roas (NaN without spend); and
+            optionally spend_complete (False where the channel's spend misses days of the
+            period: its ROAS is not shown) with roas_note (why).
+        campaigns: model, channel, campaign, conversions, value, spend, roas (and the same
+            optional spend_complete, roas_note).
         path_lengths: touches, journeys, converting, conversions.
         time_to_conversion: bucket (display order), journeys, conversions.
         top_paths: path ("google_ads > meta_ads"), journeys, conversions, value.
@@ -152,6 +155,7 @@ class _Shape:
     roas: dict[tuple[str, str], float]
     spend: dict[str, float]
     model_totals: dict[str, tuple[float, float]]
+    unpriced: dict[str, str] = field(default_factory=dict)
 
 
 def _ordered_models(declared: Sequence[str], present: Iterable[str]) -> list[str]:
@@ -168,6 +172,7 @@ def _shape(data: AttributionReportData) -> _Shape:
     vals: dict[tuple[str, str], float] = {}
     roas: dict[tuple[str, str], float] = {}
     spend: dict[str, float] = {}
+    unpriced = _unpriced(credit)
     for row in credit.itertuples(index=False):
         m, ch = str(row.model), str(row.channel)
         key = (m, ch)
@@ -193,9 +198,30 @@ def _shape(data: AttributionReportData) -> _Shape:
         for m in models
     }
     for key in list(roas):
-        if spend.get(key[1], 0.0) <= 0:
+        if spend.get(key[1], 0.0) <= 0 or key[1] in unpriced:
             roas[key] = math.nan
-    return _Shape(models, channels, conv, vals, roas, spend, totals)
+    return _Shape(models, channels, conv, vals, roas, spend, totals, unpriced)
+
+
+def _incomplete(flag: Any) -> bool:
+    """Say whether ``spend_complete`` is a no (None/NaN: unknown, or not an ad platform)."""
+    if flag is None or (isinstance(flag, float) and math.isnan(flag)):
+        return False
+    return not bool(flag)
+
+
+def _unpriced(frame: pd.DataFrame) -> dict[str, str]:
+    """Channels whose spend does not cover the period (``spend_complete`` False), with why."""
+    if "spend_complete" not in frame.columns:
+        return {}
+    notes = frame["roas_note"] if "roas_note" in frame.columns else [None] * len(frame)
+    out: dict[str, str] = {}
+    for channel, complete, note in zip(frame["channel"], frame["spend_complete"], notes,
+                                       strict=True):
+        if _incomplete(complete):
+            out.setdefault(str(channel), str(note) if isinstance(note, str) and note
+                           else "spend does not cover the period")
+    return out
 
 
 def _all_channels(data: AttributionReportData, shape: _Shape) -> list[str]:
@@ -291,22 +317,29 @@ def _credit_section(shape: _Shape, colours: dict[str, str], currency: str) -> di
 def _roas_section(shape: _Shape, colours: dict[str, str], currency: str) -> dict[str, Any]:
     if not shape.models:
         return {"empty": True}
-    paid = [ch for ch in shape.channels if shape.spend.get(ch, 0.0) > 0]
-    unpaid = [ch for ch in shape.channels if ch not in paid]
+    unpriced = [ch for ch in shape.channels if ch in shape.unpriced]
+    paid = [ch for ch in shape.channels
+            if shape.spend.get(ch, 0.0) > 0 and ch not in shape.unpriced]
+    unpaid = [ch for ch in shape.channels if ch not in paid and ch not in shape.unpriced]
     labels = [_format.model_label(m) for m in shape.models]
     rows = []
-    for ch in [*paid, *unpaid]:
+    for ch in [*paid, *unpriced, *unpaid]:
+        spent = shape.spend.get(ch, 0.0)
+        priced = ch not in shape.unpriced
         rows.append({
             "channel": ch, "colour": colours[ch], "paid": ch in paid,
-            "spend": _format.num(shape.spend.get(ch), 2) if ch in paid else _format.NO_SPEND,
-            "cells": [_format.roas(shape.roas.get((m, ch), math.nan)) for m in shape.models],
+            "spend": _format.num(spent, 2) if spent > 0 else _format.NO_SPEND,
+            "cells": [_format.roas(shape.roas.get((m, ch), math.nan)) if priced
+                      else _format.NOT_PRICED for m in shape.models],
+            "note": shape.unpriced.get(ch, ""),
         })
     chart = None
     if paid:
         chart = _charts.to_script_json(_charts.roas_chart(
             shape.models, _chart_labels(shape.models), paid, shape.roas, colours))
     return {"empty": False, "labels": labels, "rows": rows, "chart": chart,
-            "unpaid": unpaid, "currency": currency, "colours": colours}
+            "unpaid": unpaid, "currency": currency, "colours": colours,
+            "unpriced": [{"channel": ch, "note": shape.unpriced[ch]} for ch in unpriced]}
 
 
 def _campaign_section(
@@ -329,6 +362,10 @@ def _campaign_section(
                 r = _ratio(_f(row.value), spend)
             if math.isnan(spend) or spend <= 0:
                 r = math.nan
+            refused = _incomplete(getattr(row, "spend_complete", None)) or ch in shape.unpriced
+            note = getattr(row, "roas_note", None)
+            if refused:
+                r = math.nan
             rows.append({
                 "model": m, "model_label": _format.model_label(m), "campaign": str(row.campaign),
                 "channel": ch, "colour": colours.get(ch, _charts.MUTED),
@@ -336,8 +373,11 @@ def _campaign_section(
                 "conversions_v": _nz(_f(row.conversions)),
                 "value": _format.num(row.value, 2), "value_v": _nz(_f(row.value)),
                 "spend": _format.num(spend, 2) if spend > 0 else _format.NO_SPEND,
-                "spend_v": _nz(spend), "roas": _format.roas(r),
+                "spend_v": _nz(spend),
+                "roas": _format.NOT_PRICED if refused else _format.roas(r),
                 "roas_v": -1 if math.isnan(r) else r,
+                "roas_note": (note if isinstance(note, str) and note
+                              else shape.unpriced.get(ch, "")) if refused else "",
             })
     options = [{"id": m, "label": _format.model_label(m)} for m in models]
     return {"empty": False, "rows": rows, "models": options, "top": TOP_CAMPAIGNS}
@@ -680,6 +720,8 @@ def summary_markdown(data: AttributionReportData, report_path: Path | None = Non
         out.append("_No attribution results (no data)._")
     else:
         out.append("ROAS in brackets; channels without spend have none.")
+        for ch, note in shape.unpriced.items():
+            out.append(f"No ROAS for {_md(ch)}: {_md(note)}.")
         out.append("")
         out.append("| Channel | " + " | ".join(_md(_format.model_label(m)) for m in shape.models)
                    + " |")

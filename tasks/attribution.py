@@ -2,8 +2,10 @@
 
 Each task is a thin step: the stitching is :mod:`marketing.stitching`, the models and their
 checks :mod:`marketing.attribution`, the page :mod:`reports.attribution`. Results reach the
-warehouse in one transaction (``marts.attribution_*``, migration 014) only after every
-model's credit summed exactly to the period's conversions and value.
+warehouse in one transaction (``marts.attribution_*``, migrations 014 and 017) only after
+every model's credit summed exactly to the period's conversions and value. Spend is priced
+only where it covers the period (:data:`COVERAGE_SQL`): an ad platform with days of the period
+missing gets no ROAS, and the row says why.
 """
 
 from __future__ import annotations
@@ -25,19 +27,21 @@ from marketing.attribution.model_set import (
     credit_tables,
     run_model_set,
 )
-from marketing.attribution.roas import with_roas
+from marketing.attribution.roas import ChannelCoverage, SpendCoverage, with_roas
 from marketing.attribution.summary import JourneySummary, journey_summary
 from marketing.stitching import StitchedJourneys, stitch_journeys
 from resources.environment import Environment
 from tasks.writer import open_warehouse
 
 __all__ = [
+    "COVERAGE_SQL",
     "SPEND_SQL",
     "AttributionComputation",
     "AttributionRecord",
     "Period",
     "PeriodInputs",
     "attribute_journeys",
+    "coverage_notes",
     "price_credit",
     "publish_attribution",
     "read_period_inputs",
@@ -58,6 +62,17 @@ LEFT JOIN names AS n ON n.platform = p.platform AND n.campaign_id = p.campaign_i
 WHERE p.date BETWEEN $start AND $end
 GROUP BY ALL
 ORDER BY ALL
+"""
+
+COVERAGE_SQL = """
+-- days of spend present per ad platform (every platform ref.ad_channels knows, 0 without rows)
+SELECT a.channel, count(DISTINCT p.date) AS days, min(p.date) AS first_day,
+       max(p.date) AS last_day
+FROM ref.ad_channels AS a
+LEFT JOIN core.ad_performance_daily AS p
+       ON p.platform = a.channel AND p.date BETWEEN $start AND $end
+GROUP BY a.channel
+ORDER BY a.channel
 """
 
 
@@ -134,6 +149,7 @@ class PeriodInputs:
         stitched: the period's journeys and what stitching could not use.
         spend: spend per platform and campaign (``channel, campaign_id, campaign_name,
             spend``), reporting currency.
+        coverage: the days of the period each ad platform's spend covers.
         previous: channel credit of the newest run already published (None before the
             first run), with when it was built and which period it covered.
 
@@ -144,6 +160,7 @@ class PeriodInputs:
     previous: pd.DataFrame | None
     previous_at: dt.datetime | None
     previous_period: Period | None
+    coverage: SpendCoverage | None = None
 
 
 @task(name="read-period-inputs", cache_policy=NONE)
@@ -171,17 +188,22 @@ def read_period_inputs(
         spend = pd.DataFrame(
             wh.fetchall(SPEND_SQL, {"start": period.start, "end": period.end}),
             columns=["channel", "campaign_id", "campaign_name", "spend"], dtype=object)
+        coverage = SpendCoverage(period.start, period.end, {
+            str(channel): ChannelCoverage(int(days), first, last_day)
+            for channel, days, first, last_day in wh.fetchall(
+                COVERAGE_SQL, {"start": period.start, "end": period.end})
+        })
         last = wh.fetchall(
             "SELECT run_id, built_at, period_start, period_end FROM marts.attribution_runs "
             "ORDER BY built_at DESC, run_id DESC LIMIT 1")
         if not last:
-            return PeriodInputs(stitched, spend, None, None, None)
+            return PeriodInputs(stitched, spend, None, None, None, coverage)
         run_id, built_at, start, end = last[0]
         rows = wh.fetchall(
             "SELECT model, channel, conversions, value FROM marts.attribution_channel_credit "
             "WHERE run_id = $run ORDER BY model, channel", {"run": run_id})
     previous = pd.DataFrame(rows, columns=["model", "channel", "conversions", "value"])
-    return PeriodInputs(stitched, spend, previous, built_at, Period(start, end))
+    return PeriodInputs(stitched, spend, previous, built_at, Period(start, end), coverage)
 
 
 @task(name="attribute-journeys", cache_policy=NONE)
@@ -207,9 +229,13 @@ def attribute_journeys(
 
 
 def price_credit(
-    computation: AttributionComputation, spend: pd.DataFrame
+    computation: AttributionComputation, spend: pd.DataFrame,
+    coverage: SpendCoverage | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Flatten the credit and add each row's spend and ROAS; refuse sums that do not add up.
+
+    With ``coverage``, rows of an ad platform whose spend misses days of the period get no
+    ROAS and a ``roas_note`` saying why (see :func:`marketing.attribution.roas.with_roas`).
 
     Raises:
         CreditCheckError: a model's rows do not sum exactly to the totals.
@@ -219,11 +245,27 @@ def price_credit(
     check_credit(channels, campaigns, computation.labels,
                  computation.total_conversions.quantize(Decimal("0.000001")),
                  computation.total_value.quantize(Decimal("0.000001")))
-    return with_roas(channels, spend), with_roas(campaigns, spend)
+    return with_roas(channels, spend, coverage), with_roas(campaigns, spend, coverage)
+
+
+def coverage_notes(coverage: SpendCoverage | None, channels: pd.DataFrame) -> list[str]:
+    """One sentence per credited ad platform whose spend does not cover the period."""
+    if coverage is None or len(channels) == 0:
+        return []
+    credited = sorted({str(c) for c in channels["channel"]})
+    return [f"ROAS left out for {channel}: {note}, so its credit is not priced against part "
+            "of its spend." for channel in credited
+            if (note := coverage.note(channel)) is not None]
 
 
 def _none_if_nan(value: object) -> object:
     return None if isinstance(value, float) and value != value else value
+
+
+def _coverage_columns(row: object) -> tuple[object, object, object, object]:
+    """``spend_days, period_days, spend_complete, roas_note`` of a priced row (None if absent)."""
+    return tuple(_none_if_nan(getattr(row, name, None))  # type: ignore[return-value]
+                 for name in ("spend_days", "period_days", "spend_complete", "roas_note"))
 
 
 @task(name="publish-attribution", cache_policy=NONE)
@@ -239,12 +281,13 @@ def publish_attribution(environment: Environment, record: AttributionRecord) -> 
     )
     head = (record.run_id, record.period.start, record.period.end)
     channel_rows = [
-        (*head, r.model, r.channel, r.conversions, r.value, r.spend, _none_if_nan(r.roas))
+        (*head, r.model, r.channel, r.conversions, r.value, r.spend, _none_if_nan(r.roas),
+         *_coverage_columns(r))
         for r in record.channels.itertuples(index=False)
     ]
     campaign_rows = [
         (*head, r.model, r.channel, r.campaign, r.conversions, r.value, r.spend,
-         _none_if_nan(r.roas))
+         _none_if_nan(r.roas), *_coverage_columns(r))
         for r in record.campaigns.itertuples(index=False)
     ]
     with open_warehouse(environment) as wh, wh.transaction(context="publish attribution") as con:
@@ -253,12 +296,16 @@ def publish_attribution(environment: Environment, record: AttributionRecord) -> 
             "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", run)
         if channel_rows:
             con.executemany(
-                "INSERT INTO marts.attribution_channel_credit VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                channel_rows)
+                "INSERT INTO marts.attribution_channel_credit (run_id, period_start, "
+                "period_end, model, channel, conversions, value, spend, roas, spend_days, "
+                "period_days, spend_complete, roas_note) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", channel_rows)
         if campaign_rows:
             con.executemany(
-                "INSERT INTO marts.attribution_campaign_credit VALUES "
-                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", campaign_rows)
+                "INSERT INTO marts.attribution_campaign_credit (run_id, period_start, "
+                "period_end, model, channel, campaign, conversions, value, spend, roas, "
+                "spend_days, period_days, spend_complete, roas_note) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", campaign_rows)
 
 
 def report_dir(environment: Environment) -> Path:

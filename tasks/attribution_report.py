@@ -75,7 +75,8 @@ def publish_report_artifacts(report: RenderedReport, channels: pd.DataFrame) -> 
     table = [
         {"model": r.model, "channel": r.channel, "conversions": f"{r.conversions:.2f}",
          "value": f"{r.value:.2f}", "spend": f"{r.spend:.2f}",
-         "roas": "" if r.roas is None else f"{r.roas:.2f}"}
+         "roas": "" if r.roas is None else f"{r.roas:.2f}",
+         "roas_note": getattr(r, "roas_note", None) or ""}
         for r in channels.itertuples(index=False)
     ]
     create_table_artifact(table or [{"model": "(none)"}], key="attribution-credit",

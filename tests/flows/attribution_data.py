@@ -61,7 +61,8 @@ def _spend(con, platform, campaign_id, name, date, amount):
 def build_warehouse(path: Path, base: dt.datetime = D0) -> None:
     """A: google > meta -> deal 1000; B: meta > direct -> deal 500; C: linkedin, never
     converts; D: google -> order 200; E: a deal of 300 with no touch at all. Days count from
-    ``base``; spend falls on its first day and 29 days later."""
+    ``base``; spend falls on its first day and 29 days later, and Google and Meta report
+    every day in between (spend 0), so their spend covers the 30-day period."""
 
     def at(n: int) -> dt.datetime:
         return day(n, base)
@@ -85,6 +86,11 @@ def build_warehouse(path: Path, base: dt.datetime = D0) -> None:
         _spend(con, "google_ads", "google_ads:11", "Brand", first, Decimal("60"))
         _spend(con, "google_ads", "google_ads:11", "Brand", last, Decimal("40"))
         _spend(con, "meta_ads", "meta_ads:22", "Retarget", first, Decimal("300"))
+        for n in range(1, 29):  # the days between: reported, nothing spent
+            for platform, campaign, name in (("google_ads", "google_ads:11", "Brand"),
+                                             ("meta_ads", "meta_ads:22", "Retarget")):
+                _spend(con, platform, campaign, name, first + dt.timedelta(days=n), Decimal(0))
+        _spend(con, "meta_ads", "meta_ads:22", "Retarget", last, Decimal(0))
         # outside the period: never counted
         _spend(con, "meta_ads", "meta_ads:22", "Retarget", last + dt.timedelta(days=1),
                Decimal("999"))

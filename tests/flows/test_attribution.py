@@ -91,6 +91,42 @@ def test_the_report_credits_channels_by_hand_and_prices_them(report_env):
     assert "90-day lookback" in html and "meta_ads" in html
 
 
+def test_a_platform_with_14_days_of_spend_in_a_30_day_period_is_not_priced(report_env):
+    # A first load of Google reads 14 days; the period prices 30 days of credit. Google's
+    # spend covers 2026-09-17..30 only: its ROAS would be first-touch value 1200 / 40 = 30x
+    # (instead of 12x). The marts, the report and the run say it is not priced, and why.
+    from flows.attribution import build_attribution_report
+
+    wh = report_env / "warehouse.duckdb"
+    with duckdb.connect(str(wh)) as con:
+        con.execute("DELETE FROM core.ad_performance_daily "
+                    "WHERE platform = 'google_ads' AND date < DATE '2026-09-17'")
+    result = build_attribution_report(period_start=START, period_end=END,
+                                      models=["first_touch"], push_conversions=False)
+    why = "spend covers 14 of 30 days (2026-09-17 to 2026-09-30): ROAS not computed"
+    with duckdb.connect(str(wh), read_only=True) as con:
+        channels = {r[0]: r[1:] for r in con.execute(
+            "SELECT channel, spend, spend_days, period_days, spend_complete, roas, roas_note "
+            "FROM marts.attribution_channel_latest WHERE model = 'first_touch'").fetchall()}
+        brand = con.execute(
+            "SELECT spend, spend_days, spend_complete, roas, roas_note "
+            "FROM marts.attribution_campaign_latest "
+            "WHERE model = 'first_touch' AND campaign = 'Brand'").fetchone()
+    assert channels["google_ads"] == (Decimal("40"), 14, 30, False, None, why)
+    meta = channels["meta_ads"]
+    assert meta[:4] == (Decimal("300"), 30, 30, True) and meta[4] == pytest.approx(500 / 300)
+    assert meta[5] is None
+    assert channels["linkedin_ads"][1:5] == (0, 30, False, None)
+    assert channels["linkedin_ads"][5].startswith("no spend loaded for 2026-09-01 to 2026-09-30")
+    assert channels["direct"][1:] == (None, 30, None, None, None)  # not an ad platform
+    assert brand == (Decimal("40"), 14, False, None, why)
+    assert f"ROAS left out for google_ads: {why}" in " ".join(result.notes)
+
+    html = Path(result.report_path).read_text()
+    assert "Not priced, spend does not cover the period" in html and why in html
+    assert "30.00×" not in html  # the inflated ROAS is shown nowhere
+
+
 def test_a_second_run_compares_with_the_first_and_the_latest_view_moves(report_env):
     from flows.attribution import build_attribution_report
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pandas as pd
@@ -18,7 +18,7 @@ from marketing.attribution.model_set import (
     describe_model,
     run_model_set,
 )
-from marketing.attribution.roas import SpendError, with_roas
+from marketing.attribution.roas import ChannelCoverage, SpendCoverage, SpendError, with_roas
 
 END = datetime(2026, 6, 1, tzinfo=UTC)
 
@@ -109,6 +109,36 @@ def test_roas_by_channel_and_by_campaign_name_or_id():
     by_id = with_roas(pd.DataFrame([{"channel": "google_ads", "campaign": "google_ads:2",
                                      "value": Decimal(30)}]), SPEND)
     assert by_id.loc[0, "spend"] == Decimal(15) and by_id.loc[0, "roas"] == 2.0
+
+
+def test_roas_is_refused_where_spend_misses_days_of_the_period():
+    channels, campaigns = credit_tables(run_model_set(_journeys(SPEC), ["first_touch"]))
+    start, end = date(2026, 5, 3), date(2026, 6, 1)  # 30 days
+    coverage = SpendCoverage(start, end, {
+        "google_ads": ChannelCoverage(14, date(2026, 5, 19), end),
+        "meta_ads": ChannelCoverage(30, start, end),
+        "linkedin_ads": ChannelCoverage(0),
+    })
+    priced = with_roas(channels, SPEND, coverage).set_index("channel")
+    google = priced.loc["google_ads"]
+    assert google["spend"] == Decimal(45) and google["roas"] is None
+    assert (google["spend_days"], google["period_days"], google["spend_complete"]) == (
+        14, 30, False)
+    assert google["roas_note"] == ("spend covers 14 of 30 days (2026-05-19 to 2026-06-01): "
+                                   "ROAS not computed")
+    meta = priced.loc["meta_ads"]
+    assert meta["roas"] == pytest.approx(30 / 40) and meta["spend_complete"] is True
+    assert meta["roas_note"] is None
+    direct = priced.loc["direct"]  # not an ad platform: nothing to cover
+    assert direct["spend_days"] is None and direct["spend_complete"] is None
+    assert direct["roas_note"] is None and direct["period_days"] == 30
+    brand = with_roas(campaigns, SPEND, coverage).set_index(["channel", "campaign"])
+    assert brand.loc[("google_ads", "Brand"), "roas"] is None
+    assert brand.loc[("google_ads", "Brand"), "spend_complete"] is False
+    assert coverage.note("linkedin_ads") == ("no spend loaded for 2026-05-03 to 2026-06-01: "
+                                             "ROAS not computed")
+    # without coverage, every row is priced as before
+    assert with_roas(channels, SPEND).set_index("channel").loc["google_ads", "roas"] == 2.0
 
 
 def test_bad_spend_rows_are_named():

@@ -171,6 +171,30 @@ def test_roas_shows_no_spend_instead_of_zero(html: str) -> None:
     assert "0.00×" not in roas
 
 
+def test_a_channel_whose_spend_misses_days_is_not_priced_and_says_why() -> None:
+    why = "spend covers 14 of 30 days (2026-11-17 to 2026-11-30): ROAS not computed"
+    data = sample_report_data()
+    credit, campaigns = data.credit.copy(), data.campaigns.copy()
+    for frame in (credit, campaigns):
+        google = frame["channel"] == "google_ads"
+        frame["spend_complete"] = [not g for g in google]
+        frame["roas_note"] = [why if g else None for g in google]
+        frame.loc[google, "roas"] = math.nan
+    data = replace(data, credit=credit, campaigns=campaigns)
+    page = render_html(data)
+    roas = page[page.index('id="roas"'):page.index('id="campaigns"')]
+    assert "Not priced, spend does not cover the period" in roas and why in roas
+    google_row = re.search(r"google_ads</span></td>(.*?)</tr>", roas, flags=re.S)
+    assert google_row is not None
+    assert google_row.group(1).count(_format.NOT_PRICED) == len(MODELS)
+    assert {t["name"] for t in _specs(page)["spec-roas"]["data"]} == {
+        "meta_ads", "email", "linkedin_ads"}  # not charted either
+    campaign_rows = page[page.index('id="campaign-table"'):]
+    assert f'title="{why}">{_format.NOT_PRICED}</td>' in campaign_rows
+    markdown = summary_markdown(data)
+    assert f"No ROAS for google_ads: {why}." in markdown
+
+
 def test_campaigns_path_and_distribution_sections(html: str) -> None:
     campaigns = html[html.index('id="campaigns"'):html.index('id="journeys"')]
     assert "Brand – Search EU" in campaigns
