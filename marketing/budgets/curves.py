@@ -300,7 +300,7 @@ def fit_curve(
     frame = _rows(daily)
     x = frame["spend"].to_numpy(np.float64)
     y = frame["value"].to_numpy(np.float64)
-    weekdays = frame["day"].dt.weekday.to_numpy(np.intp)
+    weekdays = frame["day"].dt.day_of_week.to_numpy(np.intp)
     days = int(x.size)
     cap = _delivery_cap(x, cfg.cap_multiple)
     conversions = (float(pd.to_numeric(frame["conversions"]).sum())

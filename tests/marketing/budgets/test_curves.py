@@ -1,0 +1,81 @@
+"""Curve fits recover planted parameters; thin or shapeless data falls back with its reason."""
+
+from __future__ import annotations
+
+import math
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from marketing.budgets.curves import CurveError, CurveKind, fit_curve, saturating
+from marketing.budgets.reasons import Reason
+
+WEEKDAY = (1.1, 1.05, 1.0, 1.0, 0.95, 0.9, 1.0)
+
+
+def _history(days: int, seed: int, a: float = 5000.0, b: float = 800.0,
+             noise: float = 0.05) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    day0 = date(2026, 9, 7)  # a Monday
+    spend = rng.uniform(200, 2000, days)
+    mult = np.array([WEEKDAY[(day0 + timedelta(i)).weekday()] for i in range(days)])
+    value = mult * a * (1 - np.exp(-spend / b)) * (1 + noise * rng.standard_normal(days))
+    return pd.DataFrame({"day": [day0 + timedelta(i) for i in range(days)], "spend": spend,
+                         "value": np.maximum(value, 0), "conversions": 5})
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_fit_recovers_planted_curve(seed: int) -> None:
+    curve = fit_curve(_history(56, seed))
+    assert curve.kind is CurveKind.SATURATING and curve.note is None
+    assert curve.a == pytest.approx(5000, rel=0.1)
+    assert curve.b == pytest.approx(800, rel=0.15)
+    assert curve.r2 is not None and curve.r2 > 0.8
+    assert curve.data_days == 56
+    assert curve.weekday[0] > curve.weekday[5]  # Monday above Saturday, as planted
+    truth = saturating(5000, 800)
+    lo, hi = curve.marginal_interval(1000)
+    assert lo < curve.marginal(1000) < hi
+    assert abs(curve.marginal(1000) - truth.marginal(1000)) < 0.3
+
+
+def test_delivery_cap_is_best_week_times_1_5() -> None:
+    rows = _history(28, 4)
+    best = rows["spend"].rolling(7).mean().max()
+    curve = fit_curve(rows)
+    assert curve.cap == pytest.approx(1.5 * best)
+    assert curve.value(10 * best) == curve.value(curve.cap)
+    assert curve.marginal(curve.cap) == 0.0 < curve.marginal(curve.cap * 0.99)
+
+
+def test_thin_data_falls_back_to_shrunk_roas() -> None:
+    rows = _history(10, 5)
+    curve = fit_curve(rows, pooled_roas=1.0)
+    assert curve.kind is CurveKind.LINEAR and curve.note is Reason.THIN_DATA
+    own = rows["value"].sum() / rows["spend"].sum()
+    s0 = 7 * rows["spend"].median()
+    assert curve.a == pytest.approx((rows["value"].sum() + s0) / (rows["spend"].sum() + s0))
+    assert 1.0 < curve.a < own  # pulled toward the pool, not onto it
+
+
+def test_few_conversions_fall_back_too() -> None:
+    rows = _history(40, 6).assign(conversions=0)
+    assert fit_curve(rows, pooled_roas=2.0).note is Reason.THIN_DATA
+
+
+def test_noise_without_shape_is_a_poor_fit() -> None:
+    rng = np.random.default_rng(7)
+    rows = pd.DataFrame({"day": pd.date_range("2026-09-01", periods=40),
+                         "spend": rng.uniform(100, 1000, 40), "value": rng.uniform(0, 3000, 40)})
+    curve = fit_curve(rows, pooled_roas=2.0)
+    assert curve.kind is CurveKind.LINEAR and curve.note is Reason.POOR_FIT
+    assert math.isinf(curve.b)
+
+
+def test_bad_rows_say_what_is_wrong() -> None:
+    with pytest.raises(CurveError, match="missing columns"):
+        fit_curve([{"day": "2026-09-01", "spend": 1}])
+    with pytest.raises(CurveError, match="negative"):
+        fit_curve([{"day": "2026-09-01", "spend": -1, "value": 0}])
