@@ -3,10 +3,19 @@
 SQLite by default (one file under ``data/``), PostgreSQL in production, both through
 SQLAlchemy 2 Core. It holds what must survive a crash between two systems: the webhook
 inbox (deliveries accepted by the gateway and not yet forwarded to Prefect), the ledger of
-offline-conversion uploads (``store.uploads``), and the change ledger later. Nothing here
+offline-conversion uploads (``store.uploads``), and the change ledger (``store.changes``:
+plans of changes to the ad platforms, their approvals and what became of each). Nothing here
 reads the environment: callers pass a URL.
 """
 
+from store.changes import (
+    ChangePlanError,
+    IntentRow,
+    NewIntent,
+    NewPlan,
+    PlanRow,
+    RecordedPlan,
+)
 from store.engine import DEFAULT_STORE_URL, create_store_engine, ping
 from store.errors import SchemaVersionError, StoreError, StoreUnavailableError
 from store.inbox import (
@@ -36,9 +45,15 @@ __all__ = [
     "DEFAULT_STORE_URL",
     "SCHEMA_VERSION",
     "AddOutcome",
+    "ChangePlanError",
     "InboxRow",
+    "IntentRow",
     "NewDelivery",
+    "NewIntent",
+    "NewPlan",
     "NewUpload",
+    "PlanRow",
+    "RecordedPlan",
     "RecordedUpload",
     "SchemaVersionError",
     "StoreError",

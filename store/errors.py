@@ -5,8 +5,10 @@
     StoreError
     ├── StoreUnavailableError   the database cannot be reached or refused the statement
     │                           (locked, disk full, connection lost): retry later
-    └── SchemaVersionError      the database holds a schema this code does not know (newer,
-                                or not ours): fix the deployment, do not retry
+    ├── SchemaVersionError      the database holds a schema this code does not know (newer,
+    │                           or not ours): fix the deployment, do not retry
+    └── ChangePlanError         (store.changes) a plan or intent used against the change
+                                ledger's rules: a bug in the caller, do not retry
 
 SQLAlchemy and driver errors are translated into this tree in one place
 (``store.engine.translate_errors``); nothing above ``store/`` sees them. Messages name the

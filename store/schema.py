@@ -2,7 +2,7 @@
 
 Schema management is ``metadata.create_all`` plus a one-row ``store_schema`` table rather
 than Alembic: the store only ever gains whole tables (the inbox, the conversion-upload ledger;
-the change ledger in later issues), which ``create_all`` adds idempotently, and the version
+the change ledger), which ``create_all`` adds idempotently, and the version
 row lets old code refuse a newer database instead of misreading it. When a later change has
 to alter an existing table, add an upgrade step to ``_UPGRADES`` (or move to Alembic then).
 
@@ -23,9 +23,12 @@ from store.engine import describe, translate_errors
 from store.errors import SchemaVersionError
 
 __all__ = [
+    "INTENT_STATUSES",
     "SCHEMA_VERSION",
     "UPLOAD_STATUSES",
     "UtcDateTime",
+    "change_intents",
+    "change_plans",
     "conversion_uploads",
     "create_schema",
     "inbox",
@@ -34,10 +37,14 @@ __all__ = [
     "schema_version",
 ]
 
-SCHEMA_VERSION = 2
-"""1: the webhook inbox. 2: the conversion-upload ledger (``conversion_uploads``)."""
+SCHEMA_VERSION = 3
+"""1: the webhook inbox. 2: the conversion-upload ledger (``conversion_uploads``).
+3: the change ledger (``change_plans``, ``change_intents``)."""
 
 UPLOAD_STATUSES = ("planned", "sent", "rejected")
+INTENT_STATUSES = ("proposed", "approved", "rejected", "applying", "applied", "skipped",
+                   "failed", "compensated", "reverted")
+"""Where a change intent stands; ``store.changes`` says which moves are allowed."""
 
 
 class UtcDateTime(sa.TypeDecorator[datetime]):
@@ -130,13 +137,77 @@ conversion_uploads = sa.Table(
 )
 
 
+_BIG_ID = sa.BigInteger().with_variant(sa.Integer, "sqlite")
+
+# One row per plan (a budget reallocation, a creative rotation...): the unit a person
+# approves. ``plan_key`` is the idempotency key: planning the same thing again (a re-run of
+# the same day and pool) finds the plan instead of making a second one.
+change_plans = sa.Table(
+    "change_plans",
+    metadata,
+    sa.Column("id", _BIG_ID, primary_key=True, autoincrement=True),
+    sa.Column("plan_key", sa.String(128), nullable=False),
+    sa.Column("kind", sa.String(32), nullable=False),
+    sa.Column("title", sa.String(255), nullable=False),
+    sa.Column("parameters", sa.JSON, nullable=False),
+    sa.Column("created_at", UtcDateTime, nullable=False),
+    sa.Column("run_id", sa.String(64), nullable=True),
+    sa.UniqueConstraint("plan_key", name="uq_change_plans_key"),
+)
+
+# One row per change intent: set one field of one entity from ``before`` to ``after``. Values
+# are text in neutral units (a budget as a decimal string in ``currency``, a status name).
+# ``status`` moves only along the transitions of ``store.changes``, each a compare-and-set,
+# so two runs (or a run and its re-run after a kill) never both apply one intent.
+change_intents = sa.Table(
+    "change_intents",
+    metadata,
+    sa.Column("id", _BIG_ID, primary_key=True, autoincrement=True),
+    sa.Column("plan_id", _BIG_ID, sa.ForeignKey("change_plans.id"), nullable=False),
+    sa.Column("intent_key", sa.String(255), nullable=False),
+    sa.Column("platform", sa.String(32), nullable=False),
+    sa.Column("account_id", sa.String(64), nullable=False),
+    sa.Column("level", sa.String(32), nullable=False),
+    sa.Column("entity_id", sa.String(128), nullable=False),
+    sa.Column("field", sa.String(32), nullable=False),
+    sa.Column("before", sa.String(64), nullable=True),
+    sa.Column("after", sa.String(64), nullable=False),
+    sa.Column("currency", sa.String(3), nullable=True),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("evidence", sa.JSON, nullable=False),
+    sa.Column("expected", sa.JSON, nullable=False),
+    sa.Column("needs_approval", sa.Boolean, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("decided_by", sa.String(255), nullable=True),
+    sa.Column("decided_at", UtcDateTime, nullable=True),
+    sa.Column("comment", sa.Text, nullable=True),
+    sa.Column("attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("claimed_at", UtcDateTime, nullable=True),
+    sa.Column("finished_at", UtcDateTime, nullable=True),
+    sa.Column("observed", sa.String(64), nullable=True),
+    sa.Column("error", sa.Text, nullable=True),
+    sa.Column("reverts_key", sa.String(255), nullable=True),
+    sa.Column("updated_at", UtcDateTime, nullable=False),
+    sa.UniqueConstraint("intent_key", name="uq_change_intents_key"),
+    sa.CheckConstraint(sa.column("status").in_(INTENT_STATUSES), name="ck_change_intents_status"),
+    sa.Index("ix_change_intents_plan", "plan_id"),
+    sa.Index("ix_change_intents_entity", "platform", "entity_id", "field"),
+)
+
+
 def _upgrade_to_2(connection: sa.Connection) -> None:
     """Add the conversion-upload ledger to a version-1 database (no other table changes)."""
     conversion_uploads.create(connection, checkfirst=True)
 
 
+def _upgrade_to_3(connection: sa.Connection) -> None:
+    """Add the change ledger to a version-2 database (no other table changes)."""
+    change_plans.create(connection, checkfirst=True)
+    change_intents.create(connection, checkfirst=True)
+
+
 # version reached -> function upgrading a database from the previous version.
-_UPGRADES: dict[int, Callable[[sa.Connection], Any]] = {2: _upgrade_to_2}
+_UPGRADES: dict[int, Callable[[sa.Connection], Any]] = {2: _upgrade_to_2, 3: _upgrade_to_3}
 
 
 def schema_version(engine: Engine) -> int | None:
