@@ -139,7 +139,8 @@ def trim_intraday(
     one so the rest of the day spends ``planned − spent`` at today's run rate, bounded by the
     step bound (PACING, plus STEP_BOUND when clipped), then rounded down to the platform's
     step and never below its minimum. Excluded and learning entities are held with their
-    reason; changes in the deadband are skipped.
+    reason; changes in the deadband are skipped. The cooldown is not applied: the morning's
+    own reallocation has just set these budgets, and a trim only ever lowers spend.
     """
     cfg = policy or GuardrailPolicy()
     _share_before(hour, profile)  # a bad profile or hour fails even with no entities

@@ -9,6 +9,7 @@ line carries the reasons that shaped it and the evidence (curve, fit, marginal r
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -108,7 +109,7 @@ def plan_budgets(
         reasons: list[Reason] = []
         if e.entity_id in scaled:
             reasons.append(Reason.TOTAL_MOVEMENT)
-        if amount == upper and upper < e.current * 2 and upper == Decimal(str(curve.cap)):
+        if amount == upper and math.isfinite(curve.cap) and upper == Decimal(str(curve.cap)):
             reasons.append(Reason.DELIVERY_CAP)
         elif amount in (lower, upper) and amount != e.current and lower != e.limits.minimum:
             reasons.append(Reason.STEP_BOUND)
