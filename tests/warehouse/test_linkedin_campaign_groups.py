@@ -39,7 +39,8 @@ def clock() -> FakeClock:
 
 @pytest.fixture
 def emulator() -> LinkedInAdsEmulator:
-    return linkedin_emulator(None)
+    built: LinkedInAdsEmulator = linkedin_emulator(None)
+    return built
 
 
 def extract(wh: Warehouse, emulator: LinkedInAdsEmulator, clock: FakeClock, run_id: str,
@@ -112,7 +113,8 @@ def connector_rows(emulator, clock, stream: str, account_id: str) -> list[dict]:
     connector = linkedin_connector(emulator, clock, CallRecorder(), None)
     try:
         account = next(a for a in connector.list_accounts() if a.id == account_id)
-        return connector.read(stream, account).rows
+        rows: list[dict] = connector.read(stream, account).rows
+        return rows
     finally:
         connector.close()
 
