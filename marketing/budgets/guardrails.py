@@ -81,7 +81,11 @@ class EntityState:
 
 
 def hold_reason(entity: EntityState, now: datetime, policy: GuardrailPolicy) -> Reason | None:
-    """Return why ``entity`` must keep its budget this run, or None when it may move."""
+    """Return why ``entity`` must keep its budget this run, or None when it may move.
+
+    Thin data is judged by ``entity.curve.data_days`` (what :func:`fit_curve` saw), so a
+    curve built by hand must say how many days it rests on.
+    """
     if entity.excluded:
         return Reason.EXCLUDED
     if entity.learning:
