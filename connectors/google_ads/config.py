@@ -41,7 +41,8 @@ class GoogleAdsSettings(RefreshCredentials, HttpSettings):
             ``list_accounts`` then lists its client accounts.
         customer_ids: read only these client accounts (dashes allowed); None = all.
         lookback_days: days re-read before the cursor (the conversion window, max 90).
-        initial_days: length of a first report load without a cursor.
+        initial_days: length of a first report load without a cursor (30: the attribution
+            report's default period, so a first load prices it whole).
         requests_per_second: client-side rate per account.
         use_search_stream: read the report with ``:searchStream`` (one call) instead of
             paging ``:search``.
@@ -62,7 +63,7 @@ class GoogleAdsSettings(RefreshCredentials, HttpSettings):
     login_customer_id: str | None = None
     customer_ids: tuple[str, ...] | None = None
     lookback_days: int = Field(default=C.DEFAULT_LOOKBACK_DAYS, ge=0, le=C.MAX_LOOKBACK_DAYS)
-    initial_days: int = Field(default=C.DEFAULT_LOOKBACK_DAYS, ge=1)
+    initial_days: int = Field(default=C.DEFAULT_INITIAL_DAYS, ge=1)
     requests_per_second: float = Field(default=C.DEFAULT_REQUESTS_PER_SECOND, gt=0)
     use_search_stream: bool = True
 

@@ -20,6 +20,10 @@ LOGIN_CUSTOMER_ID_HEADER = "login-customer-id"
 # conversion windows go up to 90 days, so restatements never reach further back).
 DEFAULT_LOOKBACK_DAYS = 14
 MAX_LOOKBACK_DAYS = 90
+# A first load (no cursor) reads this many days, longer than the lookback: the attribution
+# report prices 30 days of conversions (its default period), and spend that covers only
+# the lookback would leave it unpriced. LinkedIn's lookback is already 30.
+DEFAULT_INITIAL_DAYS = 30
 DEFAULT_REQUESTS_PER_SECOND = 5.0
 
 MICROS = 1_000_000

@@ -24,7 +24,8 @@ class MetaAdsSettings(TokenSettings, HttpSettings):
         app_secret: app secret; enables ``fb_exchange_token`` refresh of an expired token.
         account_ids: read only these accounts (``act_`` prefix optional); None = all.
         lookback_days: days re-read before the cursor (late conversions; Meta max 28).
-        initial_days: length of a first report load without a cursor.
+        initial_days: length of a first report load without a cursor (30: the attribution
+            report's default period, so a first load prices it whole).
         attribution_windows: ``action_attribution_windows`` of insights reports.
         conversion_action_types: action types summed into ``conversions``.
         requests_per_second: client-side rate per account.
@@ -48,7 +49,7 @@ class MetaAdsSettings(TokenSettings, HttpSettings):
     app_secret: SecretStr | None = None
     account_ids: tuple[str, ...] | None = None
     lookback_days: int = Field(default=C.DEFAULT_LOOKBACK_DAYS, ge=0, le=400)
-    initial_days: int = Field(default=C.DEFAULT_LOOKBACK_DAYS, ge=1)
+    initial_days: int = Field(default=C.DEFAULT_INITIAL_DAYS, ge=1)
     attribution_windows: tuple[str, ...] = C.DEFAULT_ATTRIBUTION_WINDOWS
     conversion_action_types: tuple[str, ...] = C.DEFAULT_CONVERSION_ACTION_TYPES
     requests_per_second: float = Field(default=C.DEFAULT_REQUESTS_PER_SECOND, gt=0)

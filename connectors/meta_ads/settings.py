@@ -83,6 +83,10 @@ JOB_FAILED_STATUSES = frozenset({JOB_FAILED, JOB_SKIPPED})
 
 # Defaults for the settings model.
 DEFAULT_LOOKBACK_DAYS = 28
+# A first load (no cursor) reads this many days, longer than the lookback: the attribution
+# report prices 30 days of conversions (its default period), and spend that covers only
+# the lookback would leave it unpriced. LinkedIn's lookback is already 30.
+DEFAULT_INITIAL_DAYS = 30
 DEFAULT_ATTRIBUTION_WINDOWS = ("7d_click", "1d_view")
 DEFAULT_CONVERSION_ACTION_TYPES = ("purchase",)
 DEFAULT_REQUESTS_PER_SECOND = 5.0

@@ -92,11 +92,12 @@ def test_without_a_manager_the_accessible_customers_are_listed(env):
 
 def test_default_window_is_the_conversion_window_and_stops_at_yesterday(env):
     c = env.connector()
-    assert c.settings.lookback_days == 14 and c.settings.initial_days == 14
+    # a first load reads 30 days (the attribution period), later runs re-read 14
+    assert c.settings.lookback_days == 14 and c.settings.initial_days == 30
     account = next(a for a in c.list_accounts() if a.timezone == "Europe/Berlin")
     env.clock.now = datetime(2026, 11, 20, 23, 30, tzinfo=UTC)  # already the 21st in Berlin
     result = c.read("ad_performance_daily", account)
-    assert result.window == DateWindow(date(2026, 11, 7), date(2026, 11, 20))
+    assert result.window == DateWindow(date(2026, 10, 22), date(2026, 11, 20))
     assert max(r["date"] for r in result.rows) == date(2026, 11, 20)
     asked = DateWindow(date(2026, 11, 18), date(2026, 11, 25))
     assert c.read("ad_performance_daily", account, asked).window == DateWindow(
