@@ -1,24 +1,20 @@
 """LinkedIn's official Python client (linkedin-api-client) reads campaign groups on loopback.
 
 The client's Rest.li encoding of a finder (``search=(status:(values:List(...)),test:false)``,
-path keys, ``pageSize``/``start``/``count``) must be what the emulator parses. The package is
-not a project dependency: the test is skipped where it is not installed.
+path keys, ``pageSize``/``start``/``count``) must be what the emulator parses. The client is a
+test dependency (``.[dev]``); its base URL is a module constant, patched here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-import pytest
+from linkedin_api.clients.restli import client as restli
+from linkedin_api.common import constants
 
 from emulators.linkedin_ads import SANDBOX_TOKEN, linkedin_ads
 from emulators.market import Market
 from emulators.serve import serve_in_thread
-
-restli = pytest.importorskip(
-    "linkedin_api.clients.restli.client",
-    reason="linkedin-api-client is not installed (pip install linkedin-api-client)")
-constants = pytest.importorskip("linkedin_api.common.constants")
 
 ACCOUNT = 508001001
 
