@@ -27,8 +27,8 @@ Days. An entity's days run from the later of the window's first day and its firs
 any performance row, to the window's last loaded day of its account (its newest row date in
 the window) when the entity is active, or to its own last row day when it is not (paused or
 removed: trailing days without rows are not zero-spend days). Inside that span a day without
-rows is a zero day (spend, conversions and value 0). An entity without any row up to ``end``
-has no days.
+rows is a zero day (spend, conversions and value 0). An entity without any row up to ``end``,
+or whose account has no row in the window, has no days (it is still listed, with its budget).
 
 Value. ``value_source`` says what ``BudgetDay.value`` is. Without ``model`` it is the
 platform-reported conversion value (``platform_reported``). With ``model``, the newest
@@ -74,13 +74,15 @@ __all__ = [
 
 PLATFORM_REPORTED = "platform_reported"
 _ACTIVE = frozenset({"ACTIVE", "ENABLED"})
-_CENT = Decimal("0.0001")
 
-# ISO 4217 exponents other than 2 (the currencies a platform bills in; the rest have 2).
+_VALUE_STEP = Decimal("0.0001")  # calibrated values keep core's four decimals
+
+# ISO 4217 exponents other than 2, as connectors.campaign_writes.minor_unit_exponent has them
+# (the warehouse may not import connectors; the rest have 2).
 _EXPONENTS = {
     "BIF": 0, "CLP": 0, "DJF": 0, "GNF": 0, "ISK": 0, "JPY": 0, "KMF": 0, "KRW": 0, "PYG": 0,
     "RWF": 0, "UGX": 0, "UYI": 0, "VND": 0, "VUV": 0, "XAF": 0, "XOF": 0, "XPF": 0,
-    "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3,
+    "BHD": 3, "IQD": 3, "JOD": 3, "KWD": 3, "LYD": 3, "OMR": 3, "TND": 3, "CLF": 4, "UYW": 4,
 }
 
 
@@ -521,7 +523,7 @@ def _finish(
     source = PLATFORM_REPORTED if ratio is None else f"attribution:{model}"
     days = tuple(
         BudgetDay(day, spend, conv,
-                  value if ratio is None else (value * ratio).quantize(_CENT), value)
+                  value if ratio is None else (value * ratio).quantize(_VALUE_STEP), value)
         for day, spend, conv, value in draft.days)
     names = [n for n in draft.names if n]
     statuses = [(s or "").upper() for s in draft.statuses]

@@ -231,6 +231,7 @@ def test_calibration_applies_the_attribution_ratio_and_labels_it(wh: Warehouse) 
     # credit: the Meta CBO campaign by core id, Google's Search A by name, LinkedIn by name
     _run(wh.con, "run1", "linear", START, END, [
         ("meta_ads", "meta_ads:100", "150.00", True, None),
+        ("meta_ads", "Meta ABO", "99.00", True, None),
         ("google_ads", "Search A", "200.00", True, None),
         ("google_ads", "Search B", "100.00", True, None),
         ("linkedin_ads", "LI group", "350.00", True, None),
@@ -244,6 +245,13 @@ def test_calibration_applies_the_attribution_ratio_and_labels_it(wh: Warehouse) 
     assert cbo.calibration == Decimal("0.5")
     assert cbo.days[0].value == Decimal("25.00") and cbo.days[0].platform_value == 50
     assert cbo.days[3].value == 0
+    # ad sets take their campaign's ratio: credit / the whole campaign's platform value
+    # (set a: 5 days x 30.00, set b: 5 days x 0)
+    for ad_set in ("201", "202"):
+        entity = history.entity("meta_ads", ad_set)
+        assert entity.value_source == "attribution:linear"
+        assert entity.calibration == Decimal("99.00") / Decimal("150.00")
+    assert history.entity("meta_ads", "201").days[0].value == Decimal("19.8000")
     google = history.entity("google_ads", "7001")
     # shared budget: (200 + 100) / (7 days x 30.00 EUR x 1.08 in the reporting currency)
     expected = Decimal("300.00") / (Decimal("30.00") * Decimal("1.08") * 7)
