@@ -1,4 +1,4 @@
-"""Budget reallocation, pure: response curves, water-filling allocation, guardrails, pacing.
+"""Budget reallocation, pure: response curves, allocation, guardrails, pacing, verification.
 
 No Prefect, no HTTP, no connector: entities come in as plain values (curves, bounds, platform
 limits as data) and a plan of per-entity changes with reason codes and evidence comes out.
@@ -34,6 +34,13 @@ from marketing.budgets.pacing import (
 from marketing.budgets.plan import BudgetPlan, EntityChange, Evidence
 from marketing.budgets.reallocate import plan_budgets
 from marketing.budgets.reasons import Reason
+from marketing.budgets.verify import (
+    DayResult,
+    Verification,
+    VerifyError,
+    VerifyPolicy,
+    verify_change,
+)
 
 __all__ = [
     "Allocation",
@@ -44,6 +51,7 @@ __all__ = [
     "CurveError",
     "CurveKind",
     "DailyPace",
+    "DayResult",
     "EntityChange",
     "EntityState",
     "Evidence",
@@ -56,6 +64,9 @@ __all__ = [
     "PlatformLimits",
     "Reason",
     "ResponseCurve",
+    "Verification",
+    "VerifyError",
+    "VerifyPolicy",
     "allocate",
     "fit_curve",
     "linear",
@@ -64,4 +75,5 @@ __all__ = [
     "projected_spend",
     "saturating",
     "trim_intraday",
+    "verify_change",
 ]
