@@ -5,6 +5,7 @@ The emulator's mutation log is the witness: every budget change the platform too
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
@@ -162,7 +163,7 @@ def test_a_refused_write_rolls_back_what_the_run_applied(tmp_path):
 class KillingWriter:
     """A writer whose process dies just before or just after its n-th write lands."""
 
-    def __init__(self, inner: CampaignWriter, at: int, after_write: bool) -> None:
+    def __init__(self, inner: CampaignWriter, at: int | None, after_write: bool) -> None:
         self.inner, self.at, self.after_write, self.writes = inner, at, after_write, 0
 
     def __getattr__(self, name: str) -> Any:
@@ -178,21 +179,84 @@ class KillingWriter:
         return outcomes
 
 
-@pytest.mark.parametrize("kill", range(8))  # before and after each of the 4 writes
-def test_a_run_killed_at_any_write_and_run_again_applies_each_change_once(tmp_path, kill):
+STAGES = ("claimed", "before-write", "after-write", "finished")
+Point = tuple[str, int]  # (stage, n): die at the n-th time this run reaches the stage
+
+
+def run_killed(box: Sandbox, point: Point | None, monkeypatch: pytest.MonkeyPatch) -> bool:
+    """Run the apply once, dying at ``point`` (None: no kill); return whether it died."""
+    stage, n = point or ("", 0)
+    seen = {"claimed": 0, "finished": 0}
+    real_claim, real_finish = changes.claim, changes.finish
+
+    def claim(*args: Any, **kwargs: Any) -> bool:
+        won = real_claim(*args, **kwargs)
+        seen["claimed"] += won
+        if stage == "claimed" and won and seen["claimed"] == n:
+            raise Killed
+        return won
+
+    def finish(*args: Any, **kwargs: Any) -> bool:
+        done = real_finish(*args, **kwargs)
+        seen["finished"] += 1
+        if stage == "finished" and seen["finished"] == n:
+            raise Killed
+        return done
+
+    inner = box.writer()
+    writer = KillingWriter(inner, n if stage.endswith("write") else None,
+                           after_write=stage == "after-write")
+    with monkeypatch.context() as patch:
+        patch.setattr(changes, "claim", claim)
+        patch.setattr(changes, "finish", finish)
+        try:
+            apply_intents(box.engine, changes.list_intents(box.engine),
+                          lambda _platform: writer,  # type: ignore[arg-type,return-value]
+                          clock=lambda: NOW)
+        except Killed:
+            return True
+        finally:
+            inner.close()
+    return False
+
+
+def _kill_plans(count: int, seed: int) -> list[tuple[Point, ...]]:
+    """Every single kill point of a 4-change plan, then seeded sequences of two and three."""
+    points = [(stage, n) for n in range(1, 5) for stage in STAGES]
+    plans: list[tuple[Point, ...]] = [(p,) for p in points]
+    rng = random.Random(seed)
+    while len(plans) < count:
+        plans.append(tuple(rng.choice(points) for _ in range(rng.choice((2, 3)))))
+    return plans[:count]
+
+
+def _check_once_each(box: Sandbox, target: dict[str, Decimal]) -> None:
+    assert box.budgets() == target
+    assert set(box.statuses().values()) == {"applied"}
+    # Each budget changed exactly once on the platform: the emulator's log is the witness.
+    assert sorted(box.budget_mutations()) == sorted(target.items())
+
+
+@pytest.mark.parametrize("kills", _kill_plans(25, seed=1), ids=str)
+def test_a_run_killed_anywhere_and_run_again_applies_each_change_once(
+    tmp_path, monkeypatch, kills
+):
     box = Sandbox(tmp_path)
     target = raised(box.budgets())
     box.plan(target)
-    inner = box.writer()
-    killing = KillingWriter(inner, at=kill // 2 + 1, after_write=bool(kill % 2))
-    with pytest.raises(Killed):
-        apply_intents(box.engine, changes.list_intents(box.engine),
-                      lambda _platform: killing, clock=lambda: NOW)  # type: ignore[arg-type,return-value]
-    inner.close()
-    assert "applying" in box.statuses().values()
-    report = box.apply()
-    assert report.ok
-    assert box.budgets() == target
-    assert set(box.statuses().values()) == {"applied"}
-    # Each ad set's budget changed exactly once on the platform.
-    assert sorted(box.budget_mutations()) == sorted(target.items())
+    for point in kills:
+        run_killed(box, point, monkeypatch)
+    assert not run_killed(box, None, monkeypatch)
+    _check_once_each(box, target)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kills", _kill_plans(100, seed=2), ids=str)
+def test_a_hundred_kill_sequences_each_apply_every_change_once(tmp_path, monkeypatch, kills):
+    box = Sandbox(tmp_path)
+    target = raised(box.budgets())
+    box.plan(target)
+    for point in kills:
+        run_killed(box, point, monkeypatch)
+    assert not run_killed(box, None, monkeypatch)
+    _check_once_each(box, target)

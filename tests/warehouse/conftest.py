@@ -110,14 +110,3 @@ def wh(tmp_path: Path) -> Iterator[Warehouse]:
     w = warehouse.connect(tmp_path / "wh.duckdb")
     yield w
     w.close()
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Run this folder's `slow` tests only when asked for (`-m slow`)."""
-    if "slow" in (config.option.markexpr or ""):
-        return
-    here = Path(__file__).parent
-    skip = pytest.mark.skip(reason="slow: run with -m slow")
-    for item in items:
-        if "slow" in item.keywords and here in Path(str(item.path)).parents:
-            item.add_marker(skip)
