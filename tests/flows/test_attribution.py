@@ -22,15 +22,9 @@ pytestmark = pytest.mark.xdist_group("prefect-flows")
 
 
 @pytest.fixture
-def report_env(tmp_path, monkeypatch, prefect_server):
+def report_env(sandbox_env):
     """A sandbox environment over the hand-built warehouse."""
-    monkeypatch.setenv("CAMPAIGN_OPS_ENV", "sandbox")
-    monkeypatch.setenv("CAMPAIGN_OPS_WAREHOUSE", str(tmp_path / "warehouse.duckdb"))
-    monkeypatch.setenv("CAMPAIGN_OPS_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("CAMPAIGN_OPS_STORE_URL", f"sqlite:///{tmp_path / 'store.sqlite'}")
-    for key in list(__import__("os").environ):
-        if key.startswith("CAMPAIGN_OPS_SANDBOX_URL_"):
-            monkeypatch.delenv(key)
+    tmp_path = sandbox_env
     build_warehouse(tmp_path / "warehouse.duckdb")
     return tmp_path
 

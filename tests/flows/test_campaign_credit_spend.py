@@ -37,15 +37,9 @@ MODEL: Final = "linear"  # credits every touch of a journey, so every touched ca
 
 
 @pytest.fixture
-def pipeline(tmp_path, monkeypatch, prefect_server):
+def pipeline(sandbox_env):
     """Extract every ad platform and the sources, then build the report; yield the warehouse."""
-    monkeypatch.setenv("CAMPAIGN_OPS_ENV", "sandbox")
-    monkeypatch.setenv("CAMPAIGN_OPS_WAREHOUSE", str(tmp_path / "warehouse.duckdb"))
-    monkeypatch.setenv("CAMPAIGN_OPS_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("CAMPAIGN_OPS_STORE_URL", f"sqlite:///{tmp_path / 'store.sqlite'}")
-    for key in list(__import__("os").environ):
-        if key.startswith("CAMPAIGN_OPS_SANDBOX_URL_"):
-            monkeypatch.delenv(key)
+    tmp_path = sandbox_env
     from flows.attribution import build_attribution_report
     from flows.extract_ads import extract_ads
     from flows.extract_sources import extract_sources

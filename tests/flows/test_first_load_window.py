@@ -34,15 +34,9 @@ def test_every_ad_platform_defaults_to_a_first_load_of_the_attribution_period() 
 
 
 @pytest.fixture
-def first_load(tmp_path, monkeypatch, prefect_server):
+def first_load(sandbox_env):
     """Extract every ad platform once into a fresh warehouse; yield its path."""
-    monkeypatch.setenv("CAMPAIGN_OPS_ENV", "sandbox")
-    monkeypatch.setenv("CAMPAIGN_OPS_WAREHOUSE", str(tmp_path / "warehouse.duckdb"))
-    monkeypatch.setenv("CAMPAIGN_OPS_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("CAMPAIGN_OPS_STORE_URL", f"sqlite:///{tmp_path / 'store.sqlite'}")
-    for key in list(__import__("os").environ):
-        if key.startswith("CAMPAIGN_OPS_SANDBOX_URL_"):
-            monkeypatch.delenv(key)
+    tmp_path = sandbox_env
     from flows.extract_ads import extract_ads
 
     market = Market(seed=5, today=NOW, platforms=AD_PLATFORMS)
