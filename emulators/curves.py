@@ -53,6 +53,7 @@ class ConversionEvent:
     observed_lag: int  # days after the ad-day when the platform reports it (0..28)
     intraday: float  # fraction of the ad-day at which a same-day report appears
     value: Decimal  # order value in account currency
+    incremental: bool = True  # False: a reported view-through that earned nothing
 
 
 @dataclass(frozen=True)
@@ -103,8 +104,13 @@ def deliver(
     fx: float,
     campaign: CampaignCurve,
     ad: AdCurve,
+    multiplier: float = 1.0,
 ) -> Delivery:
-    """Compute the complete outcome of ``ad_id`` on a day for a given spend."""
+    """Compute the complete outcome of ``ad_id`` on a day for a given spend.
+
+    ``multiplier`` scales the expected conversions (a learning phase, see
+    ``emulators.steering``); at 1.0 the draws are exactly those without it.
+    """
     if spend <= 0:
         return Delivery(Decimal("0.00"), 0, 0, ())
     u = _rng.uniforms(seed, 6, ad_id, day_ordinal, "delivery")
@@ -113,7 +119,10 @@ def deliver(
     impressions = max(1, round(units / cpm * 1000.0))
     ctr = ad.ctr * math.exp(0.2 * _rng.gauss(u[2], u[3]))
     clicks = min(impressions, round(impressions * ctr))
-    count = _rng.poisson_from(expected_conversions(campaign, units), u[4], u[5])
+    mean = expected_conversions(campaign, units)
+    if multiplier != 1.0:
+        mean *= multiplier
+    count = _rng.poisson_from(mean, u[4], u[5])
     events: list[ConversionEvent] = []
     clicked = 0
     for i in range(count):

@@ -19,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from emulators import _rng, curves
+from emulators import _rng, curves, steering
 from emulators.curves import DEFAULT_WINDOWS, AdCurve, CampaignCurve, Delivery
 from emulators.entities import (
     LAYOUTS,
@@ -94,6 +94,8 @@ class Market:
         accounts_per_platform: number of ad accounts per platform (3 by default).
         history_days: days of history before today (delivery starts no earlier).
         platforms: platforms to populate (must be in ``LAYOUTS``).
+        scenario: hidden steering behaviours (``emulators.steering``); None (default)
+            keeps every seeded number as without it.
 
     """
 
@@ -106,6 +108,7 @@ class Market:
         accounts_per_platform: int = 3,
         history_days: int = 400,
         platforms: Sequence[str] = ("meta_ads",),
+        scenario: steering.SteeringScenario | None = None,
     ) -> None:
         self.seed = seed
         if clock is None:
@@ -134,6 +137,10 @@ class Market:
         self.version = 0  # bumped by every state change (lets callers cache results)
         for platform in self.platforms:
             self._populate(platform, accounts_per_platform)
+        self.scenario = scenario
+        self.inflated_campaign: tuple[str, str] | None = (
+            None if scenario is None else steering.pick_inflated_campaign(self, scenario)
+        )
 
     # ----------------------------------------------------------------- building
     def _populate(self, platform: str, count: int) -> None:
@@ -348,6 +355,44 @@ class Market:
                     value = status
             return value
 
+    def budget_history(self, platform: str, entity_id: str) -> list[tuple[date, int]]:
+        """Budget changes ``[(since, minor), ...]`` of a holder, oldest first ([] if none)."""
+        with self._lock:
+            return list(self._budgets.get((platform, entity_id), []))
+
+    def learning(self, platform: str, holder_id: str, day: date) -> float:
+        """Hidden conversions multiplier of a budget holder on ``day`` (learning phase)."""
+        if self.scenario is None:
+            return 1.0
+        return steering.learning_multiplier(
+            self.scenario, self.budget_history(platform, holder_id), day
+        )
+
+    def holder_of(self, platform: str, ad_id: str) -> str:
+        """Id of the entity holding the budget an ad spends (its campaign or ad group)."""
+        ad = self._entities[(platform, ad_id)]
+        assert isinstance(ad, Ad)
+        campaign = self._entities[(platform, ad.campaign_id)]
+        assert isinstance(campaign, Campaign)
+        return ad.campaign_id if campaign.budget_level == "campaign" else ad.ad_group_id
+
+    def fx_rate(self, platform: str, account_id: str) -> float:
+        """Hidden value of one unit of the account's currency in market units (~USD)."""
+        return self._fx[(platform, self._require_account(platform, account_id).id)]
+
+    def ad_campaign_curve(self, platform: str, ad_id: str) -> CampaignCurve:
+        """Hidden response curve of an ad's campaign (for the oracle, never for flows)."""
+        ad = self._entities[(platform, ad_id)]
+        assert isinstance(ad, Ad)
+        return self._campaign_curves[(platform, ad.campaign_id)]
+
+    def delivery_shares(
+        self, platform: str, holder_id: str, day: date
+    ) -> dict[str, tuple[float, float]]:
+        """Ad id -> (share of the holder's budget, holder pacing) for ads delivering on day."""
+        with self._lock:
+            return dict(self._holder_day(platform, holder_id, day))
+
     def updated_time(self, platform: str, entity_id: str) -> datetime:
         """When the entity was created or last changed."""
         return self._updated[(platform, entity_id)]
@@ -428,9 +473,7 @@ class Market:
         dark, u1, u2 = _rng.uniforms(self.seed, 3, ad_id, o, "spend")
         if dark < 0.02:
             return Decimal("0.00")  # no delivery that day (auction lost, review...)
-        campaign = self._entities[(platform, ad.campaign_id)]
-        assert isinstance(campaign, Campaign)
-        holder = ad.campaign_id if campaign.budget_level == "campaign" else ad.ad_group_id
+        holder = self.holder_of(platform, ad_id)
         share, pacing = self._holder_day(platform, holder, day)[ad_id]
         budget = self.budget(platform, holder, day) or 0
         jitter = math.exp(0.05 * _rng.gauss(u1, u2))
@@ -459,10 +502,15 @@ class Market:
         """Complete outcome of an ad-day (what it will look like after ``LAG_DAYS``)."""
         ad = self._entities[(platform, ad_id)]
         assert isinstance(ad, Ad)
+        multiplier, phantom = 1.0, 0.0
+        if self.scenario is not None:
+            multiplier = self.learning(platform, self.holder_of(platform, ad_id), day)
+            if self.inflated_campaign == (platform, ad.campaign_id):
+                phantom = self.scenario.inflation
         return _deliver(
             self.seed, ad_id, day.toordinal(), self.spend(platform, ad_id, day),
             self._fx[(platform, ad.account_id)], self._campaign_curves[(platform, ad.campaign_id)],
-            self._ad_curves[(platform, ad_id)],
+            self._ad_curves[(platform, ad_id)], multiplier, phantom,
         )
 
     def truth(
@@ -530,14 +578,19 @@ _deliver_cache: dict[tuple[object, ...], Delivery] = {}
 
 def _deliver(
     seed: int, ad_id: str, ordinal: int, spend: Decimal, fx: float,
-    campaign: CampaignCurve, ad: AdCurve,
+    campaign: CampaignCurve, ad: AdCurve, multiplier: float = 1.0, phantom: float = 0.0,
 ) -> Delivery:
-    # Pure function of its arguments, so a bounded module-level memo is safe.
-    key = (seed, ad_id, ordinal, spend, fx, campaign, ad)
+    # Pure function of its arguments (the scenario's effects included), so a bounded
+    # module-level memo is safe.
+    key = (seed, ad_id, ordinal, spend, fx, campaign, ad, multiplier, phantom)
     hit = _deliver_cache.get(key)
     if hit is None:
         if len(_deliver_cache) > 500_000:
             _deliver_cache.clear()
-        hit = curves.deliver(seed, ad_id, ordinal, spend, fx, campaign, ad)
+        hit = curves.deliver(seed, ad_id, ordinal, spend, fx, campaign, ad, multiplier)
+        if phantom > 0:
+            hit = steering.with_phantom_views(
+                seed, ad_id, ordinal, hit, fx, campaign, phantom, multiplier
+            )
         _deliver_cache[key] = hit
     return hit
