@@ -68,8 +68,10 @@ __all__ = [
     "BudgetEntity",
     "BudgetHistory",
     "BudgetInputError",
+    "attribution_models",
     "budget_platforms",
     "read_budget_history",
+    "reporting_rates",
 ]
 
 PLATFORM_REPORTED = "platform_reported"
@@ -287,6 +289,42 @@ def read_budget_history(
         entities=entities,
         platforms_without_data=tuple(p for p in asked if p not in present),
     )
+
+
+def attribution_models(con: duckdb.DuckDBPyConnection) -> tuple[str, ...]:
+    """Return the model labels the attribution marts hold credit for (``markov_order_2``...)."""
+    with translate_errors(BudgetInputError, "read attribution model labels"):
+        rows = con.execute(
+            "SELECT DISTINCT model FROM marts.attribution_campaign_latest ORDER BY 1").fetchall()
+    return tuple(str(r[0]) for r in rows)
+
+
+def reporting_rates(
+    con: duckdb.DuckDBPyConnection, currencies: Sequence[str], day: date, reporting: str,
+) -> dict[str, Decimal]:
+    """Return, per currency, how many units of ``reporting`` one unit of it is worth on ``day``.
+
+    Read from ``core.fx_rates`` (the newest rate valid on ``day``), the table the core models
+    convert spend with, so budgets are compared in the same money as the reports.
+
+    Raises:
+        BudgetInputError: a currency (or ``reporting``) has no rate valid on ``day``.
+
+    """
+    wanted = sorted({c.upper() for c in currencies} | {reporting.upper()})
+    with translate_errors(BudgetInputError, "read fx rates"):
+        rows = con.execute(
+            "SELECT currency, arg_max(rate_to_usd, valid_from) FROM core.fx_rates "
+            "WHERE currency IN (SELECT unnest($c)) AND valid_from <= $d GROUP BY currency",
+            {"c": wanted, "d": day}).fetchall()
+    to_usd = {str(c): Decimal(r) for c, r in rows}
+    missing = [c for c in wanted if c not in to_usd or to_usd[c] <= 0]
+    if missing:
+        raise BudgetInputError(
+            f"no rate in core.fx_rates valid on {day} for {', '.join(missing)}: budgets in "
+            "those currencies cannot be compared (load the rates and re-run)")
+    base = to_usd[reporting.upper()]
+    return {c: to_usd[c] / base for c in wanted}
 
 
 # -- entities ---------------------------------------------------------------------------------
