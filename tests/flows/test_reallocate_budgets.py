@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import pytest
 
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.xdist_group("prefect-flows")
 NOW = dt.datetime(2026, 11, 20, 15, 0, tzinfo=dt.UTC)
 AD_PLATFORMS = tuple(d.name for d in platforms("ads"))
 SOURCES = ("ga4", "hubspot")
-MODEL = "linear"
+MODEL: Final = "linear"
 
 
 class Sandbox:
@@ -201,7 +201,7 @@ def test_a_dry_run_plans_and_shows_but_records_and_applies_nothing(box):
     assert box.budget_mutations() == []
 
 
-BAD_INPUTS = [
+BAD_INPUTS: list[tuple[dict[str, Any], str]] = [
     ({"mode": "target_roas", "target": -1.5}, "target: Input should be greater than 0"),
     ({"mode": "target_roas"}, "mode target_roas needs a target"),
     ({"attribution_model": None, "pool": ["999999999"]},
@@ -215,7 +215,8 @@ def test_bad_input_fails_before_anything_is_recorded_or_applied(box):
     from flows.reallocate_budgets import reallocate_budgets
 
     for parameters, message in BAD_INPUTS:
-        state = reallocate_budgets(**parameters, auto_apply_max_change=1.0, return_state=True)
+        state = reallocate_budgets(  # type: ignore[call-overload]
+            **parameters, auto_apply_max_change=1.0, return_state=True)
         assert state.is_failed(), parameters
         with pytest.raises(Exception) as raised:
             state.result()
