@@ -62,7 +62,7 @@ def demo(
         ),
     ] = None,
 ) -> None:
-    """Run the extract flow against the sandbox end to end and print what it did."""
+    """Run the extracts, the attribution report and the day's budget plan on the sandbox."""
     import os
 
     from flows.parameters import PLATFORMS, SOURCE_PLATFORMS
@@ -131,6 +131,8 @@ def _demo_flows(ads: Sequence[str], sources: Sequence[str]) -> None:
         _fail(" | ".join(failed))
     if ads and sources:
         _demo_attribution()
+        typer.secho("Planning today's budgets (shown, not applied)…", fg="cyan")
+        _run_budget_plan(attribution_model="markov", dry_run=True)
 
 
 def _demo_attribution() -> None:
@@ -238,6 +240,97 @@ def attribution(
             WarehouseError) as exc:
         _fail(str(exc))
     _print_attribution(result)
+
+
+@app.command()
+def budgets(
+    mode: Annotated[str, typer.Option(
+        help="fixed_total, target_roas or target_cpa.")] = "fixed_total",
+    target: Annotated[float | None, typer.Option(
+        help="Marginal ROAS to clear, or the most a marginal conversion may cost.")] = None,
+    daily_total: Annotated[float | None, typer.Option(
+        help="fixed_total: the day's total, reporting currency (default: today's).")] = None,
+    model: Annotated[str | None, typer.Option(
+        help="Attribution model that calibrates value (default markov; 'none': the "
+             "platforms' own).")] = "markov",
+    auto_apply_max_change: Annotated[float, typer.Option(
+        min=0, max=10, help="Changes up to this share apply without approval.")] = 0.10,
+    apply: Annotated[bool, typer.Option(
+        help="Record and apply the plan (default: show it only).")] = False,
+) -> None:
+    """Plan today's budgets over the warehouse ($CAMPAIGN_OPS_ENV) and print the plan."""
+    import os
+
+    from deployments.preflight import PreflightError, check_store, check_warehouse_file
+    from resources import EnvironmentConfigError, current
+
+    try:
+        environment = current()
+        check_warehouse_file(environment.warehouse_path, "CAMPAIGN_OPS_WAREHOUSE",
+                             must_exist=True)
+        check_store(environment.store_url, "CAMPAIGN_OPS_STORE_URL")
+        _check_prefect_api()
+    except (EnvironmentConfigError, PreflightError) as exc:
+        _fail(str(exc))
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    _quiet_expected_errors()
+    typer.secho("Planning budgets (a first run starts a local Prefect server)…", fg="cyan")
+    _run_budget_plan(mode=mode, target=target,
+                     daily_total=None if daily_total is None else str(daily_total),
+                     attribution_model=None if (model or "").lower() == "none" else model,
+                     auto_apply_max_change=auto_apply_max_change, dry_run=not apply)
+
+
+def _run_budget_plan(**parameters: object) -> None:
+    """Run ``reallocate-budgets`` in this process and print its plan (or fail in one line)."""
+    from flows.parameters import ParameterError
+    from flows.reallocate_budgets import BudgetApplyFailed, reallocate_budgets
+    from resources import EnvironmentConfigError
+    from tasks.budgets import BudgetRunError
+    from warehouse.errors import WarehouseError
+
+    try:
+        result = reallocate_budgets(**parameters)  # type: ignore[call-overload]
+    except (BudgetRunError, ParameterError, EnvironmentConfigError, WarehouseError,
+            BudgetApplyFailed) as exc:
+        _fail(str(exc))
+    from deployments.console import print_budget_plan
+
+    print_budget_plan(result)
+
+
+@app.command()
+def simulate(
+    days: Annotated[int, typer.Option(min=1, max=365, help="Simulated days.")] = 60,
+    seed: Annotated[int, typer.Option(help="The market's seed.")] = 1,
+    accounts: Annotated[int, typer.Option(
+        min=1, max=5, help="Ad accounts per platform.")] = 1,
+    as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """Steer the simulated market with the real flows; compare with static and the oracle."""
+    import json
+    import os
+
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    try:
+        _check_prefect_api()
+    except Exception as exc:  # PreflightError: one line, not a traceback
+        _fail(str(exc))
+    _quiet_expected_errors()
+    from rich.progress import Progress
+
+    from deployments.simulate import simulate as run
+
+    with Progress(transient=True, disable=as_json) as bar:
+        task = bar.add_task(f"Simulating {days} day(s), seed {seed}", total=days)
+        result = run(seed=seed, days=days, accounts_per_platform=accounts,
+                     progress=lambda done, _total, _row: bar.update(task, completed=done))
+    if as_json:
+        typer.echo(json.dumps({k: v for k, v in result.as_dict().items() if k != "days_run"}))
+        return
+    from deployments.console import print_simulation
+
+    print_simulation(result)
 
 
 def _loopback(host: str) -> bool:

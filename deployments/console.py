@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.table import Table
 
 from tasks.reporting import CheckOutcome, ExtractSummary
+
+if TYPE_CHECKING:
+    from deployments.simulate import SimulationResult
+    from flows.reallocate_budgets import BudgetRunResult
 
 
 def print_extract_summary(summary: ExtractSummary, console: Console | None = None) -> None:
@@ -70,3 +76,50 @@ def print_extract_summary(summary: ExtractSummary, console: Console | None = Non
     for failure in summary.failures:
         console.print(f"[red]failed:[/] {failure}")
     console.print(f"Warehouse: [bold]{summary.warehouse_path}[/]")
+
+
+def print_budget_plan(result: BudgetRunResult, console: Console | None = None) -> None:
+    """Print a budget run's plan (every entity that moves, and the held ones' reasons)."""
+    console = console or Console()
+    currency = result.currency
+    table = Table(title=f"Budget plan ({result.mode}, value: {result.value_source})")
+    for column in ("platform", "entity", "name", "before", "after", "reasons"):
+        table.add_column(column, justify="right" if column in ("before", "after") else "left")
+    for line in result.lines:
+        table.add_row(line["platform"], line["entity"], str(line["name"])[:32],
+                      line[f"before ({currency})"], line[f"after ({currency})"],
+                      line["reasons"])
+    console.print(table)
+    console.print(f"Total {result.total_before:,.2f} -> {result.total_after:,.2f} {currency}/day; "
+                  f"expected value {result.expected_value_delta:+,.2f} {currency}/day; "
+                  f"{result.intents} change(s)")
+    if result.dry_run:
+        console.print("[yellow]Shown only:[/yellow] nothing recorded or applied "
+                      "(run with --apply, or the reallocate-budgets deployment).")
+    else:
+        console.print(f"Applied {len(result.applied)}, rejected {result.rejected}, "
+                      f"failed {len(result.failed)}.")
+    for note in result.notes[:10]:
+        console.print(f"[yellow]note:[/yellow] {note}")
+
+
+def print_simulation(result: SimulationResult, console: Console | None = None) -> None:
+    """Print a simulation's revenue under the flows, the static budgets and the oracle."""
+    console = console or Console()
+    table = Table(title=f"Simulated {result.days} days from {result.start}, seed {result.seed}")
+    for column in ("", "revenue (USD)", "vs static"):
+        table.add_column(column, justify="left" if not column else "right")
+    for label, value in (("static budgets", result.static_revenue),
+                         ("the flows", result.revenue), ("oracle", result.oracle_revenue)):
+        table.add_row(label, f"{value:,.2f}",
+                      f"{value / result.static_revenue - 1:+.2%}" if result.static_revenue
+                      else "")
+    console.print(table)
+    share = result.captured_uplift_share
+    console.print(f"Captured uplift share: {'n/a' if share is None else f'{share:.2f}'}; "
+                  f"changes applied {result.changes_applied}, reverted "
+                  f"{result.changes_reverted}; guardrail breaches {result.guardrail_breaches}; "
+                  f"{result.budget_holders} budgets, {result.daily_total_usd:,.2f} USD/day; "
+                  f"{result.wall_seconds:,.1f} s")
+    for breach in result.breaches[:10]:
+        console.print(f"[red]breach:[/red] {breach}")
