@@ -47,6 +47,8 @@ def test_demo_extracts_the_sandbox_and_prints_what_it_did(tmp_path):
         "Warehouse:",
         "Attribution ",
         "Report:",
+        "Budget plan (fixed_total",
+        "Shown only: nothing recorded or applied",
     ):
         assert expected in out, f"{expected!r} missing from demo output:\n{out[-3000:]}"
     warehouse = tmp_path / "wh" / "warehouse.duckdb"
@@ -155,3 +157,13 @@ def test_attribution_refuses_bad_parameters_before_starting_prefect(tmp_path):
     assert "Traceback" not in done.stdout + done.stderr
     assert "Starting temporary server" not in done.stdout + done.stderr
     assert not (tmp_path / "wh" / "warehouse.duckdb").exists()  # nothing opened
+
+
+def test_budgets_refuses_a_missing_warehouse_in_one_line(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "budgets"],
+        cwd=ROOT, env=_env(tmp_path), capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 1
+    assert "CAMPAIGN_OPS_WAREHOUSE" in done.stderr and "Traceback" not in done.stderr
+    assert "Starting temporary server" not in done.stdout + done.stderr
