@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench install install-dev
+.PHONY: demo test lint bench bench-simulate install install-dev
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "campaign-ops needs Python 3.11, found " + sys.version.split()[0]'
@@ -40,3 +40,9 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/bench_publish.py
 	$(BIN)/python bench/bench_attribution.py
 	$(BIN)/python bench/bench_offline_reader.py
+	$(BIN)/python bench/bench_allocator.py
+
+# The budget flows on the simulated market: about 20 s per simulated day and seed (60 days x 5
+# seeds: about 100 minutes on 2 cores).
+bench-simulate: $(VENV)/.installed-dev
+	$(BIN)/python bench/bench_simulate.py
