@@ -191,7 +191,8 @@ def _run(seed: int, days: int, root: Path, lookback_days: int,
             extract_ads(platforms=list(PLATFORMS),
                         lookback_days=None if number == 0 else lookback_days)
             result = reallocate_budgets(**parameters)
-            verified = verify_budget_changes(attribution_model=None, auto_apply_reverts=True)
+            verified = verify_budget_changes(attribution_model=None, auto_apply_reverts=True,
+                                             min_post_days=2)
             reverted += len(verified.reverted)
             row = {"day": day.isoformat(), "changes": len(result.applied),
                    "verdicts": verified.verdicts, "reverted": len(verified.reverted),

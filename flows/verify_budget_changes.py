@@ -43,6 +43,7 @@ def verify_budget_changes(
     max_age_days: Annotated[int, Field(ge=1, le=180)] = 28,
     pre_days: Annotated[int, Field(ge=3, le=90)] = 14,
     post_days: Annotated[int, Field(ge=3, le=90)] = 7,
+    min_post_days: Annotated[int, Field(ge=1, le=90)] = 3,
     attribution_model: str | None = "markov",
     z: Annotated[float, Field(gt=0, le=5)] = 1.96,
     target_roas: Annotated[float, Field(ge=0)] = 1.0,
@@ -56,7 +57,9 @@ def verify_budget_changes(
         min_age_days: a change is judged once this old (its post-period must be reported).
         max_age_days: changes older than this are not judged again.
         pre_days: days before the change compared.
-        post_days: days after the change compared (the change day itself is left out).
+        post_days: days after the change compared (the change day itself is left out, and
+            the period ends before a later change of the same budget).
+        min_post_days: fewer days after the change than this: ``too_early``.
         attribution_model: the model calibrating value (empty: platform-reported value).
         z: the interval's width in standard errors (1.96: about 95 %).
         target_roas: what each unit of moved spend had to earn (1.0: break-even).
@@ -88,7 +91,8 @@ def verify_budget_changes(
     judged = verify_budgets.judge(
         inputs.history, due, changed=verify_budgets.applied_changes(engine),
         pre_days=pre_days, post_days=post_days,
-        policy=VerifyPolicy(z=z, min_post_days=min(5, post_days), target_roas=target_roas))
+        policy=VerifyPolicy(z=z, min_post_days=min(min_post_days, post_days),
+                            target_roas=target_roas))
     rows = verify_budgets.verdict_rows(judged)
     counts: dict[str, int] = {}
     for j in judged:

@@ -3,8 +3,11 @@
 Each applied change (not itself a revert) old enough to judge is compared with its prediction
 and with a control: the same platform's budgets that no change touched over the same days
 (``marketing.budgets.verify``). The change day itself is left out (it is part before, part
-after). A ``hurt`` verdict becomes a revert intent (``after`` back to ``before``) that goes
-through the same decision loop as any plan; once applied, the original is marked reverted.
+after), and the post-period ends before the next change of the same budget: a superseded
+change is judged on the days it alone was live, and never reverted (its ``before`` is no
+longer what the budget was last set from). A ``hurt`` verdict becomes a revert intent
+(``after`` back to ``before``) that goes through the same decision loop as any plan; once
+applied, the original is marked reverted.
 """
 
 from __future__ import annotations
@@ -33,6 +36,8 @@ class Judged:
 
     intent: IntentRow
     verification: Verification
+    superseded: bool = False
+    """A later change moved the same budget: the post-period stops before it, and no revert."""
 
 
 def applied_changes(engine: Engine) -> list[IntentRow]:
@@ -69,15 +74,20 @@ def judge(
     ``changed`` are all applied changes: the control is the same platform's entities none of
     them touched over the compared days.
     """
-    touched: dict[tuple[str, str], list[date]] = defaultdict(list)
+    touched: dict[tuple[str, str], list[datetime]] = defaultdict(list)
     for c in changed:
         assert c.finished_at is not None
-        touched[(c.platform, c.entity_id)].append(c.finished_at.date())
+        touched[(c.platform, c.entity_id)].append(c.finished_at)
     found: list[Judged] = []
     for intent in intents:
         assert intent.finished_at is not None
         day = intent.finished_at.date()
-        first, last = day - timedelta(days=pre_days), day + timedelta(days=post_days)
+        later = [t for t in touched[(intent.platform, intent.entity_id)]
+                 if t > intent.finished_at]
+        first = day - timedelta(days=pre_days)
+        last = day + timedelta(days=post_days)
+        if later:
+            last = min(last, min(later).date() - timedelta(days=1))
         try:
             entity = history.entity(intent.platform, intent.entity_id, intent.level)
         except KeyError:
@@ -87,7 +97,8 @@ def judge(
                               _days(other, day + timedelta(days=1), last))
             for other in history.entities
             if other.platform == intent.platform and other.entity_id != intent.entity_id
-            and not any(first <= d <= last for d in touched[(other.platform, other.entity_id)])
+            and not any(first <= t.date() <= last
+                        for t in touched[(other.platform, other.entity_id)])
             and other.days}
         rate = Decimal(str(intent.expected.get("rate", "1")))
         predicted = (float(intent.expected.get("value_after", 0))
@@ -100,7 +111,7 @@ def judge(
             predicted_value_delta=predicted,
             controls={k: v for k, v in controls.items() if v[0] and v[1]} or None,
             policy=policy)
-        found.append(Judged(intent, verification))
+        found.append(Judged(intent, verification, superseded=bool(later)))
     return found
 
 
@@ -117,7 +128,7 @@ def revert_intents(judged: Sequence[Judged], *, key: str, auto_apply: bool) -> l
                   "counterfactual": j.verification.counterfactual},
         expected={"net_per_day": j.verification.net}, needs_approval=not auto_apply,
         reverts_key=j.intent.intent_key)
-        for j in judged if j.verification.revert]
+        for j in judged if j.verification.revert and not j.superseded]
 
 
 def mark_reverted(engine: Engine, intents: Sequence[IntentRow], *, now: datetime) -> set[str]:
@@ -136,4 +147,5 @@ def verdict_rows(judged: Sequence[Judged]) -> list[dict[str, Any]]:
              "net_per_day": round(j.verification.net, 2),
              "net_interval": [round(x, 2) for x in j.verification.net_interval],
              "predicted": round(j.verification.predicted, 2),
-             "revert": j.verification.revert, "note": j.verification.note} for j in judged]
+             "revert": j.verification.revert and not j.superseded,
+             "superseded": j.superseded, "note": j.verification.note} for j in judged]
