@@ -35,9 +35,11 @@ ALLOWED: dict[str, set[str]] = {
     "emulators": {"loopback"},
     "loopback": set(),
 }
-# Only these modules may import the emulators: the sandbox branch of the composition root and
-# the serving of `campaign-ops up` (tests, bench and the CLI too, outside this list's reach).
-EMULATOR_IMPORTERS = {"resources/sandbox.py", "deployments/local.py", "cli.py"}
+# Only these modules may import the emulators: the sandbox branch of the composition root,
+# the serving of `campaign-ops up`, and `campaign-ops simulate`, which scores the flows with
+# the market's hidden curves (tests, bench and the CLI too, outside this list's reach).
+EMULATOR_IMPORTERS = {"resources/sandbox.py", "deployments/local.py", "deployments/simulate.py",
+                      "cli.py"}
 # Third-party packages a layer must not import (marketing may take DuckDB relations).
 FORBIDDEN_LIBRARIES = {
     "marketing": {"httpx", "prefect", "sqlalchemy"},
