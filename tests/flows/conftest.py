@@ -15,11 +15,16 @@ def sandbox_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_server:
     Loopback emulator URLs from the surrounding environment are dropped, so every platform is
     served in process. Returns tmp_path.
     """
+    point_at_sandbox(tmp_path, monkeypatch)
+    return tmp_path
+
+
+def point_at_sandbox(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Set the environment for an in-process sandbox with warehouse, data and store in root."""
     monkeypatch.setenv("CAMPAIGN_OPS_ENV", "sandbox")
-    monkeypatch.setenv("CAMPAIGN_OPS_WAREHOUSE", str(tmp_path / "warehouse.duckdb"))
-    monkeypatch.setenv("CAMPAIGN_OPS_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("CAMPAIGN_OPS_STORE_URL", f"sqlite:///{tmp_path / 'store.sqlite'}")
+    monkeypatch.setenv("CAMPAIGN_OPS_WAREHOUSE", str(root / "warehouse.duckdb"))
+    monkeypatch.setenv("CAMPAIGN_OPS_DATA_DIR", str(root / "data"))
+    monkeypatch.setenv("CAMPAIGN_OPS_STORE_URL", f"sqlite:///{root / 'store.sqlite'}")
     for key in list(os.environ):
         if key.startswith("CAMPAIGN_OPS_SANDBOX_URL_"):
             monkeypatch.delenv(key)
-    return tmp_path

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 import shutil
 import uuid
 from collections.abc import Iterator
@@ -26,6 +25,7 @@ from emulators.market import Market
 from emulators.population import Population
 from emulators.registry import EMULATORS
 from resources.sandbox import use_sandbox_emulator
+from tests.flows.conftest import point_at_sandbox
 
 pytestmark = pytest.mark.xdist_group("prefect-flows")
 
@@ -71,16 +71,6 @@ def _sandbox(root: Path, *, sources: bool) -> Iterator[Sandbox]:
         yield Sandbox(root, market, emulators)
 
 
-def _point_at(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("CAMPAIGN_OPS_ENV", "sandbox")
-    monkeypatch.setenv("CAMPAIGN_OPS_WAREHOUSE", str(root / "warehouse.duckdb"))
-    monkeypatch.setenv("CAMPAIGN_OPS_DATA_DIR", str(root / "data"))
-    monkeypatch.setenv("CAMPAIGN_OPS_STORE_URL", f"sqlite:///{root / 'store.sqlite'}")
-    for key in list(os.environ):
-        if key.startswith("CAMPAIGN_OPS_SANDBOX_URL_"):
-            monkeypatch.delenv(key)
-
-
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory: pytest.TempPathFactory, prefect_server: str) -> Path:
     """Ads and sources extracted and the linear attribution report built, once per module.
@@ -93,7 +83,7 @@ def extracted(tmp_path_factory: pytest.TempPathFactory, prefect_server: str) -> 
 
     root = tmp_path_factory.mktemp("budget-warehouse")
     with pytest.MonkeyPatch.context() as monkeypatch:
-        _point_at(root, monkeypatch)
+        point_at_sandbox(root, monkeypatch)
         with _sandbox(root, sources=True):
             assert extract_ads(platforms=list(AD_PLATFORMS)).ok
             assert extract_sources(platforms=list(SOURCES)).ok
@@ -107,7 +97,7 @@ def extracted(tmp_path_factory: pytest.TempPathFactory, prefect_server: str) -> 
 def box(extracted: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Sandbox]:
     """A copy of the extracted warehouse, an empty store and a fresh market of the same seed."""
     shutil.copy(extracted, tmp_path / "warehouse.duckdb")
-    _point_at(tmp_path, monkeypatch)
+    point_at_sandbox(tmp_path, monkeypatch)
     with _sandbox(tmp_path, sources=False) as sandbox:
         yield sandbox
 
