@@ -90,9 +90,13 @@ def print_budget_plan(result: BudgetRunResult, console: Console | None = None) -
                       line[f"before ({currency})"], line[f"after ({currency})"],
                       line["reasons"])
     console.print(table)
-    console.print(f"Total {result.total_before:,.2f} -> {result.total_after:,.2f} {currency}/day; "
-                  f"expected value {result.expected_value_delta:+,.2f} {currency}/day; "
-                  f"{result.intents} change(s)")
+    if result.resumed:
+        console.print(f"Continued plan {result.plan_key}, recorded by an earlier run: "
+                      f"{result.intents} change(s)")
+    else:
+        console.print(f"Total {result.total_before:,.2f} -> {result.total_after:,.2f} "
+                      f"{currency}/day; expected value {result.expected_value_delta:+,.2f} "
+                      f"{currency}/day; {result.intents} change(s)")
     if result.dry_run:
         console.print("[yellow]Shown only:[/yellow] nothing recorded or applied "
                       "(run with --apply, or the reallocate-budgets deployment).")

@@ -197,7 +197,7 @@ def _run(seed: int, days: int, root: Path, lookback_days: int,
             row = {"day": day.isoformat(), "changes": len(result.applied),
                    "verdicts": verified.verdicts, "reverted": len(verified.reverted),
                    "expected_value_delta": result.expected_value_delta,
-                   "total_usd": round(result.total_after, 2)}
+                   "total_usd": round(result.total_after or 0.0, 2)}
             log.append(row)
             if progress is not None:
                 progress(number + 1, days, row)

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from flows.parameters import _parameter_error
+from flows.parameters import parameter_error
 
 __all__ = ["BudgetMode", "BudgetRequest", "parse_budget_request"]
 
@@ -64,4 +64,4 @@ def parse_budget_request(**parameters: object) -> BudgetRequest:
     try:
         return BudgetRequest.model_validate(parameters)
     except ValidationError as exc:
-        raise _parameter_error("reallocate-budgets", exc) from None
+        raise parameter_error("reallocate-budgets", exc) from None

@@ -131,10 +131,10 @@ def parse_extract_request(flow: str = "extract_ads", **parameters: object) -> Ex
     try:
         return ExtractRequest.model_validate(parameters)
     except ValidationError as exc:
-        raise _parameter_error(flow, exc) from None
+        raise parameter_error(flow, exc) from None
 
 
-def _parameter_error(flow: str, exc: ValidationError) -> ParameterError:
+def parameter_error(flow: str, exc: ValidationError) -> ParameterError:
     """Say every problem of a parameter set in one line, each naming its parameter."""
     problems = []
     for error in exc.errors():
@@ -217,4 +217,4 @@ def parse_attribution_request(**parameters: object) -> AttributionRequest:
     try:
         return AttributionRequest.model_validate(parameters)
     except ValidationError as exc:
-        raise _parameter_error("build_attribution_report", exc) from None
+        raise parameter_error("build_attribution_report", exc) from None

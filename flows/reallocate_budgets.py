@@ -56,10 +56,11 @@ class BudgetRunResult(BaseModel):
     mode: str
     currency: str
     value_source: str
-    total_before: float
-    total_after: float
-    expected_value_delta: float
-    entities: int
+    total_before: float | None = None
+    """The pool's total before the plan (None on a resumed run: the plan was made earlier)."""
+    total_after: float | None = None
+    expected_value_delta: float | None = None
+    entities: int = 0
     lines: list[dict[str, Any]] = Field(default_factory=list)
     intents: int = 0
     auto_approved: int = 0
@@ -103,11 +104,12 @@ def _check_total(request: BudgetRequest, states: list[EntityState], now: dt.date
             "budgets held by cooldown or exclusion); raise it or shrink the pool")
 
 
-def _pace(request: BudgetRequest, inputs: budgets.BudgetInputs, today: dt.date,
+def _pace(request: BudgetRequest, pool: list[budgets.PoolEntity], today: dt.date,
           policy: GuardrailPolicy) -> DailyPace | None:
     if request.monthly_budget is None:
         return None
-    return month_pace(request.monthly_budget, inputs.month_spend, today, policy.pacing_band)
+    spent = budgets.month_spend(pool, today - dt.timedelta(days=1))
+    return month_pace(request.monthly_budget, spent, today, policy.pacing_band)
 
 
 @flow(name="reallocate-budgets", log_prints=True)
@@ -183,8 +185,7 @@ def reallocate_budgets(  # one typed parameter per UI field
         result = BudgetRunResult(plan_key=key, resumed=True, mode=request.mode,
                                  currency=environment.reporting_currency,
                                  value_source=str(existing.plan.parameters.get("value_source")),
-                                 total_before=0.0, total_after=0.0, expected_value_delta=0.0,
-                                 entities=0, intents=len(existing.intents))
+                                 intents=len(existing.intents))
         return _decide_and_apply(engine, environment, key, title, request, clock, result)
 
     inputs = budgets.read_budget_inputs(
@@ -203,11 +204,12 @@ def reallocate_budgets(  # one typed parameter per UI field
                              + (f" ({'; '.join(notes[:5])})" if notes else ""))
     policy = _policy(request)
     states = budgets.entity_states(pool_entities, value=request.value,
-                                   last_changes=budgets.last_budget_changes(engine))
+                                   last_changes=budgets.last_budget_changes(engine),
+                                   since=inputs.fit_start)
     currency = inputs.reporting_currency
     _check_total(request, states, now, policy, currency)
     plan = plan_budgets(states, now=now, mode=request.mode, total=request.daily_total,
-                        target=request.target, pace=_pace(request, inputs, today, policy),
+                        target=request.target, pace=_pace(request, pool_entities, today, policy),
                         policy=policy, grid_step=_grid_step(states))
     value_source = f"attribution:{inputs.model}" if inputs.model else "platform_reported"
     intents = budgets.plan_intents(plan, pool_entities, key=key,
@@ -229,7 +231,7 @@ def reallocate_budgets(  # one typed parameter per UI field
         f"expected value change ({currency}/day)": f"{plan.expected_effect:,.2f}",
         "budgets in the plan": len(plan.changes), "changes": len(intents),
         "need approval": sum(i.needs_approval for i in intents),
-        "value": value_source, "history": f"{history.start} to {history.end}",
+        "value": value_source, "history": f"{inputs.fit_start} to {history.end}",
         "dry run": request.dry_run}, notes)
     logger.info("%s: %d budget(s), %d change(s), expected %+.2f %s/day", title,
                 len(plan.changes), len(intents), plan.expected_effect, currency)
@@ -245,8 +247,7 @@ def _decide_and_apply(engine: Any, environment: environments.Environment, key: s
                       result: BudgetRunResult) -> BudgetRunResult:
     outcome = decision_loop.run_decision_loop(
         engine, environment, key, title, clock=clock,
-        timeout_seconds=request.approval_timeout_seconds,
-        poll_interval_seconds=max(1, min(10, request.approval_timeout_seconds // 10)))
+        timeout_seconds=request.approval_timeout_seconds, artifact_prefix="budget")
     report = outcome.report
     result = result.model_copy(update={
         "intents": len(outcome.intents), "auto_approved": len(outcome.auto_approved),

@@ -5,13 +5,15 @@ One run (daily, after the reallocation): every applied budget change between
 entity's value before and after the change, against comparable untouched budgets of the same
 platform). The verdicts are a table artifact. A change that clearly hurt gets a revert intent
 that goes through the decision loop like any plan (approval unless ``auto_apply_reverts``),
-and, once applied, the original is marked ``reverted`` in the ledger.
+and, once applied, the original is marked ``reverted`` in the ledger. A re-run on the same
+day continues the revert plan it recorded rather than recording another.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections import Counter
 from typing import Annotated
 
 from prefect import flow, get_run_logger
@@ -79,40 +81,42 @@ def verify_budget_changes(
 
     now = clock()
     engine = decision_loop.ledger_engine(environment)
-    due = verify_budgets.changes_to_verify(engine, now=now, min_age_days=min_age_days,
-                                           max_age_days=max_age_days)
-    if not due:
-        logger.info("no applied budget change is %d..%d days old", min_age_days, max_age_days)
-        return VerifyRunResult(judged=0)
-    days = max_age_days + pre_days + 1
-    inputs = budgets.read_budget_inputs(
-        environment, platforms=sorted({i.platform for i in due}),
-        end=now.date() - dt.timedelta(days=1), days=days, model=attribution_model or None)
-    judged = verify_budgets.judge(
-        inputs.history, due, changed=verify_budgets.applied_changes(engine),
-        pre_days=pre_days, post_days=post_days,
-        policy=VerifyPolicy(z=z, min_post_days=min(min_post_days, post_days),
-                            target_roas=target_roas))
-    rows = verify_budgets.verdict_rows(judged)
-    counts: dict[str, int] = {}
-    for j in judged:
-        counts[j.verification.verdict] = counts.get(j.verification.verdict, 0) + 1
-    create_table_artifact(rows, key="budget-verification",
-                          description="Applied budget changes against prediction and control")
     key = budgets.plan_key(now.date(), {"kind": "verify", "min": min_age_days,
                                         "max": max_age_days})
-    reverts = verify_budgets.revert_intents(judged, key=key, auto_apply=auto_apply_reverts)
-    result = VerifyRunResult(judged=len(judged), verdicts=counts, rows=rows,
-                             reverts_proposed=len(reverts))
-    if not reverts or dry_run:
+    existing = decision_loop.find_plan(engine, key)  # a re-run today continues its plan
+    due = verify_budgets.changes_to_verify(engine, now=now, min_age_days=min_age_days,
+                                           max_age_days=max_age_days)
+    result = VerifyRunResult(judged=0)
+    reverts = []
+    if due:
+        days = max_age_days + pre_days + 1
+        inputs = budgets.read_budget_inputs(
+            environment, platforms=sorted({i.platform for i in due}),
+            end=now.date() - dt.timedelta(days=1), days=days, model=attribution_model or None)
+        judged = verify_budgets.judge(
+            inputs.history, due, changed=budgets.applied_changes(engine),
+            pre_days=pre_days, post_days=post_days,
+            policy=VerifyPolicy(z=z, min_post_days=min(min_post_days, post_days),
+                                target_roas=target_roas))
+        rows = verify_budgets.verdict_rows(judged)
+        create_table_artifact(
+            rows, key="budget-verification",
+            description="Applied budget changes against prediction and control")
+        reverts = verify_budgets.revert_intents(judged, key=key, auto_apply=auto_apply_reverts)
+        result = VerifyRunResult(
+            judged=len(judged), rows=rows, reverts_proposed=len(reverts),
+            verdicts=dict(Counter(j.verification.verdict for j in judged)))
+    else:
+        logger.info("no applied budget change is %d..%d days old", min_age_days, max_age_days)
+    if dry_run or not (reverts or existing):
         return result
-    decision_loop.record(
-        engine, budgets.new_plan(key, f"Revert budget changes that hurt ({now.date()})",
-                                 {"kind": "verify"}, "verification"),
-        reverts, now=now, run_id=str(flow_run.get_id() or uuid.uuid4()))
+    if existing is None:
+        decision_loop.record(
+            engine, budgets.new_plan(key, f"Revert budget changes that hurt ({now.date()})",
+                                     {"kind": "verify"}, "verification"),
+            reverts, now=now, run_id=str(flow_run.get_id() or uuid.uuid4()))
     outcome = decision_loop.run_decision_loop(
         engine, environment, key, "Revert budget changes that hurt", clock=clock,
-        timeout_seconds=approval_timeout_seconds,
-        poll_interval_seconds=max(1, min(10, approval_timeout_seconds // 10)))
+        timeout_seconds=approval_timeout_seconds, artifact_prefix="budget")
     reverted = verify_budgets.mark_reverted(engine, outcome.intents, now=clock())
     return result.model_copy(update={"reverted": sorted(reverted), "plan_key": key})

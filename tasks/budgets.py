@@ -22,7 +22,7 @@ import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
@@ -32,11 +32,11 @@ from sqlalchemy.engine import Engine
 from connectors.campaign_writes import BudgetRules, writer_class, writer_platforms
 from connectors.errors import ConfigurationError
 from marketing.budgets.curves import FitSettings, fit_curve
-from marketing.budgets.guardrails import EntityState, PlatformLimits
-from marketing.budgets.plan import BudgetPlan, EntityChange
+from marketing.budgets.guardrails import EntityState, PlatformLimits, to_platform
+from marketing.budgets.plan import BudgetPlan
 from resources.environment import Environment
 from store import changes
-from store.changes import NewIntent, NewPlan
+from store.changes import IntentRow, NewIntent, NewPlan
 from tasks.writer import open_warehouse
 from warehouse.budget_inputs import (
     BudgetEntity,
@@ -52,9 +52,11 @@ __all__ = [
     "BudgetInputs",
     "BudgetRunError",
     "PoolEntity",
+    "applied_changes",
     "budget_platforms",
     "entity_states",
     "last_budget_changes",
+    "month_spend",
     "new_plan",
     "plan_intents",
     "plan_key",
@@ -65,7 +67,6 @@ __all__ = [
 
 BUDGET_PLAN_KIND = "budgets"
 CENT = Decimal("0.01")
-_ACTIVE = frozenset({"ACTIVE", "ENABLED"})
 
 
 class BudgetRunError(ValueError):
@@ -80,8 +81,9 @@ class BudgetInputs:
     model: str | None
     rates: Mapping[str, Decimal]
     reporting_currency: str
-    month_spend: Decimal
-    """Spend of every entity read this month before ``history.end + 1``, reporting currency."""
+    fit_start: date
+    """The first day the curves are fitted on (the history may reach further back, to the
+    start of the month, for month pacing)."""
 
 
 @dataclass(frozen=True)
@@ -146,13 +148,15 @@ def read_budget_inputs(
         currencies = sorted({(e.currency or "").upper() for e in history.entities
                              if e.currency})
         rates = reporting_rates(wh.con, currencies, end, environment.reporting_currency)
-    month_start = end.replace(day=1)
-    month_spend = sum(
-        (d.spend * rates[(e.currency or "").upper()]
-         for e in history.entities if e.currency for d in e.days if d.date >= month_start),
-        Decimal(0))
     return BudgetInputs(history, label, rates, environment.reporting_currency.upper(),
-                        month_spend.quantize(CENT))
+                        end - timedelta(days=days - 1))
+
+
+def month_spend(pool: Sequence[PoolEntity], end: date) -> Decimal:
+    """Return the pool's spend from the first of ``end``'s month to ``end``, reporting currency."""
+    start = end.replace(day=1)
+    return sum((d.spend * p.rate for p in pool for d in p.entity.days
+                if start <= d.date <= end), Decimal(0)).quantize(CENT)
 
 
 def _matches(entity: BudgetEntity, ref: str) -> bool:
@@ -190,7 +194,7 @@ def select_pool(
         if pool and not any(_matches(e, r) for r in pool):
             continue
         label = f"{e.platform} {e.level} {e.entity_id}"
-        if e.daily_budget is None or (e.status or "").upper() not in _ACTIVE:
+        if e.daily_budget is None or e.status != "ACTIVE":
             if pool:
                 notes.append(f"{label}: not active with a daily budget, left out")
             continue
@@ -209,37 +213,43 @@ def select_pool(
     return chosen, notes
 
 
+def applied_changes(engine: Engine) -> list[IntentRow]:
+    """Return every applied (or since reverted) daily-budget change in the ledger."""
+    return [i for status in ("applied", "reverted")
+            for i in changes.list_intents(engine, status=status)
+            if i.field == "daily_budget" and i.finished_at is not None]
+
+
 def last_budget_changes(engine: Engine) -> dict[tuple[str, str], datetime]:
     """Return when each entity's daily budget was last changed through the ledger."""
     last: dict[tuple[str, str], datetime] = {}
-    for status in ("applied", "reverted"):
-        for intent in changes.list_intents(engine, status=status):
-            if intent.field != "daily_budget" or intent.finished_at is None:
-                continue
-            key = (intent.platform, intent.entity_id)
-            if key not in last or intent.finished_at > last[key]:
-                last[key] = intent.finished_at
+    for intent in applied_changes(engine):
+        assert intent.finished_at is not None
+        key = (intent.platform, intent.entity_id)
+        if key not in last or intent.finished_at > last[key]:
+            last[key] = intent.finished_at
     return last
 
 
-def _frame(entity: BudgetEntity, rate: Decimal, value: str) -> pd.DataFrame:
+def _frame(entity: BudgetEntity, rate: Decimal, value: str, since: date) -> pd.DataFrame:
     rows = [{"day": pd.Timestamp(d.date), "spend": float(d.spend * rate),
              "value": float(d.conversions if value == "conversions" else d.value * rate),
-             "conversions": float(d.conversions)} for d in entity.days]
+             "conversions": float(d.conversions)} for d in entity.days if d.date >= since]
     return pd.DataFrame(rows, columns=["day", "spend", "value", "conversions"])
 
 
 def entity_states(
     pool: Sequence[PoolEntity], *, value: str, last_changes: Mapping[tuple[str, str], datetime],
-    settings: FitSettings | None = None,
+    since: date, settings: FitSettings | None = None,
 ) -> list[EntityState]:
     """Return each pool entity's allocator state, money in the reporting currency.
 
-    ``value`` is ``value`` (ROAS modes: the calibrated value) or ``conversions`` (CPA mode).
+    ``value`` is ``value`` (ROAS modes: the calibrated value) or ``conversions`` (CPA mode);
+    curves are fitted on the days from ``since``.
     A platform's pooled return (its entities' value over spend) is the prior thin entities
     shrink toward.
     """
-    frames = {p.key: _frame(p.entity, p.rate, value) for p in pool}
+    frames = {p.key: _frame(p.entity, p.rate, value, since) for p in pool}
     totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for p in pool:
         frame = frames[p.key]
@@ -275,23 +285,6 @@ def plan_key(day: date, parameters: Mapping[str, Any]) -> str:
     return f"{BUDGET_PLAN_KIND}:{day.isoformat()}:{hashlib.sha256(text.encode()).hexdigest()[:12]}"
 
 
-def to_account_amount(line: EntityChange, entity: PoolEntity) -> Decimal:
-    """Return the plan's new budget for `entity` in its account currency, as the writer takes it.
-
-    The reporting-currency amount is converted back and rounded down to the platform's step,
-    never below its minimum.
-    """
-    limits = entity.account_limits()
-    amount = line.after / entity.rate
-    if limits.step > 0:
-        amount = (amount / limits.step).to_integral_value(ROUND_FLOOR) * limits.step
-    if amount < limits.minimum:
-        amount = limits.minimum
-    if limits.maximum is not None and amount > limits.maximum:
-        amount = limits.maximum
-    return amount
-
-
 def _share(before: Decimal, after: Decimal) -> float:
     return float(abs(after - before) / before) if before > 0 else float("inf")
 
@@ -312,7 +305,7 @@ def plan_intents(
         entity = by_key[line.entity_id]
         e = entity.entity
         assert e.daily_budget is not None
-        after = to_account_amount(line, entity)
+        after, _ = to_platform(line.after / entity.rate, entity.account_limits())
         if after == e.daily_budget:
             continue
         ev = line.evidence

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from sqlalchemy.engine import Engine
 
 from connectors.campaign_writes import CampaignWriter
@@ -19,11 +20,10 @@ from resources.environment import Environment
 from store import changes, create_schema, create_store_engine
 from store.changes import IntentRow, NewIntent, NewPlan
 from tasks.apply_changes import ApplyReport, apply_intents
-from tasks.approval import Decision, approve_within_policy, request_approval
-from tasks.budget_artifacts import publish_outcome
+from tasks.approval import Decision, approve_within_policy, request_approval, short_id
 
-__all__ = ["LoopOutcome", "find_plan", "ledger_engine", "record", "run_decision_loop",
-           "writers"]
+__all__ = ["LoopOutcome", "find_plan", "intent_rows", "ledger_engine", "publish_outcome",
+           "record", "run_decision_loop", "writers"]
 
 
 @dataclass(frozen=True)
@@ -80,23 +80,27 @@ def writers(environment: Environment) -> Iterator[Callable[[str], CampaignWriter
 
 def run_decision_loop(
     engine: Engine, environment: Environment, plan_key: str, title: str, *,
-    clock: Callable[[], datetime], timeout_seconds: int, poll_interval_seconds: int = 10,
-    writer_for: Callable[[str], CampaignWriter] | None = None,
+    clock: Callable[[], datetime], timeout_seconds: int, poll_interval_seconds: int | None = None,
+    writer_for: Callable[[str], CampaignWriter] | None = None, artifact_prefix: str = "changes",
 ) -> LoopOutcome:
     """Decide and apply the recorded plan ``plan_key``; leave the outcome as artifacts.
+
+    The artifacts are keyed ``<artifact_prefix>-apply`` and ``<artifact_prefix>-changes``.
+    The pause polls every ``poll_interval_seconds`` (default: a tenth of the timeout, 1-10 s).
 
     The auto-apply policy approves what needs no person; the rest waits for an answer in the
     Prefect UI (the flow run pauses). Then every approved intent is applied once.
     """
     recorded = changes.get_plan(engine, plan_key)
     auto = approve_within_policy(engine, recorded.intents, now=clock())
+    poll = poll_interval_seconds or max(1, min(10, timeout_seconds // 10))
     decision = request_approval(engine, title, changes.get_plan(engine, plan_key).intents,
                                 clock=clock, timeout_seconds=timeout_seconds,
-                                poll_interval_seconds=poll_interval_seconds)
+                                poll_interval_seconds=poll)
     intents = changes.get_plan(engine, plan_key).intents
     report = _apply(engine, environment, intents, clock, writer_for)
     final = changes.get_plan(engine, plan_key).intents
-    publish_outcome(final, decision, report)
+    publish_outcome(final, decision, report, prefix=artifact_prefix)
     return LoopOutcome(final, decision, report, frozenset(auto))
 
 
@@ -111,9 +115,37 @@ def _apply(engine: Engine, environment: Environment, intents: Sequence[IntentRow
         return apply_intents(engine, intents, opened, clock=clock)
 
 
-def describe(outcome: LoopOutcome) -> dict[str, Any]:
-    """Return the outcome's counts for a run's result."""
-    r = outcome.report
-    return {"applied": list(r.applied), "skipped": list(r.skipped),
-            "failed": dict(r.failed), "compensated": list(r.compensated),
-            "reconciled": list(r.reconciled)}
+def intent_rows(intents: Sequence[IntentRow]) -> list[dict[str, Any]]:
+    """Return one row per ledger intent: its short id, the change and where it stands."""
+    return [{"id": short_id(i), "platform": i.platform, "level": i.level,
+             "entity": i.entity_id, "before": i.before or "", "after": i.after,
+             "currency": i.currency or "", "needs_approval": i.needs_approval,
+             "status": i.status, "decided_by": i.decided_by or "",
+             "observed": i.observed or "", "error": i.error or ""} for i in intents]
+
+
+def publish_outcome(intents: Sequence[IntentRow], decision: Decision | None,
+                    report: ApplyReport | None, *, prefix: str) -> None:
+    """Leave the decision and the apply's outcome (per intent) on the run's page.
+
+    The artifacts' keys are ``<prefix>-apply`` and ``<prefix>-changes``.
+    """
+    lines = [f"# Changes ({prefix}): decision and apply", ""]
+    if decision is not None and (decision.approved or decision.rejected):
+        lines.append(f"Decided by **{decision.by}**: {len(decision.approved)} approved, "
+                     f"{len(decision.rejected)} rejected"
+                     + (" (no answer before the timeout)" if decision.timed_out else "")
+                     + (f". Comment: {decision.comment}" if decision.comment else "") + ".")
+    if report is not None:
+        lines.append(f"Applied {len(report.applied)}, already at target {len(report.skipped)}, "
+                     f"reconciled after a kill {len(report.reconciled)}, failed "
+                     f"{len(report.failed)}, rolled back {len(report.compensated)}.")
+        lines += [f"- failed `{k}`: {why}" for k, why in report.failed.items()]
+        if report.compensated:
+            lines.append("A write failed part-way: the changes this run had applied were "
+                         "written back to their previous budgets (compensated).")
+    create_markdown_artifact("\n".join(lines), key=f"{prefix}-apply",
+                             description="What was decided and applied")
+    if intents:
+        create_table_artifact(intent_rows(intents), key=f"{prefix}-changes",
+                              description="Every change of the plan, as the ledger holds it")

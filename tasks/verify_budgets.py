@@ -26,7 +26,7 @@ from store import changes
 from store.changes import IntentRow, NewIntent
 from warehouse.budget_inputs import BudgetEntity, BudgetHistory
 
-__all__ = ["Judged", "applied_changes", "changes_to_verify", "judge", "mark_reverted",
+__all__ = ["Judged", "changes_to_verify", "judge", "mark_reverted",
            "revert_intents", "verdict_rows"]
 
 
@@ -38,13 +38,6 @@ class Judged:
     verification: Verification
     superseded: bool = False
     """A later change moved the same budget: the post-period stops before it, and no revert."""
-
-
-def applied_changes(engine: Engine) -> list[IntentRow]:
-    """Return every applied (or since reverted) daily-budget change in the ledger."""
-    return [i for status in ("applied", "reverted")
-            for i in changes.list_intents(engine, status=status)
-            if i.field == "daily_budget" and i.finished_at is not None]
 
 
 def changes_to_verify(engine: Engine, *, now: datetime, min_age_days: int, max_age_days: int,
