@@ -262,23 +262,30 @@ def budgets(
     import os
 
     from deployments.preflight import PreflightError, check_store, check_warehouse_file
+    from flows.budget_parameters import parse_budget_request
+    from flows.parameters import ParameterError
     from resources import EnvironmentConfigError, current
+    from tasks.budgets import budget_platforms
 
+    parameters: dict[str, object] = {
+        "mode": mode, "target": target,
+        "daily_total": None if daily_total is None else str(daily_total),
+        "attribution_model": None if (model or "").lower() == "none" else model,
+        "auto_apply_max_change": auto_apply_max_change, "dry_run": not apply}
+    # Refuse bad parameters and settings before a Prefect server starts (the flow checks
+    # them again): a bad mode or a negative target is one line, not Prefect's traceback.
     try:
+        parse_budget_request(**parameters, platforms=budget_platforms())
         environment = current()
         check_warehouse_file(environment.warehouse_path, "CAMPAIGN_OPS_WAREHOUSE",
                              must_exist=True)
         check_store(environment.store_url, "CAMPAIGN_OPS_STORE_URL")
         _check_prefect_api()
-    except (EnvironmentConfigError, PreflightError) as exc:
+    except (ParameterError, EnvironmentConfigError, PreflightError) as exc:
         _fail(str(exc))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-    _quiet_expected_errors()
     typer.secho("Planning budgets (a first run starts a local Prefect server)…", fg="cyan")
-    _run_budget_plan(mode=mode, target=target,
-                     daily_total=None if daily_total is None else str(daily_total),
-                     attribution_model=None if (model or "").lower() == "none" else model,
-                     auto_apply_max_change=auto_apply_max_change, dry_run=not apply)
+    _run_budget_plan(**parameters)
 
 
 def _run_budget_plan(**parameters: object) -> None:
@@ -289,6 +296,7 @@ def _run_budget_plan(**parameters: object) -> None:
     from tasks.budgets import BudgetRunError
     from warehouse.errors import WarehouseError
 
+    _quiet_expected_errors()  # after the flow's import: Prefect's console handler exists
     try:
         result = reallocate_budgets(**parameters)  # type: ignore[call-overload]
     except (BudgetRunError, ParameterError, EnvironmentConfigError, WarehouseError,
@@ -312,9 +320,11 @@ def simulate(
     import os
 
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    from deployments.preflight import PreflightError
+
     try:
         _check_prefect_api()
-    except Exception as exc:  # PreflightError: one line, not a traceback
+    except PreflightError as exc:
         _fail(str(exc))
     _quiet_expected_errors()
     from rich.progress import Progress
@@ -375,10 +385,12 @@ def _quiet_expected_errors() -> None:
     from flows.parameters import ParameterError
     from marketing.attribution import AttributionInputError
     from resources import EnvironmentConfigError
+    from tasks.budgets import BudgetRunError
+    from warehouse.budget_inputs import BudgetInputError
     from warehouse.errors import WarehouseLockedError
 
     hide_tracebacks_of(ParameterError, AttributionInputError, EnvironmentConfigError,
-                       WarehouseLockedError)
+                       WarehouseLockedError, BudgetRunError, BudgetInputError)
 
 
 def _emulator_packages() -> list[str]:

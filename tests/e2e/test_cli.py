@@ -167,3 +167,18 @@ def test_budgets_refuses_a_missing_warehouse_in_one_line(tmp_path):
     assert done.returncode == 1
     assert "CAMPAIGN_OPS_WAREHOUSE" in done.stderr and "Traceback" not in done.stderr
     assert "Starting temporary server" not in done.stdout + done.stderr
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--mode", "nonsense"], "mode: Input should be 'fixed_total', 'target_roas' or"),
+    (["--mode", "target_roas", "--target", "-1"], "target: Input should be greater than 0"),
+])
+def test_budgets_refuses_bad_parameters_before_starting_prefect(tmp_path, args, message):
+    done = subprocess.run(
+        [sys.executable, "-m", "cli", "budgets", *args],
+        cwd=ROOT, env=_env(tmp_path), capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 1
+    assert message in done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    assert "Starting temporary server" not in done.stdout + done.stderr
