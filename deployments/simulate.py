@@ -38,9 +38,10 @@ from emulators.steering import (
     BudgetHolder,
     SteeringScenario,
     budget_holders,
-    oracle_budgets,
+    oracle_revenue,
     path_revenue,
     static_budgets,
+    static_revenue,
 )
 
 __all__ = ["SimulationResult", "simulate"]
@@ -204,10 +205,8 @@ def _run(seed: int, days: int, root: Path, lookback_days: int,
     end = START + dt.timedelta(days=days - 1)
     revenue = path_revenue(market, holders, START, end, lambda d: {
         h.key: market.budget(h.platform, h.entity_id, d) or 0 for h in holders})
-    total = sum(static[h.key] / 100 * h.fx for h in holders)
-    oracle_plan = oracle_budgets(market, holders, START, total, span_days=days)
-    static_value = path_revenue(market, holders, START, end, lambda _: static)
-    oracle = path_revenue(market, holders, START, end, lambda _: oracle_plan)
+    static_value = static_revenue(market, holders, START, end, baseline=static)
+    oracle = oracle_revenue(market, holders, START, end, baseline=static)
     policy = {"default": float(parameters.get("max_step_other", 0.3)),
               "meta_ads": float(parameters.get("max_step_meta", 0.2))}
     breaches = _breaches(
@@ -225,5 +224,6 @@ def _run(seed: int, days: int, root: Path, lookback_days: int,
         captured_uplift_share=None if share is None else round(share, 4),
         guardrail_breaches=len(breaches), changes_applied=applied - reverted,
         changes_reverted=reverted,
-        budget_holders=len(holders), daily_total_usd=round(total, 2),
+        budget_holders=len(holders),
+        daily_total_usd=round(sum(static[h.key] / 100 * h.fx for h in holders), 2),
         wall_seconds=round(time.perf_counter() - began, 1), breaches=breaches, days_run=log)

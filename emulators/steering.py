@@ -331,10 +331,15 @@ def _total_usd(holders: Sequence[BudgetHolder], budgets: Mapping[Key, int]) -> f
 
 
 def static_revenue(
-    market: Market, holders: Sequence[BudgetHolder], start: date, end: date
+    market: Market, holders: Sequence[BudgetHolder], start: date, end: date,
+    baseline: Mapping[Key, int] | None = None,
 ) -> float:
-    """Sum expected revenue (USD) over ``start..end``, the budgets of ``start`` held fixed."""
-    fixed = static_budgets(market, holders, start)
+    """Sum expected revenue (USD) over ``start..end`` with ``baseline`` budgets held fixed.
+
+    ``baseline`` defaults to the budgets of ``start``; pass the budgets read before anything
+    changed them when ``start``'s own budgets were already moved.
+    """
+    fixed = baseline if baseline is not None else static_budgets(market, holders, start)
     return path_revenue(market, holders, start, end, lambda _: fixed)
 
 
@@ -346,15 +351,19 @@ def oracle_revenue(
     *,
     per_day: bool = False,
     step_usd: float = 1.0,
+    baseline: Mapping[Key, int] | None = None,
 ) -> float:
     """Sum expected revenue (USD) over ``start..end`` under the oracle (the static total).
+
+    The total is that of ``baseline`` (default: the budgets of ``start``).
 
     By default one allocation, held fixed over the span, maximises the span's steady-state
     revenue (curves change by day only through pacing noise, weekends and paused ads).
     With ``per_day`` it is re-optimised every day. The learning phase its changes cause on
     ``start`` is paid (``path_revenue``).
     """
-    total = _total_usd(holders, static_budgets(market, holders, start))
+    total = _total_usd(holders, baseline if baseline is not None
+                       else static_budgets(market, holders, start))
     if per_day:
         plans = {d: oracle_budgets(market, holders, d, total, step_usd=step_usd)
                  for d in _days(start, end)}
