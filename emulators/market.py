@@ -7,7 +7,10 @@ are a pure function of (seed, ad, day, state), computed on demand, so any date r
 cheap. Platform emulators render the market in their own wire format; tests compare what
 reached the warehouse with ``Market.truth``.
 
-Days are the account's local days. The clock is injectable (default: real UTC now).
+Days are the account's local days. The clock is injectable (default: real UTC now). A day's
+spend accrues evenly through the local day at the rate of the budget in force: a budget
+changed at 14:00 spends the old rate until then and the new one after (spend already
+reported never shrinks), so an hourly pacing check sees what it would see on a platform.
 """
 
 from __future__ import annotations
@@ -48,6 +51,9 @@ __all__ = [
 ]
 
 Clock = Callable[[], datetime]
+
+_UTC_PLATFORMS = frozenset({"linkedin_ads"})
+"""Platforms whose days are UTC days (LinkedIn reports in UTC; its accounts have no zone)."""
 
 ACTIVE = "ACTIVE"
 PAUSED = "PAUSED"
@@ -129,6 +135,8 @@ class Market:
         self._campaign_curves: dict[tuple[str, str], CampaignCurve] = {}
         self._ad_curves: dict[tuple[str, str], AdCurve] = {}
         self._budgets: dict[tuple[str, str], list[tuple[date, int]]] = {}
+        # Budget changes made during a day: (platform, id) -> day -> [(fraction, minor)].
+        self._intraday: dict[tuple[str, str], dict[date, list[tuple[float, int]]]] = {}
         self._statuses: dict[tuple[str, str], list[tuple[date, str]]] = {}
         self._updated: dict[tuple[str, str], datetime] = {}
         self._spend_cache: dict[tuple[str, str, date], Decimal] = {}
@@ -149,6 +157,8 @@ class Market:
         for i in range(count):
             number = str(layout.first_account + i)
             currency, tz, fx = _LOCALES[i % len(_LOCALES)]
+            if platform in _UTC_PLATFORMS:
+                tz = "UTC"
             account = Account(
                 platform=platform,
                 id=f"{layout.account_prefix}{number}",
@@ -403,13 +413,58 @@ class Market:
         return self.local_today(platform, account_id)
 
     def set_budget(self, platform: str, entity_id: str, minor_units: int) -> tuple[int, int]:
-        """Change a daily budget from today on; return (before, after)."""
+        """Change a daily budget from now on; return (before, after).
+
+        ``budget`` reads the new value for the whole of today; spend follows it only from the
+        moment of the change (:meth:`day_budget`).
+        """
         with self._lock:
             before = self.budget(platform, entity_id)
             if before is None:
                 raise ValueError(f"{entity_id} holds no daily budget")
+            today = self._today_of(platform, entity_id)
+            days = self._intraday.setdefault((platform, entity_id), {})
+            days.setdefault(today, []).append(
+                (self._elapsed(platform, entity_id), minor_units))
             self._append((platform, entity_id), self._budgets, minor_units)
             return before, minor_units
+
+    def _elapsed(self, platform: str, entity_id: str) -> float:
+        # Share of the entity's local day gone by now, in [0, 1).
+        ent = self._entities[(platform, entity_id)]
+        account_id = ent.id if isinstance(ent, Account) else ent.account_id
+        local = self.local_now(platform, account_id)
+        return (local - datetime.combine(local.date(), time(), local.tzinfo)).seconds / 86400
+
+    def _segments(self, platform: str, entity_id: str, day: date) -> list[tuple[float, int]]:
+        # [(from fraction, minor)] of the day, in force until the next one's fraction.
+        changes = self._intraday.get((platform, entity_id), {}).get(day)
+        if not changes:
+            return [(0.0, self.budget(platform, entity_id, day) or 0)]
+        opening = self.budget(platform, entity_id, day - timedelta(days=1)) or 0
+        return [(0.0, opening), *changes]
+
+    def day_budget(self, platform: str, entity_id: str, day: date, until: float = 1.0) -> float:
+        """Budget-time (minor units × share of day) the holder had from midnight to ``until``.
+
+        With ``until=1`` it is the day's effective budget: the budget of a day without
+        changes, else the time-weighted mean of the budgets in force through the day.
+        """
+        with self._lock:
+            segments = self._segments(platform, entity_id, day)
+            total = 0.0
+            for i, (start, minor) in enumerate(segments):
+                end = segments[i + 1][0] if i + 1 < len(segments) else 1.0
+                total += minor * max(0.0, min(end, until) - start)
+            return total
+
+    def spent_share(self, platform: str, ad_id: str, day: date, fraction: float) -> float:
+        """Share of an ad's full-day spend spent by ``fraction`` of the day."""
+        holder = self.holder_of(platform, ad_id)
+        whole = self.day_budget(platform, holder, day)
+        if whole <= 0:
+            return fraction
+        return self.day_budget(platform, holder, day, until=fraction) / whole
 
     def set_status(self, platform: str, entity_id: str, status: str) -> tuple[str, str]:
         """Change a configured status from today on; return (before, after)."""
@@ -475,7 +530,7 @@ class Market:
             return Decimal("0.00")  # no delivery that day (auction lost, review...)
         holder = self.holder_of(platform, ad_id)
         share, pacing = self._holder_day(platform, holder, day)[ad_id]
-        budget = self.budget(platform, holder, day) or 0
+        budget = self.day_budget(platform, holder, day)
         jitter = math.exp(0.05 * _rng.gauss(u1, u2))
         return curves.money(budget / 100.0 * share * pacing * jitter)
 
@@ -538,9 +593,10 @@ class Market:
             fraction = 0.0
         elif day == as_of == local_now.date():
             fraction = (local_now - datetime.combine(day, time(), local_now.tzinfo)).seconds / 86400
-        spend = curves.money(float(full.spend) * fraction) if fraction < 1 else full.spend
-        impressions = math.floor(full.impressions * fraction)
-        clicks = min(impressions, math.floor(full.clicks * fraction))
+        spent = self.spent_share(platform, ad_id, day, fraction) if 0 < fraction < 1 else fraction
+        spend = curves.money(float(full.spend) * spent) if spent < 1 else full.spend
+        impressions = math.floor(full.impressions * spent)
+        clicks = min(impressions, math.floor(full.clicks * spent))
         if impressions == 0:
             spend = Decimal("0.00")
         lag = (as_of - day).days

@@ -56,6 +56,7 @@ __all__ = [
     "revenue_at",
     "static_budgets",
     "static_revenue",
+    "total_usd",
     "with_phantom_views",
 ]
 
@@ -223,8 +224,9 @@ def _terms(market: Market, holder: BudgetHolder, day: date) -> list[tuple[Campai
 
 
 def _budget_usd(market: Market, holder: BudgetHolder, day: date, minor: int | None) -> float:
+    # Default: the day's effective budget (a change made during the day counts from then).
     if minor is None:
-        minor = market.budget(holder.platform, holder.entity_id, day) or 0
+        return market.day_budget(holder.platform, holder.entity_id, day) / 100.0 * holder.fx
     return minor / 100.0 * holder.fx
 
 
@@ -326,7 +328,8 @@ def static_budgets(market: Market, holders: Sequence[BudgetHolder], day: date) -
     return {h.key: market.budget(h.platform, h.entity_id, day) or 0 for h in holders}
 
 
-def _total_usd(holders: Sequence[BudgetHolder], budgets: Mapping[Key, int]) -> float:
+def total_usd(holders: Sequence[BudgetHolder], budgets: Mapping[Key, int]) -> float:
+    """Return the USD total a day of ``budgets`` (minor units) over ``holders``."""
     return sum(budgets[h.key] / 100.0 * h.fx for h in holders)
 
 
@@ -362,7 +365,7 @@ def oracle_revenue(
     With ``per_day`` it is re-optimised every day. The learning phase its changes cause on
     ``start`` is paid (``path_revenue``).
     """
-    total = _total_usd(holders, baseline if baseline is not None
+    total = total_usd(holders, baseline if baseline is not None
                        else static_budgets(market, holders, start))
     if per_day:
         plans = {d: oracle_budgets(market, holders, d, total, step_usd=step_usd)

@@ -149,6 +149,37 @@ def test_budget_change_applies_from_the_day_it_is_made(clock):
     assert tomorrow_spend > Decimal(old) / 100  # doubled budget, pacing stays above 60%
 
 
+def test_a_budget_cut_during_the_day_slows_the_rest_of_it_and_keeps_what_was_spent(clock):
+    market = Market(seed=11, clock=clock)
+    twin = Market(seed=11, clock=clock)
+    campaign = next(c for c in market.campaigns(P, "act_1001")
+                    if c.budget_level == "campaign" and market.status(P, c.id) == "ACTIVE")
+    ads = [a for a in market.ads(P, campaign.id)
+           if market.truth(P, a.id, TODAY).spend > 0]
+    assert ads
+    old = market.budget(P, campaign.id)
+    assert old is not None
+
+    def spent(m: Market) -> Decimal:
+        return sum((m.truth(P, a.id, TODAY).spend for a in ads), Decimal(0))
+
+    noon = spent(market)  # 12:00 UTC is 07:00 in New York
+    market.set_budget(P, campaign.id, old // 2)
+    assert spent(market) == noon  # what was spent stays spent
+    assert market.budget(P, campaign.id) == old // 2  # the API reads the new budget at once
+    clock.now += timedelta(hours=6)
+    cut, uncut = spent(market), spent(twin)
+    assert noon < cut < uncut  # still spending, at half the rate
+    assert float(cut - noon) == pytest.approx(float(uncut - noon) / 2, rel=0.02)
+    # The full day: 7 hours at the old budget, 17 at half of it.
+    day = market.day_budget(P, campaign.id, TODAY)
+    assert day == pytest.approx(old * 7 / 24 + old // 2 * 17 / 24, rel=1e-9)
+    clock.now += timedelta(days=3)
+    full = sum((market.spend(P, a.id, TODAY) for a in ads), Decimal(0))
+    full_twin = sum((twin.spend(P, a.id, TODAY) for a in ads), Decimal(0))
+    assert float(full) == pytest.approx(float(full_twin) * day / old, rel=0.01)
+
+
 def test_spend_follows_the_daily_budget():
     for acc in MARKET.accounts(P):
         for group in MARKET.ad_groups(P, acc.id):
