@@ -293,6 +293,10 @@ class BaseConnector:
     def _monotonic(self) -> float:
         return self._clock().timestamp()
 
+    def now(self) -> datetime:
+        """Return the connector's clock (aware UTC; tests and the emulators inject it)."""
+        return self._clock()
+
     # ------------------------------------------------------------------ hooks
 
     def validate_response(

@@ -10,6 +10,7 @@ only adds its module::
     writer.current(account, ids, level="ad_set")   {id: EntityState(daily_budget, status, currency)}
     writer.prepare(change)                         PreparedChange: the platform's unit, rounded
     writer.apply(changes)                          [ChangeOutcome: applied | refused | failed]
+    writer.spend_today(account, ids, level=...)    SpendSoFar: today's spend per entity so far
     writer.close()
 
 A :class:`CampaignChange` names an entity at a level the platform writes (Meta ``campaign``
@@ -47,10 +48,12 @@ import importlib.util
 import pkgutil
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from decimal import ROUND_DOWN, Context, Decimal
 from typing import Any, ClassVar, Generic, Literal, Protocol, TypeVar, cast
+from zoneinfo import ZoneInfo
 
 from connectors.errors import (
     BadRequestError,
@@ -59,6 +62,7 @@ from connectors.errors import (
     NotFoundError,
     PermissionDeniedError,
 )
+from connectors.streams import AccountInfo, DateWindow, StreamResult
 
 __all__ = [
     "STATUSES",
@@ -71,6 +75,7 @@ __all__ = [
     "Field",
     "PlatformCampaignWriter",
     "PreparedChange",
+    "SpendSoFar",
     "Status",
     "minor_unit_exponent",
     "outcome_of_error",
@@ -448,6 +453,12 @@ class CampaignWriter(Protocol):
         """Read the live budget and status of ``entity_ids`` (those found) at ``level``."""
         ...
 
+    def spend_today(
+        self, account: str, entity_ids: Iterable[str], *, level: str
+    ) -> SpendSoFar:
+        """Read today's spend so far of ``entity_ids`` at ``level`` (the account's local day)."""
+        ...
+
     def prepare(self, change: CampaignChange) -> PreparedChange:
         """Convert one change to the platform's units, or refuse it (no call)."""
         ...
@@ -465,15 +476,60 @@ class CampaignWriter(Protocol):
     def __exit__(self, *exc: object) -> None: ...
 
 
-C = TypeVar("C")
+@dataclass(frozen=True)
+class SpendSoFar:
+    """Spend of entities from the start of the account's local day until the read.
+
+    Attributes:
+        account_id: the account.
+        day: the account's local today.
+        hour: local hours gone by at the read (``14.5`` is 14:30), in [0, 24).
+        currency: the account's currency (``spend`` is in its major units).
+        spend: entity id -> spend so far (0 for an entity without delivery today).
+
+    """
+
+    account_id: str
+    day: date
+    hour: float
+    currency: str
+    spend: Mapping[str, Decimal]
+
+
+class ReportingConnector(Protocol):
+    """What a writer reads through its connector besides its own write calls."""
+
+    def now(self) -> datetime:
+        """Return the connector's clock (aware UTC)."""
+        ...
+
+    def list_accounts(self) -> list[AccountInfo]:
+        """Accounts the credentials can read."""
+        ...
+
+    def normalize_account_id(self, account_id: str) -> str:
+        """Return the API's own form of an account id."""
+        ...
+
+    def read(
+        self, stream: str, account: AccountInfo, window: DateWindow | None = None,
+        *, through_today: bool = False,
+    ) -> StreamResult:
+        """Read one stream of one account."""
+        ...
+
+
+C = TypeVar("C", bound=ReportingConnector)
 
 
 class PlatformCampaignWriter(ABC, Generic[C]):
     """The shared part of every platform's writer: prepare, the currency check, outcomes.
 
-    A platform's writer names its :class:`BudgetRules` and implements :meth:`current`,
+    A platform's writer names its :class:`BudgetRules` and its ad-level daily report stream
+    (``report_stream``, read for :meth:`spend_today`), and implements :meth:`current`,
     :meth:`read_currency` and :meth:`write` (one field of one prepared change), or
-    :meth:`send` to send a batch its own way.
+    :meth:`send` to send a batch its own way. :meth:`spend_key` maps a report row to the
+    entity of a level (override it where a level is not a column of the report).
 
     Args:
         connector: the platform's connector (its write methods do the HTTP).
@@ -481,10 +537,14 @@ class PlatformCampaignWriter(ABC, Generic[C]):
     """
 
     rules: ClassVar[BudgetRules]
+    report_stream: ClassVar[str]
+    report_keys: ClassVar[Mapping[str, str]]
+    """Level -> the report row's column naming the level's entity."""
 
     def __init__(self, connector: C) -> None:
         self.connector = connector
         self._currencies: dict[str, str] = {}
+        self._accounts: dict[str, AccountInfo] | None = None
 
     @property
     def platform(self) -> str:
@@ -512,6 +572,66 @@ class PlatformCampaignWriter(ABC, Generic[C]):
     @abstractmethod
     def write(self, prepared: PreparedChange, field: Field) -> None:
         """Send one field of one prepared change (raises the connector's errors)."""
+
+    def spend_today(
+        self, account: str, entity_ids: Iterable[str], *, level: str
+    ) -> SpendSoFar:
+        """Read today's spend so far of ``entity_ids`` at ``level`` (the account's local day).
+
+        One read of the report stream for today's partial day, summed per entity.
+
+        Raises:
+            ConfigurationError: the platform writes no such level, or the credentials do
+                not reach the account.
+            ConnectorError: the read failed.
+
+        """
+        self.rules.check_level(level)
+        info = self.account_info(account)
+        local = self.connector.now().astimezone(ZoneInfo(info.timezone))
+        today = local.date()
+        hour = (local - datetime.combine(today, time(), local.tzinfo)).total_seconds() / 3600
+        wanted = {str(i) for i in entity_ids}
+        spend = dict.fromkeys(sorted(wanted), Decimal(0))
+        if wanted:
+            key = self.spend_key(account, level)
+            result = self.connector.read(self.report_stream, info, DateWindow(today, today),
+                                         through_today=True)
+            for row in result.all_rows():
+                entity_id = key(row)
+                if entity_id in spend:
+                    spend[entity_id] += Decimal(row["spend"])
+        return SpendSoFar(info.id, today, hour, self.account_currency(account), spend)
+
+    def spend_key(self, account: str, level: str) -> Callable[[Mapping[str, Any]], str | None]:
+        """Return the function naming a report row's entity at ``level`` (None: none).
+
+        Raises:
+            ConfigurationError: the report does not break spend down to ``level``.
+
+        """
+        column = self.report_keys.get(level)
+        if column is None:
+            raise ConfigurationError(
+                f"{self.rules.title} reports no spend per {level}; "
+                f"levels with spend: {', '.join(sorted(self.report_keys))}")
+        return lambda row: None if row.get(column) is None else str(row[column])
+
+    def account_info(self, account: str) -> AccountInfo:
+        """Return the account as the connector lists it (its time zone among the rest).
+
+        Raises:
+            ConfigurationError: the credentials do not list the account.
+
+        """
+        if self._accounts is None:
+            self._accounts = {a.id: a for a in self.connector.list_accounts()}
+        found = self._accounts.get(self.connector.normalize_account_id(account))
+        if found is None:
+            raise ConfigurationError(
+                f"{self.rules.title} account {account} is not among the accounts these "
+                f"credentials read ({', '.join(sorted(self._accounts)) or 'none'})")
+        return found
 
     def account_currency(self, account: str) -> str:
         """Return the account's currency, read once per writer."""

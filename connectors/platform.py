@@ -112,12 +112,14 @@ class PlatformConnector(BaseConnector, Generic[S]):
         return spec
 
     def clamp_window(
-        self, account: AccountInfo, window: DateWindow | None, spec: StreamSpec
+        self, account: AccountInfo, window: DateWindow | None, spec: StreamSpec,
+        *, through_today: bool = False,
     ) -> DateWindow | None:
         """Return the days a read of ``spec`` covers in the account's time zone.
 
         ``None`` reads the default window (the last ``initial_days`` days); a requested
-        window is cut at yesterday, or at today for a stream that runs ``through_today``.
+        window is cut at yesterday, or at today for a stream that runs ``through_today`` or
+        when the caller asks for today's partial day (``through_today``).
 
         Raises:
             ConfigurationError: the settings have no report windows, or the account's time
@@ -133,5 +135,5 @@ class PlatformConnector(BaseConnector, Generic[S]):
             now=self._clock(),
             lookback_days=settings.lookback_days,
             initial_days=settings.initial_days,
-            through_today=spec.through_today,
+            through_today=spec.through_today or through_today,
         )

@@ -176,7 +176,8 @@ class Environment:
     ) -> CampaignWriter:
         """Return `platform`'s campaign writer (daily budgets, statuses) on its connector.
 
-        The connector is the one :meth:`connector` builds (live, loopback or in process); a
+        The connector is the one :meth:`connector` builds (live, loopback or in process; in
+        process on the emulator's market clock, so today's delivery is the market's today); a
         platform has a writer when its connector package has a ``campaign_writer`` module.
         Close it when done.
 
@@ -190,7 +191,8 @@ class Environment:
             known = ", ".join(writer_platforms())
             raise EnvironmentConfigError(
                 f"no campaign writer for platform {platform!r} (platforms with one: {known})")
-        return writer_class(platform)(self.connector(platform, recorder=recorder))
+        return writer_class(platform)(
+            self._build_connector(platform, recorder, emulator_clock=True))
 
     def _build_connector(
         self, platform: str, recorder: CallRecorder | None, *, emulator_clock: bool,

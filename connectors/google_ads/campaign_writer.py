@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_DOWN, Decimal
+from typing import Any
 
 from connectors.campaign_writes import (
     BudgetRules,
@@ -119,6 +120,20 @@ class GoogleCampaignWriter(PlatformCampaignWriter[GoogleAdsConnector]):
     """Writes through ``GoogleAdsConnector.set_campaign_budgets`` / ``set_statuses``."""
 
     rules = RULES
+    report_stream = "ad_performance_daily"
+    report_keys = {"ad_group": "ad_group_id"}
+
+    def spend_key(self, account: str, level: str) -> Callable[[Mapping[str, Any]], str | None]:
+        """Name a report row's campaign budget (through ``campaigns.budget_id``) or ad."""
+        self.rules.check_level(level)
+        if level == "ad":
+            return lambda row: f"{row['ad_group_id']}~{row['ad_id']}"
+        if level == "ad_group":
+            return super().spend_key(account, level)
+        budgets = {str(row["campaign_id"]): str(row["budget_id"])
+                   for row in self.connector.read("campaigns", self._info(account)).all_rows()
+                   if row.get("budget_id") is not None}
+        return lambda row: budgets.get(str(row["campaign_id"]))
 
     def current(
         self, account: str, entity_ids: Iterable[str], *, level: str

@@ -211,7 +211,8 @@ class GoogleAdsConnector(PlatformConnector[GoogleAdsSettings]):
         return accounts
 
     def read(
-        self, stream: str, account: AccountInfo, window: DateWindow | None = None
+        self, stream: str, account: AccountInfo, window: DateWindow | None = None,
+        *, through_today: bool = False,
     ) -> StreamResult:
         """Read one stream of one account.
 
@@ -221,6 +222,9 @@ class GoogleAdsConnector(PlatformConnector[GoogleAdsSettings]):
             window: report days to read (report streams only); ``None`` reads the default
                 window (the last ``initial_days`` days). The end is clamped to yesterday in
                 the account's time zone.
+
+            through_today: end the window at today, whose row is partial (delivery so
+                far: the hourly pacing check reads it).
 
         Returns:
             Rows with warehouse column names, and rejected records.
@@ -240,7 +244,7 @@ class GoogleAdsConnector(PlatformConnector[GoogleAdsSettings]):
                 for index, raw in enumerate(page.records):
                     rows.add(rows.location(page.number, index), raw, to_row)
             return rows.result
-        clamped = self.clamp_window(account, window, spec)
+        clamped = self.clamp_window(account, window, spec, through_today=through_today)
         rows = RecordCollector(spec, account.id, clamped)
         if clamped is not None:
             query = C.PERFORMANCE_QUERY.format(

@@ -70,6 +70,8 @@ class LinkedInCampaignWriter(PlatformCampaignWriter[LinkedInAdsConnector]):
     """Writes through ``set_campaign_daily_budget`` / ``set_campaign_status``."""
 
     rules = RULES
+    report_stream = "ad_analytics_daily"
+    report_keys = {"campaign": "campaign_id"}
 
     def current(
         self, account: str, entity_ids: Iterable[str], *, level: str

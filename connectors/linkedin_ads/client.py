@@ -193,7 +193,8 @@ class LinkedInAdsConnector(PlatformConnector[LinkedInAdsSettings]):
         return accounts
 
     def read(
-        self, stream: str, account: AccountInfo, window: DateWindow | None = None
+        self, stream: str, account: AccountInfo, window: DateWindow | None = None,
+        *, through_today: bool = False,
     ) -> StreamResult:
         """Read one stream of one account.
 
@@ -202,6 +203,9 @@ class LinkedInAdsConnector(PlatformConnector[LinkedInAdsSettings]):
             account: the account (from :meth:`list_accounts`).
             window: report days (report streams only); ``None`` reads the last
                 ``initial_days`` days. The end is clamped to yesterday (UTC).
+
+            through_today: end the window at today, whose row is partial (delivery so
+                far: the hourly pacing check reads it).
 
         Returns:
             Rows with warehouse column names, and rejected records.
@@ -225,7 +229,7 @@ class LinkedInAdsConnector(PlatformConnector[LinkedInAdsSettings]):
                 for index, raw in enumerate(page.records):
                     rows.add(rows.location(page.number, index), raw, to_row)
         else:
-            clamped = self.clamp_window(account, window, spec)
+            clamped = self.clamp_window(account, window, spec, through_today=through_today)
             rows = RecordCollector(spec, account.id, clamped)
             if clamped is not None:
                 self._read_analytics(account, clamped, rows)

@@ -75,6 +75,8 @@ class MetaCampaignWriter(PlatformCampaignWriter[MetaAdsConnector]):
     """Writes through ``MetaAdsConnector.set_daily_budget`` / ``set_status``."""
 
     rules = RULES
+    report_stream = "ad_insights_daily"
+    report_keys = {"campaign": "campaign_id", "ad_set": "ad_set_id", "ad": "ad_id"}
 
     def current(
         self, account: str, entity_ids: Iterable[str], *, level: str

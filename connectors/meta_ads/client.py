@@ -223,7 +223,8 @@ class MetaAdsConnector(PlatformConnector[MetaAdsSettings]):
         return accounts
 
     def read(
-        self, stream: str, account: AccountInfo, window: DateWindow | None = None
+        self, stream: str, account: AccountInfo, window: DateWindow | None = None,
+        *, through_today: bool = False,
     ) -> StreamResult:
         """Read one stream of one account.
 
@@ -233,6 +234,9 @@ class MetaAdsConnector(PlatformConnector[MetaAdsSettings]):
             window: report days to read (report streams only); ``None`` reads the default
                 window (the last ``initial_days`` days). The end is clamped to yesterday in
                 the account's time zone.
+
+            through_today: end the window at today, whose row is partial (delivery so
+                far: the hourly pacing check reads it).
 
         Returns:
             Rows with warehouse column names, and rejected records.
@@ -251,7 +255,7 @@ class MetaAdsConnector(PlatformConnector[MetaAdsSettings]):
             rows = RecordCollector(spec, account.id)
             self._read_entities(stream, account, rows)
         else:
-            clamped = self.clamp_window(account, window, spec)
+            clamped = self.clamp_window(account, window, spec, through_today=through_today)
             rows = RecordCollector(spec, account.id, clamped)
             if clamped is not None:
                 self._run_report(account, clamped, rows, depth=0)

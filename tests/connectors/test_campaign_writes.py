@@ -317,3 +317,37 @@ def test_a_change_must_say_what_it_changes():
         CampaignChange("act_1", "1", "ad_set", status="ARCHIVED")  # type: ignore[arg-type]
     assert CampaignChange("act_1", "1", "ad_set", daily_budget=Decimal(5),
                           currency="usd").currency == "USD"
+
+
+def _market_holder(target: Target) -> str:
+    level, entity = target.budget
+    if level != "campaign_budget":
+        return entity
+    market = target.emulator.market
+    return next(c.id for c in market.campaigns("google_ads", target.account)
+                if R.budget_id(c.id) == entity)
+
+
+def test_spend_today_is_the_platforms_partial_day_summed_per_budget(target: Target) -> None:
+    market = target.emulator.market
+    platform = target.writer.platform
+    level, entity = target.budget
+    holder = _market_holder(target)
+    local = market.local_now(platform, target.account)
+    expected = sum((market.truth(platform, ad.id, local.date()).spend
+                    for ad in market.ads(platform, holder)
+                    if market.holder_of(platform, ad.id) == holder), Decimal(0))
+    full_day = sum((market.delivery(platform, ad.id, local.date()).spend
+                    for ad in market.ads(platform, holder)
+                    if market.holder_of(platform, ad.id) == holder), Decimal(0))
+    assert 0 < expected < full_day  # a partial day of a delivering budget
+    read = target.writer.spend_today(target.account, [entity, target.unknown], level=level)
+    assert read.day == local.date() and read.currency == target.currency
+    assert read.hour == pytest.approx(local.hour + local.minute / 60)
+    assert read.spend == {entity: expected, target.unknown: Decimal(0)}
+
+
+def test_spend_today_refuses_an_account_the_credentials_do_not_reach(target: Target) -> None:
+    level, entity = target.budget
+    with pytest.raises(ConfigurationError, match="not among the accounts"):
+        target.writer.spend_today("1234567890", [entity], level=level)
