@@ -49,12 +49,14 @@ from warehouse.budget_inputs import (
 
 __all__ = [
     "BUDGET_PLAN_KIND",
+    "PACING_PLAN_KIND",
     "BudgetInputs",
     "BudgetRunError",
     "PoolEntity",
     "applied_changes",
     "budget_platforms",
     "entity_states",
+    "is_pacing",
     "last_budget_changes",
     "month_spend",
     "new_plan",
@@ -66,6 +68,8 @@ __all__ = [
 ]
 
 BUDGET_PLAN_KIND = "budgets"
+PACING_PLAN_KIND = "pacing"
+"""Hourly pacing trims and restores: intraday corrections, never counted as changes."""
 CENT = Decimal("0.01")
 
 
@@ -213,11 +217,20 @@ def select_pool(
     return chosen, notes
 
 
+def is_pacing(intent: IntentRow) -> bool:
+    """Return whether an intent is an hourly pacing trim or restore (not a reallocation)."""
+    return intent.intent_key.startswith(f"{PACING_PLAN_KIND}:")
+
+
 def applied_changes(engine: Engine) -> list[IntentRow]:
-    """Return every applied (or since reverted) daily-budget change in the ledger."""
+    """Return every applied (or since reverted) daily-budget change in the ledger.
+
+    Pacing's intraday trims and their restores are not changes of the plan: left out, so they
+    start no cooldown and are never verified.
+    """
     return [i for status in ("applied", "reverted")
             for i in changes.list_intents(engine, status=status)
-            if i.field == "daily_budget" and i.finished_at is not None]
+            if i.field == "daily_budget" and i.finished_at is not None and not is_pacing(i)]
 
 
 def last_budget_changes(engine: Engine) -> dict[tuple[str, str], datetime]:

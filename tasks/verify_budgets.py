@@ -24,6 +24,7 @@ from sqlalchemy.engine import Engine
 from marketing.budgets.verify import DayResult, Verification, VerifyPolicy, verify_change
 from store import changes
 from store.changes import IntentRow, NewIntent
+from tasks.budgets import is_pacing
 from warehouse.budget_inputs import BudgetEntity, BudgetHistory
 
 __all__ = ["Judged", "changes_to_verify", "judge", "mark_reverted",
@@ -42,11 +43,14 @@ class Judged:
 
 def changes_to_verify(engine: Engine, *, now: datetime, min_age_days: int, max_age_days: int,
                       ) -> list[IntentRow]:
-    """Return applied changes (not reverts) made between ``max_age`` and ``min_age`` days ago."""
+    """Return applied changes made between ``max_age`` and ``min_age`` days ago.
+
+    Reverts and pacing's intraday trims and restores are not judged.
+    """
     young, old = now - timedelta(days=min_age_days), now - timedelta(days=max_age_days)
     return [i for i in changes.list_intents(engine, status="applied")
             if i.field == "daily_budget" and i.reverts_key is None and i.finished_at
-            and old <= _aware(i.finished_at, now) <= young]
+            and not is_pacing(i) and old <= _aware(i.finished_at, now) <= young]
 
 
 def _aware(moment: datetime, like: datetime) -> datetime:
