@@ -125,5 +125,14 @@ def print_simulation(result: SimulationResult, console: Console | None = None) -
                   f"{result.changes_reverted}; guardrail breaches {result.guardrail_breaches}; "
                   f"{result.budget_holders} budgets, {result.daily_total_usd:,.2f} USD/day; "
                   f"{result.wall_seconds:,.1f} s")
+    if result.budgets:
+        moves = Table(title="Budgets (USD a day)")
+        for column in ("platform", "budget", "static", "flows (last day)", "oracle"):
+            moves.add_column(column, justify="left" if column in ("platform", "budget")
+                             else "right")
+        for row in result.budgets:
+            moves.add_row(row["platform"], row["entity_id"], f"{row['static_usd']:,.2f}",
+                          f"{row['final_usd']:,.2f}", f"{row['oracle_usd']:,.2f}")
+        console.print(moves)
     for breach in result.breaches[:10]:
         console.print(f"[red]breach:[/red] {breach}")

@@ -38,10 +38,12 @@ from emulators.steering import (
     BudgetHolder,
     SteeringScenario,
     budget_holders,
+    oracle_budgets,
     oracle_revenue,
     path_revenue,
     static_budgets,
     static_revenue,
+    total_usd,
 )
 
 __all__ = ["SimulationResult", "simulate"]
@@ -73,6 +75,8 @@ class SimulationResult:
     wall_seconds: float
     breaches: list[str] = field(default_factory=list)
     days_run: list[dict[str, Any]] = field(default_factory=list)
+    budgets: list[dict[str, Any]] = field(default_factory=list)
+    """Per budget (USD a day): the static budget, the flows' last one and the oracle's."""
 
     def as_dict(self) -> dict[str, Any]:
         """Return the result as plain JSON-ready values."""
@@ -207,6 +211,13 @@ def _run(seed: int, days: int, root: Path, lookback_days: int,
         h.key: market.budget(h.platform, h.entity_id, d) or 0 for h in holders})
     static_value = static_revenue(market, holders, START, end, baseline=static)
     oracle = oracle_revenue(market, holders, START, end, baseline=static)
+    oracle_plan = oracle_budgets(market, holders, START, total_usd(holders, static),
+                                 span_days=days)
+    budgets = [{"platform": h.platform, "entity_id": h.entity_id,
+                "static_usd": round(static[h.key] / 100 * h.fx, 2),
+                "final_usd": round((market.budget(h.platform, h.entity_id, end) or 0)
+                                   / 100 * h.fx, 2),
+                "oracle_usd": round(oracle_plan[h.key] / 100 * h.fx, 2)} for h in holders]
     policy = {"default": float(parameters.get("max_step_other", 0.3)),
               "meta_ads": float(parameters.get("max_step_meta", 0.2))}
     breaches = _breaches(
@@ -225,5 +236,6 @@ def _run(seed: int, days: int, root: Path, lookback_days: int,
         guardrail_breaches=len(breaches), changes_applied=applied - reverted,
         changes_reverted=reverted,
         budget_holders=len(holders),
-        daily_total_usd=round(sum(static[h.key] / 100 * h.fx for h in holders), 2),
-        wall_seconds=round(time.perf_counter() - began, 1), breaches=breaches, days_run=log)
+        daily_total_usd=round(total_usd(holders, static), 2),
+        wall_seconds=round(time.perf_counter() - began, 1), breaches=breaches, days_run=log,
+        budgets=budgets)
