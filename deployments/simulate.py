@@ -46,7 +46,7 @@ from emulators.steering import (
     total_usd,
 )
 
-__all__ = ["SimulationResult", "simulate"]
+__all__ = ["MarketClock", "SimulationResult", "served", "simulate"]
 
 PLATFORMS = ("meta_ads", "google_ads", "linkedin_ads")
 START = dt.date(2026, 6, 1)
@@ -83,18 +83,20 @@ class SimulationResult:
         return asdict(self)
 
 
-class _Clock:
-    """The market's clock, moved by the simulation."""
+class MarketClock:
+    """A market clock that its owner moves (the simulation, tests)."""
 
     def __init__(self, moment: dt.datetime) -> None:
         self.moment = moment
 
     def __call__(self) -> dt.datetime:
+        """Return the moment the owner set."""
         return self.moment
 
 
 @contextlib.contextmanager
-def _served(market: Market) -> Iterator[dict[str, Any]]:
+def served(market: Market) -> Iterator[dict[str, Any]]:
+    """Serve the market's ad platforms in process for the block; yield their emulators."""
     from resources.sandbox import use_sandbox_emulator
 
     emulators = {p: EMULATORS[p](market=market) for p in PLATFORMS}
@@ -176,7 +178,7 @@ def _run(seed: int, days: int, root: Path, lookback_days: int,
     from resources.environment import use_settings
 
     began = time.perf_counter()
-    clock = _Clock(dt.datetime.combine(START, MORNING, tzinfo=dt.UTC))
+    clock = MarketClock(dt.datetime.combine(START, MORNING, tzinfo=dt.UTC))
     market = Market(seed=seed, clock=clock, platforms=PLATFORMS, scenario=SteeringScenario(),
                     accounts_per_platform=accounts)
     holders = budget_holders(market, PLATFORMS, day=START)
@@ -189,7 +191,7 @@ def _run(seed: int, days: int, root: Path, lookback_days: int,
                              store_url=f"sqlite:///{root / 'store.sqlite'}")
     log: list[dict[str, Any]] = []
     reverted = 0
-    with _served(market) as emulators, use_settings(settings):
+    with served(market) as emulators, use_settings(settings):
         for number in range(days):
             day = START + dt.timedelta(days=number)
             clock.moment = dt.datetime.combine(day, MORNING, tzinfo=dt.UTC)

@@ -8,10 +8,8 @@ mutation logs are the witness; the market's own truth says which budgets ran hot
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import shutil
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -19,9 +17,8 @@ from typing import Any
 import pytest
 
 from connectors.description import platforms
+from deployments.simulate import MarketClock, served
 from emulators.market import AdGroup, Market
-from emulators.registry import EMULATORS
-from resources.sandbox import use_sandbox_emulator
 from tests.flows.conftest import point_at_sandbox
 
 pytestmark = pytest.mark.xdist_group("prefect-flows")
@@ -31,33 +28,14 @@ AD_PLATFORMS = tuple(d.name for d in platforms("ads"))
 BOUNDS = {"meta_ads": Decimal("0.20")}
 
 
-class Clock:
-    """The market's clock, moved by the test."""
-
-    def __init__(self, moment: dt.datetime) -> None:
-        self.moment = moment
-
-    def __call__(self) -> dt.datetime:
-        return self.moment
-
-
-@contextlib.contextmanager
-def _served(market: Market) -> Iterator[dict[str, Any]]:
-    emulators = {p: EMULATORS[p](market=market) for p in AD_PLATFORMS}
-    with contextlib.ExitStack() as stack:
-        for name, emulator in emulators.items():
-            stack.enter_context(use_sandbox_emulator(name, emulator))
-        yield emulators
-
-
 @pytest.fixture(scope="module")
 def extracted(tmp_path_factory: pytest.TempPathFactory, prefect_server: str) -> Path:
     """The ad platforms extracted at the test's evening, once per module."""
     from flows.extract_ads import extract_ads
 
     root = tmp_path_factory.mktemp("pacing-warehouse")
-    market = Market(seed=3, clock=Clock(EVENING), platforms=AD_PLATFORMS)
-    with pytest.MonkeyPatch.context() as monkeypatch, _served(market):
+    market = Market(seed=3, clock=MarketClock(EVENING), platforms=AD_PLATFORMS)
+    with pytest.MonkeyPatch.context() as monkeypatch, served(market):
         point_at_sandbox(root, monkeypatch)
         assert extract_ads(platforms=list(AD_PLATFORMS)).ok
     return root / "warehouse.duckdb"
@@ -99,12 +77,12 @@ def test_hot_budgets_are_trimmed_once_and_restored_on_the_next_local_day(
 
     shutil.copy(extracted, tmp_path / "warehouse.duckdb")
     point_at_sandbox(tmp_path, monkeypatch)
-    clock = Clock(EVENING)
+    clock = MarketClock(EVENING)
     market = Market(seed=3, clock=clock, platforms=AD_PLATFORMS)
     twin = Market(seed=3, clock=clock, platforms=AD_PLATFORMS)  # never trimmed
     hot = _hot(market)
     assert hot, "the seed should have budgets running hot by the evening"
-    with _served(market) as emulators:
+    with served(market) as emulators:
         state = pace_budgets(return_state=True)
         assert state.is_completed(), state.message
         first = state.result()
