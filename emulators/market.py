@@ -52,9 +52,6 @@ __all__ = [
 
 Clock = Callable[[], datetime]
 
-_UTC_PLATFORMS = frozenset({"linkedin_ads"})
-"""Platforms whose days are UTC days (LinkedIn reports in UTC; its accounts have no zone)."""
-
 ACTIVE = "ACTIVE"
 PAUSED = "PAUSED"
 STATUSES = (ACTIVE, PAUSED)
@@ -84,6 +81,11 @@ _FORMATS = ("Video", "Carousel", "Single image", "Collection")
 def utcnow() -> datetime:
     """Real UTC now (the default clock)."""
     return datetime.now(UTC)
+
+
+def _day_fraction(local: datetime) -> float:
+    """Share of ``local``'s own day gone by at ``local``, in [0, 1)."""
+    return (local - datetime.combine(local.date(), time(), local.tzinfo)).seconds / 86400
 
 
 def _fixed_clock(moment: datetime) -> Clock:
@@ -157,8 +159,7 @@ class Market:
         for i in range(count):
             number = str(layout.first_account + i)
             currency, tz, fx = _LOCALES[i % len(_LOCALES)]
-            if platform in _UTC_PLATFORMS:
-                tz = "UTC"
+            tz = layout.timezone or tz
             account = Account(
                 platform=platform,
                 id=f"{layout.account_prefix}{number}",
@@ -433,8 +434,7 @@ class Market:
         # Share of the entity's local day gone by now, in [0, 1).
         ent = self._entities[(platform, entity_id)]
         account_id = ent.id if isinstance(ent, Account) else ent.account_id
-        local = self.local_now(platform, account_id)
-        return (local - datetime.combine(local.date(), time(), local.tzinfo)).seconds / 86400
+        return _day_fraction(self.local_now(platform, account_id))
 
     def _segments(self, platform: str, entity_id: str, day: date) -> list[tuple[float, int]]:
         # [(from fraction, minor)] of the day, in force until the next one's fraction.
@@ -592,7 +592,7 @@ class Market:
         if as_of < day:
             fraction = 0.0
         elif day == as_of == local_now.date():
-            fraction = (local_now - datetime.combine(day, time(), local_now.tzinfo)).seconds / 86400
+            fraction = _day_fraction(local_now)
         spent = self.spent_share(platform, ad_id, day, fraction) if 0 < fraction < 1 else fraction
         spend = curves.money(float(full.spend) * spent) if spent < 1 else full.spend
         impressions = math.floor(full.impressions * spent)

@@ -35,6 +35,7 @@ class PlatformLayout:
     account_prefix: str  # "act_" on Meta
     first_account: int  # native number of the first account
     id_prefix: str  # leading digits of object ids
+    timezone: str | None = None  # every account's zone (LinkedIn: UTC); None: the locales'
 
 
 @dataclass(frozen=True, kw_only=True)

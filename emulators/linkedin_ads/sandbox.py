@@ -23,7 +23,9 @@ TRAFFIC = AdChannel(
     referrer="https://www.linkedin.com/", shopify_source="linkedin",
     shopify_source_description="LinkedIn Ads", ga4_channel_group="Paid Social",
     # Sponsored accounts: numeric ids (the emulator builds the URNs).
-    layout=PlatformLayout(account_prefix="", first_account=508001001, id_prefix="6"),
+    # LinkedIn reports UTC days: its accounts have no time zone of their own.
+    layout=PlatformLayout(account_prefix="", first_account=508001001, id_prefix="6",
+                          timezone="UTC"),
 )
 
 SANDBOX = SandboxPlatform("linkedin_ads", "ads", linkedin_ads, _settings)

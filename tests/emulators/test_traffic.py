@@ -62,7 +62,8 @@ OLD_CLICK_ID_PARAM = {"google_ads": "gclid", "meta_ads": "fbclid", "linkedin_ads
 OLD_LAYOUTS = {
     "meta_ads": PlatformLayout(account_prefix="act_", first_account=1001, id_prefix="238"),
     "google_ads": PlatformLayout(account_prefix="", first_account=5550001001, id_prefix="8"),
-    "linkedin_ads": PlatformLayout(account_prefix="", first_account=508001001, id_prefix="6"),
+    "linkedin_ads": PlatformLayout(account_prefix="", first_account=508001001, id_prefix="6",
+                                   timezone="UTC"),
 }
 OLD_REFERRERS = {
     "google_ads": "https://www.google.com/",
