@@ -38,8 +38,7 @@ from emulators.steering import (
     BudgetHolder,
     SteeringScenario,
     budget_holders,
-    oracle_budgets,
-    oracle_revenue,
+    oracle_plan,
     path_revenue,
     static_budgets,
     static_revenue,
@@ -212,14 +211,13 @@ def _run(seed: int, days: int, root: Path, lookback_days: int,
     revenue = path_revenue(market, holders, START, end, lambda d: {
         h.key: market.budget(h.platform, h.entity_id, d) or 0 for h in holders})
     static_value = static_revenue(market, holders, START, end, baseline=static)
-    oracle = oracle_revenue(market, holders, START, end, baseline=static)
-    oracle_plan = oracle_budgets(market, holders, START, total_usd(holders, static),
-                                 span_days=days)
+    oracle_budgets = oracle_plan(market, holders, START, end, baseline=static)
+    oracle = path_revenue(market, holders, START, end, lambda _: oracle_budgets)
     budgets = [{"platform": h.platform, "entity_id": h.entity_id,
                 "static_usd": round(static[h.key] / 100 * h.fx, 2),
                 "final_usd": round((market.budget(h.platform, h.entity_id, end) or 0)
                                    / 100 * h.fx, 2),
-                "oracle_usd": round(oracle_plan[h.key] / 100 * h.fx, 2)} for h in holders]
+                "oracle_usd": round(oracle_budgets[h.key] / 100 * h.fx, 2)} for h in holders]
     policy = {"default": float(parameters.get("max_step_other", 0.3)),
               "meta_ads": float(parameters.get("max_step_meta", 0.2))}
     breaches = _breaches(

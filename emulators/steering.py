@@ -49,6 +49,7 @@ __all__ = [
     "expected_spend",
     "learning_multiplier",
     "oracle_budgets",
+    "oracle_plan",
     "oracle_revenue",
     "path_revenue",
     "pick_inflated_campaign",
@@ -365,15 +366,37 @@ def oracle_revenue(
     With ``per_day`` it is re-optimised every day. The learning phase its changes cause on
     ``start`` is paid (``path_revenue``).
     """
-    total = total_usd(holders, baseline if baseline is not None
-                       else static_budgets(market, holders, start))
     if per_day:
+        total = _baseline_total(market, holders, start, baseline)
         plans = {d: oracle_budgets(market, holders, d, total, step_usd=step_usd)
                  for d in _days(start, end)}
         return path_revenue(market, holders, start, end, plans.__getitem__)
-    span = (end - start).days + 1
-    fixed = oracle_budgets(market, holders, start, total, step_usd=step_usd, span_days=span)
+    fixed = oracle_plan(market, holders, start, end, step_usd=step_usd, baseline=baseline)
     return path_revenue(market, holders, start, end, lambda _: fixed)
+
+
+def _baseline_total(market: Market, holders: Sequence[BudgetHolder], start: date,
+                    baseline: Mapping[Key, int] | None) -> float:
+    return total_usd(holders, baseline if baseline is not None
+                     else static_budgets(market, holders, start))
+
+
+def oracle_plan(
+    market: Market,
+    holders: Sequence[BudgetHolder],
+    start: date,
+    end: date,
+    *,
+    step_usd: float = 1.0,
+    baseline: Mapping[Key, int] | None = None,
+) -> dict[Key, int]:
+    """Return the oracle's one allocation held over ``start..end`` (see oracle_revenue).
+
+    The total is that of ``baseline`` (default: the budgets of ``start``).
+    """
+    span = (end - start).days + 1
+    return oracle_budgets(market, holders, start, _baseline_total(market, holders, start, baseline),
+                          step_usd=step_usd, span_days=span)
 
 
 # ---------------------------------------------------------------------------- oracle
