@@ -26,8 +26,6 @@ cooldown and are never verified as budget changes.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import json
 import uuid
 from collections import defaultdict
 from decimal import Decimal
@@ -94,8 +92,8 @@ class PacingRunResult(BaseModel):
 
 def _key(now: dt.datetime, request: PacingRequest) -> str:
     keyed = request.model_dump(mode="json", exclude={"dry_run", "approval_timeout_seconds"})
-    digest = hashlib.sha256(json.dumps(keyed, sort_keys=True).encode()).hexdigest()[:12]
-    return f"{PACING_PLAN_KIND}:{now.astimezone(dt.UTC):%Y-%m-%dT%H}:{digest}"
+    return budgets.plan_key(f"{now.astimezone(dt.UTC):%Y-%m-%dT%H}", keyed,
+                            kind=PACING_PLAN_KIND)
 
 
 def _rows(decisions: list[tuple[pacing.Delivery, IntradayDecision, Decimal]]
@@ -194,22 +192,18 @@ def pace_budgets(  # one typed parameter per UI field
     for hour, group in sorted(by_hour.items()):
         entities = pacing.intraday_entities(group, open_trims)
         decisions = trim_intraday(entities, hour=hour, profile=request.hourly_profile,
-                                  policy=policy, tolerance=request.tolerance)
+                                  policy=policy, tolerance=request.tolerance,
+                                  min_hour=request.min_hour)
         planned = {e.entity_id: e.planned for e in entities}
         by_key = {d.pool.key: d for d in group}
-        for decision in decisions:
-            if hour < request.min_hour and decision.after != decision.before:
-                decision = IntradayDecision(decision.entity_id, decision.before,
-                                            decision.before, decision.projected, ())
-            checked.append((by_key[decision.entity_id], decision, planned[decision.entity_id]))
+        checked += [(by_key[x.entity_id], x, planned[x.entity_id]) for x in decisions]
     trims = pacing.trim_intents([x for _, x, _ in checked], deliveries, key=key,
                                 auto_apply=request.auto_apply)
     rows = _rows(checked)
     if rows:
         create_table_artifact(rows, key="budget-pacing",
                               description=f"{title}: spend so far against the planned day")
-    hot = sum(1 for _, x, p in checked if x.projected is not None
-              and x.projected > p * Decimal(str(1 + request.tolerance)))
+    hot = sum(1 for _, x, _ in checked if x.reasons)  # held or trimmed: running hot
     result = result.model_copy(update={
         "checked": len(checked), "hot": hot, "rows": rows, "trims": len(trims),
         "restores": len(restores), "notes": notes + restore_notes})

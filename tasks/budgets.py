@@ -288,14 +288,17 @@ def entity_states(
     return states
 
 
-def plan_key(day: date, parameters: Mapping[str, Any]) -> str:
-    """Return the run's idempotency key: the day and a digest of its parameters.
+def plan_key(when: date | str, parameters: Mapping[str, Any], *,
+             kind: str = BUDGET_PLAN_KIND) -> str:
+    """Return a run's idempotency key: its kind, its day (or hour) and a digest of its parameters.
 
     The same parameters on the same day name the same plan, so a re-run (after a kill, or
-    started twice) continues the plan recorded first instead of planning again.
+    started twice) continues the plan recorded first instead of planning again. ``when`` is a
+    date, or a text such as ``2026-11-20T21`` for a plan per hour.
     """
     text = json.dumps(parameters, sort_keys=True, default=str)
-    return f"{BUDGET_PLAN_KIND}:{day.isoformat()}:{hashlib.sha256(text.encode()).hexdigest()[:12]}"
+    stamp = when.isoformat() if isinstance(when, date) else when
+    return f"{kind}:{stamp}:{hashlib.sha256(text.encode()).hexdigest()[:12]}"
 
 
 def _share(before: Decimal, after: Decimal) -> float:

@@ -28,7 +28,6 @@ __all__ = [
     "Delivery",
     "close_restored",
     "intraday_entities",
-    "pacing_intents",
     "pacing_plan",
     "planned_budget",
     "read_delivery",
@@ -186,8 +185,3 @@ def close_restored(engine: Engine, intents: Sequence[IntentRow], *, now: datetim
             for k in i.evidence.get("trims", ())]
     return changes.mark_reverted(engine, keys, now=now,
                                  note="restored by pacing for the next day")
-
-
-def pacing_intents(engine: Engine) -> list[IntentRow]:
-    """Return every pacing intent in the ledger (trims and restores), as recorded."""
-    return [i for i in changes.list_intents(engine) if is_pacing(i)]

@@ -116,7 +116,10 @@ class IntradayEntity:
 
 @dataclass(frozen=True)
 class IntradayDecision:
-    """The hourly check's verdict on one entity (``after == before``: left alone)."""
+    """The hourly check's verdict on one entity (``after == before``: left alone).
+
+    ``reasons`` is empty exactly when the entity is on or under pace.
+    """
 
     entity_id: str
     before: Decimal
@@ -132,6 +135,7 @@ def trim_intraday(
     profile: Sequence[float],
     policy: GuardrailPolicy | None = None,
     tolerance: float = 0.05,
+    min_hour: float = 0.0,
 ) -> tuple[IntradayDecision, ...]:
     """Cut the budgets of entities projected to overspend their planned day; sorted by id.
 
@@ -139,7 +143,8 @@ def trim_intraday(
     one so the rest of the day spends ``planned − spent`` at today's run rate, bounded by the
     step bound (PACING, plus STEP_BOUND when clipped), then rounded down to the platform's
     step and never below its minimum. Excluded and learning entities are held with their
-    reason; changes in the deadband are skipped. The cooldown is not applied: the morning's
+    reason, and every hot entity before ``min_hour`` (TOO_EARLY: the first hours project too
+    noisily); changes in the deadband are skipped. The cooldown is not applied: the morning's
     own reallocation has just set these budgets, and a trim only ever lowers spend.
     """
     cfg = policy or GuardrailPolicy()
@@ -151,8 +156,9 @@ def trim_intraday(
         if not hot or projected is None:
             out.append(IntradayDecision(e.entity_id, e.budget, e.budget, projected, ()))
             continue
-        if e.excluded or e.learning:
-            reason = Reason.EXCLUDED if e.excluded else Reason.LEARNING
+        if e.excluded or e.learning or hour < min_hour:
+            reason = (Reason.EXCLUDED if e.excluded else Reason.LEARNING if e.learning
+                      else Reason.TOO_EARLY)
             out.append(IntradayDecision(e.entity_id, e.budget, e.budget, projected, (reason,)))
             continue
         left = max(e.planned - e.spent, Decimal(0))

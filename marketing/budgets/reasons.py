@@ -38,5 +38,7 @@ class Reason(StrEnum):
     """Raised to the platform's minimum budget."""
     ROUNDING = "rounding"
     """Rounded down to the platform's budget step."""
+    TOO_EARLY = "too_early"
+    """An intraday check in the first hours of the day, which project too noisily: held."""
     DELIVERY_CAP = "delivery_cap"
     """Stopped at the spend the entity can deliver (e.g. 1.5x its best 7-day average)."""

@@ -75,3 +75,15 @@ def test_month_pace_within_the_band() -> None:
     assert spent.total == Decimal(0)
     with pytest.raises(PacingError, match="24 non-negative"):
         trim_intraday([], hour=3, profile=[1.0] * 23)
+
+
+def test_nothing_is_trimmed_before_the_first_hour_of_trims() -> None:
+    hot = IntradayEntity("a", "google_ads", Decimal(100), Decimal(100), Decimal(50))
+    calm = IntradayEntity("b", "google_ads", Decimal(100), Decimal(100), Decimal(5))
+    early = {d.entity_id: d for d in trim_intraday([hot, calm], hour=2, profile=FLAT,
+                                                   min_hour=3)}
+    assert early["a"].after == Decimal(100) and early["a"].reasons == (Reason.TOO_EARLY,)
+    assert early["b"].reasons == ()
+    later = {d.entity_id: d for d in trim_intraday([hot, calm], hour=3, profile=FLAT,
+                                                   min_hour=3)}
+    assert later["a"].after < Decimal(100) and Reason.PACING in later["a"].reasons
