@@ -6,18 +6,22 @@ entity can deliver in a day. Both are concave, which is what the allocator's wat
 relies on.
 
 :func:`fit_curve` fits one entity's curve on its daily history (plain rows: ``day``,
-``spend``, ``value`` and optionally ``conversions``) with ``scipy.optimize.curve_fit`` under
-box bounds from a fixed initial guess (no random starts, so a refit on the same rows is the
-same curve). It learns day-of-week multipliers, checks R², and falls back to a linear curve
-whose ROAS is shrunk toward the channel's pooled ROAS when data is thin or the fit is poor:
-``(value + k·ROAS_pool·s0) / (spend + k·s0)``, ``s0`` one week of median spend. The fit's
-parameter covariance gives an interval for the marginal ROAS (delta method).
+``spend``, ``value`` and optionally ``conversions``) by its posterior mode under a prior on
+the curvature: ``log(median spend / b) ~ N(log 1, 0.3)``, half-saturation's scale near the
+spend seen, as Meridian's default prior has it. A few weeks of noisy days (daily value varies
+by some 40 % around its mean) hardly identify the curvature on their own; without the prior a
+least-squares fit swings between nearly linear and nearly flat from one day to the next. The
+posterior is evaluated on a fixed grid of ``b`` with the best ``a`` in closed form for each,
+so a refit on the same rows is the same curve, and its moments give the covariance of
+``(a, b)`` and so an interval for the marginal ROAS (delta method). It learns day-of-week
+multipliers, reports R², and falls back to a linear curve whose ROAS is shrunk toward the
+channel's pooled ROAS when data is thin (THIN_DATA) or there is no value or spend to fit
+(POOR_FIT): ``(value + k·ROAS_pool·s0) / (spend + k·s0)``, ``s0`` one week of median spend.
 """
 
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
@@ -26,7 +30,6 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
-from scipy.optimize import OptimizeWarning, curve_fit
 
 from marketing.budgets.reasons import Reason
 
@@ -169,8 +172,17 @@ class FitSettings:
     """Fewer days of history than this: linear fallback (THIN_DATA)."""
     min_conversions: float = 30.0
     """Fewer conversions in the window (when the rows carry them): linear fallback."""
-    min_r2: float = 0.3
-    """A saturating fit explaining less than this: linear fallback (POOR_FIT)."""
+    saturation_prior_center: float = 1.0
+    """Prior median of ``median spend / b``: 1 puts half-saturation's scale at the spend seen
+    (elasticity about 0.58 there), as Meridian's default prior does."""
+    saturation_prior_sd: float = 0.3
+    """Prior standard deviation of ``log(median spend / b)``. Measured on the simulated
+    market (bench/steering_replay.py): 0.3 beats 0.7 and 1.5, whose curvature follows the
+    noise of a few weeks of days."""
+    grid_points: int = 121
+    """Points of the ``log(median spend / b)`` grid the posterior is evaluated on."""
+    grid_span: float = 3.0
+    """The grid covers ``±grid_span`` around the prior's centre (a factor of 20 each way)."""
     shrink_k: float = 1.0
     """Weight ``k`` of the pooled ROAS, in units of ``s0`` (one week of median spend)."""
     cap_multiple: float = 1.5
@@ -231,28 +243,38 @@ def _r2(y: FloatArray, pred: FloatArray) -> float:
 
 
 def _fit_saturating(
-    x: FloatArray, y: FloatArray
-) -> tuple[float, float, tuple[tuple[float, float], tuple[float, float]] | None] | None:
-    xm, ym = float(x.mean()), float(y.mean())
-    if xm <= 0 or ym <= 0:
+    x: FloatArray, y: FloatArray, mult: FloatArray, cfg: FitSettings
+) -> tuple[float, float, tuple[tuple[float, float], tuple[float, float]]] | None:
+    """Return the posterior mode of ``(a, b)`` and their posterior covariance, or None.
+
+    For each ``b`` on a log grid the best ``a`` is closed-form least squares; the grid's
+    log-posterior is the Gaussian likelihood (σ² from the best fit) plus the normal prior on
+    ``log(median spend / b)``. Moments over the grid give the covariance.
+    """
+    positive = x[x > 0]
+    if positive.size == 0 or float(y.sum()) <= 0:
         return None
-    xs, ys = x / xm, y / ym
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", OptimizeWarning)
-            popt, pcov = curve_fit(
-                _sat, xs, ys, p0=(2.0 * float(ys.max()), 1.0),
-                bounds=((1e-9, 1e-3), (1e3 * float(ys.max()), 1e3)), method="trf",
-                maxfev=2000,
-            )
-    except (RuntimeError, ValueError):
-        return None
-    a, b = float(popt[0]) * ym, float(popt[1]) * xm
-    cov = None
-    if np.all(np.isfinite(pcov)):
-        cov = ((float(pcov[0, 0]) * ym * ym, float(pcov[0, 1]) * ym * xm),
-               (float(pcov[1, 0]) * ym * xm, float(pcov[1, 1]) * xm * xm))
-    return a, b, cov
+    scale = float(np.median(positive))
+    center = math.log(cfg.saturation_prior_center)
+    log_u = center + np.linspace(-cfg.grid_span, cfg.grid_span, cfg.grid_points)
+    b = scale / np.exp(log_u)                                     # (g,)
+    f = mult[None, :] * -np.expm1(-x[None, :] / b[:, None])       # (g, n)
+    ff = (f * f).sum(axis=1)
+    ff = np.where(ff > 0, ff, np.finfo(np.float64).tiny)
+    a = np.maximum((f * y[None, :]).sum(axis=1) / ff, 0.0)
+    sse = ((y[None, :] - a[:, None] * f) ** 2).sum(axis=1)
+    sigma2 = max(float(sse.min()) / max(x.size - 2, 1), 1e-12 * float((y * y).mean()) + 1e-300)
+    log_post = (-sse / (2.0 * sigma2)
+                - (log_u - center) ** 2
+                / (2.0 * cfg.saturation_prior_sd ** 2))
+    best = int(np.argmax(log_post))
+    w = np.exp(log_post - log_post[best])
+    w /= w.sum()
+    a_mean, b_mean = float((w * a).sum()), float((w * b).sum())
+    var_a = float((w * (sigma2 / ff + (a - a_mean) ** 2)).sum())
+    var_b = float((w * (b - b_mean) ** 2).sum())
+    cov_ab = float((w * (a - a_mean) * (b - b_mean)).sum())
+    return float(a[best]), float(b[best]), ((var_a, cov_ab), (cov_ab, var_b))
 
 
 def _fallback(
@@ -308,15 +330,13 @@ def fit_curve(
     thin = days < cfg.min_days or (conversions is not None and conversions < cfg.min_conversions)
     if thin:
         return _fallback(x, y, weekdays, pooled_roas, cfg, cap, days, Reason.THIN_DATA)
-    first = _fit_saturating(x, y)
+    ones = np.ones_like(x)
+    first = _fit_saturating(x, y, ones, cfg)
     if first is None:
         return _fallback(x, y, weekdays, pooled_roas, cfg, cap, days, Reason.POOR_FIT)
     weekday = _weekday_multipliers(weekdays, y, _sat(x, first[0], first[1]),
                                    cfg.weekday_prior_days)
     mult = np.array(weekday)[weekdays]
-    fit = _fit_saturating(x, y / mult) or first
-    a, b, cov = fit
+    a, b, cov = _fit_saturating(x, y, mult, cfg) or first
     r2 = _r2(y, mult * _sat(x, a, b))
-    if r2 < cfg.min_r2:
-        return _fallback(x, y, weekdays, pooled_roas, cfg, cap, days, Reason.POOR_FIT)
     return ResponseCurve(CurveKind.SATURATING, a, b, cap, weekday, cov, r2, days, None)

@@ -65,13 +65,41 @@ def test_few_conversions_fall_back_too() -> None:
     assert fit_curve(rows, pooled_roas=2.0).note is Reason.THIN_DATA
 
 
-def test_noise_without_shape_is_a_poor_fit() -> None:
+def test_noise_without_shape_keeps_the_priors_curvature() -> None:
+    """Pure noise neither flattens the curve nor makes it linear: b stays near the spend seen,
+    and the marginal ROAS's interval is wide, saying how little the days tell."""
     rng = np.random.default_rng(7)
     rows = pd.DataFrame({"day": pd.date_range("2026-09-01", periods=40),
                          "spend": rng.uniform(100, 1000, 40), "value": rng.uniform(0, 3000, 40)})
     curve = fit_curve(rows, pooled_roas=2.0)
+    assert curve.kind is CurveKind.SATURATING and curve.note is None
+    median = float(rows["spend"].median())
+    assert median / 3 < curve.b < median * 3
+    assert curve.r2 is not None and curve.r2 < 0.2
+    lo, hi = curve.marginal_interval(median)
+    assert hi - lo > 0.5 * curve.marginal(median)
+
+
+def test_the_prior_pulls_a_noisy_fit_not_a_clear_one() -> None:
+    """The same planted curve, seen through little noise and through much: the clear history
+    finds the planted b, the noisy one stays closer to the prior's (the median spend)."""
+    clear = fit_curve(_history(56, 8, b=300.0, noise=0.02))
+    noisy = fit_curve(_history(56, 8, b=300.0, noise=0.6))
+    assert clear.b == pytest.approx(300, rel=0.15)
+    median = float(_history(56, 8)["spend"].median())
+    assert abs(math.log(noisy.b / median)) < abs(math.log(clear.b / median))
+
+
+def test_no_value_at_all_is_a_poor_fit() -> None:
+    rows = _history(28, 9).assign(value=0.0)
+    curve = fit_curve(rows, pooled_roas=2.0)
     assert curve.kind is CurveKind.LINEAR and curve.note is Reason.POOR_FIT
     assert math.isinf(curve.b)
+
+
+def test_refit_is_identical() -> None:
+    rows = _history(30, 10, noise=0.3)
+    assert fit_curve(rows) == fit_curve(rows.copy())
 
 
 def test_bad_rows_say_what_is_wrong() -> None:
