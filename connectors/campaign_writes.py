@@ -14,8 +14,8 @@ only adds its module::
     writer.close()
 
 A :class:`CampaignChange` names an entity at a level the platform writes (Meta ``campaign``
-or ``ad_set``, Google ``campaign_budget`` or ``ad_group``, LinkedIn ``campaign``...; each
-writer's ``rules.levels`` says which fields a level takes).
+or ``ad_set``, Google ``campaign_budget`` or ``ad_group``, LinkedIn ``campaign`` or
+``campaign_group``...; each writer's ``rules.levels`` says which fields a level takes).
 
 Amounts: each platform takes its own unit (Meta minor units by the currency's ISO 4217
 exponent, Google micros in multiples of the currency's minimum unit, LinkedIn a decimal

@@ -75,7 +75,7 @@ class RestliWrite(dict[str, Any]):
 class LinkedInAdsConnector(PlatformConnector[LinkedInAdsSettings]):
     """Reads LinkedIn accounts, campaign groups, campaigns, creatives and daily analytics.
 
-    Writes campaigns (budget and status).
+    Writes campaigns and campaign groups (budget and status).
 
     Constructor arguments: see :class:`PlatformConnector`.
     """
@@ -269,17 +269,12 @@ class LinkedInAdsConnector(PlatformConnector[LinkedInAdsSettings]):
 
         Raises:
             ConfigurationError: a negative amount or more than two decimals.
-            BadRequestError: LinkedIn refused the value.
+            BadRequestError: LinkedIn refused the value (among others: the campaign's group
+                holds the budget).
 
         """
-        try:
-            quantized = amount.quantize(Decimal("0.01"))
-        except InvalidOperation:
-            raise ConfigurationError(f"invalid budget amount {amount!r}") from None
-        if quantized != amount or amount < 0:
-            raise ConfigurationError(f"budget {amount} must be >= 0 with at most two decimals")
-        money = {"amount": f"{quantized:.2f}", "currencyCode": currency.upper()}
-        self._patch_campaign(account, campaign_id, {"dailyBudget": money})
+        self._patch(account, "adCampaigns", campaign_id,
+                    {"dailyBudget": _daily_budget(amount, currency)})
 
     def set_campaign_status(
         self, account: AccountInfo | str, campaign_id: str, status: str
@@ -290,19 +285,76 @@ class LinkedInAdsConnector(PlatformConnector[LinkedInAdsSettings]):
             ConfigurationError: a status LinkedIn does not accept in an update.
 
         """
-        if status not in C.WRITABLE_STATUSES:
-            raise ConfigurationError(f"status must be one of {C.WRITABLE_STATUSES}")
-        self._patch_campaign(account, campaign_id, {"status": status})
+        self._patch(account, "adCampaigns", campaign_id, {"status": _writable_status(status)})
 
-    def _patch_campaign(
-        self, account: AccountInfo | str, campaign_id: str, values: dict[str, Any]
+    def get_campaign_group(self, account: AccountInfo | str, group_id: str) -> dict[str, Any]:
+        """Read one campaign group as a ``linkedin_ads.campaign_groups`` row.
+
+        ``currency`` is the account's when ``account`` is an :class:`AccountInfo` with one;
+        from a bare id it is the group's ``dailyBudget`` currency (empty without a budget).
+
+        Raises:
+            NotFoundError: unknown campaign group.
+            MalformedResponseError: the campaign group record is unusable.
+
+        """
+        info = self._account(account)
+        path = f"/rest/adAccounts/{info.id}/adCampaignGroups/{group_id}"
+        answer = self.request("GET", path, account=info.id)
+        if not info.currency and isinstance(answer.payload, dict):
+            budget = answer.payload.get("dailyBudget")
+            code = budget.get("currencyCode") if isinstance(budget, dict) else None
+            info = AccountInfo(info.id, info.name, str(code or ""), info.timezone)
+        try:
+            return _campaign_group_row(info)(answer.payload).model_dump()
+        except (ValidationError, ValueError) as exc:
+            raise MalformedResponseError(
+                f"campaign group record is unusable: {exc}", platform=self.platform,
+                account=info.id, endpoint=path, status=answer.status,
+            ) from None
+
+    def set_campaign_group_daily_budget(
+        self, account: AccountInfo | str, group_id: str, amount: Decimal, currency: str
+    ) -> None:
+        """Set a campaign group's daily budget (``PARTIAL_UPDATE`` of ``dailyBudget``).
+
+        Campaign Group Budget Optimization (versions 202504 on): the group's campaigns share
+        its budget and take none of their own.
+
+        Args:
+            account: the account (or its id).
+            group_id: the campaign group's bare id.
+            amount: major units, at most two decimals (``Decimal("75.00")``).
+            currency: ISO code; must be the account's currency.
+
+        Raises:
+            ConfigurationError: a negative amount or more than two decimals.
+            BadRequestError: LinkedIn refused the value.
+
+        """
+        self._patch(account, "adCampaignGroups", group_id,
+                    {"dailyBudget": _daily_budget(amount, currency)})
+
+    def set_campaign_group_status(
+        self, account: AccountInfo | str, group_id: str, status: str
+    ) -> None:
+        """Set a campaign group's status (``ACTIVE``, ``PAUSED`` or ``ARCHIVED``).
+
+        Raises:
+            ConfigurationError: a status LinkedIn does not accept in an update.
+
+        """
+        self._patch(account, "adCampaignGroups", group_id, {"status": _writable_status(status)})
+
+    def _patch(
+        self, account: AccountInfo | str, resource: str, entity_id: str, values: dict[str, Any]
     ) -> None:
         info = self._account(account)
-        if not str(campaign_id).isdigit():
-            raise ConfigurationError(f"campaign id {campaign_id!r} is not a number")
+        if not str(entity_id).isdigit():
+            raise ConfigurationError(f"{resource} id {entity_id!r} is not a number")
         self.request(
             "POST",
-            f"/rest/adAccounts/{info.id}/adCampaigns/{campaign_id}",
+            f"/rest/adAccounts/{info.id}/{resource}/{entity_id}",
             account=info.id,
             data=RestliWrite({"patch": {"$set": values}}),
             idempotent=False,
@@ -424,6 +476,26 @@ class LinkedInAdsConnector(PlatformConnector[LinkedInAdsSettings]):
                 endpoint="/rest/adAnalytics", status=answer.status,
             )
         return elements
+
+
+# ---------------------------------------------------------------------- write values
+
+
+def _daily_budget(amount: Decimal, currency: str) -> dict[str, str]:
+    """Return LinkedIn's ``dailyBudget`` money (``{"amount": "75.00", "currencyCode"}``)."""
+    try:
+        quantized = amount.quantize(Decimal("0.01"))
+    except InvalidOperation:
+        raise ConfigurationError(f"invalid budget amount {amount!r}") from None
+    if quantized != amount or amount < 0:
+        raise ConfigurationError(f"budget {amount} must be >= 0 with at most two decimals")
+    return {"amount": f"{quantized:.2f}", "currencyCode": currency.upper()}
+
+
+def _writable_status(status: str) -> str:
+    if status not in C.WRITABLE_STATUSES:
+        raise ConfigurationError(f"status must be one of {C.WRITABLE_STATUSES}")
+    return status
 
 
 # ---------------------------------------------------------------------- row builders

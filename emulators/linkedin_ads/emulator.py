@@ -32,6 +32,8 @@ from emulators.linkedin_ads.analytics import build_elements, parse_analytics
 from emulators.linkedin_ads.auth import TokenStore
 from emulators.linkedin_ads.entities import (
     ACCOUNT_URN,
+    CAMPAIGN_GROUP_URN,
+    CAMPAIGN_URN,
     PLATFORM,
     money,
     render_account,
@@ -42,7 +44,7 @@ from emulators.linkedin_ads.entities import (
 )
 from emulators.linkedin_ads.errors import LinkedInError
 from emulators.linkedin_ads.restli import RestliParseError, parse_query, parse_value
-from emulators.market import AdGroup, Market
+from emulators.market import AdGroup, Campaign, Market
 from emulators.quota import QuotaConfig
 from emulators.tokens import OAuthError
 
@@ -120,6 +122,8 @@ class LinkedInAdsEmulator(Emulator):
         r("GET", r"/rest/adAccounts", self._search_accounts)
         r("GET", acct, self._get_account)
         r("GET", acct + r"/adCampaignGroups", self._search_campaign_groups)
+        r("GET", acct + r"/adCampaignGroups/(?P<group>\d+)", self._get_campaign_group)
+        r("POST", acct + r"/adCampaignGroups/(?P<group>\d+)", self._update_campaign_group)
         r("GET", acct + r"/adCampaigns", self._search_campaigns)
         r("GET", acct + r"/adCampaigns/(?P<campaign>\d+)", self._get_campaign)
         r("POST", acct + r"/adCampaigns/(?P<campaign>\d+)", self._update_campaign)
@@ -312,8 +316,17 @@ class LinkedInAdsEmulator(Emulator):
     def _campaign(self, call: Call) -> AdGroup:
         group = self.market.entity(PLATFORM, call.groups["campaign"])
         if not isinstance(group, AdGroup) or group.account_id != call.groups["acct"]:
-            raise errors.not_found(f"urn:li:sponsoredCampaign:{call.groups['campaign']}")
+            raise errors.not_found(f"{CAMPAIGN_URN}{call.groups['campaign']}")
         return group
+
+    def _campaign_group(self, call: Call) -> Campaign:
+        campaign = self.market.entity(PLATFORM, call.groups["group"])
+        if not isinstance(campaign, Campaign) or campaign.account_id != call.groups["acct"]:
+            raise errors.not_found(f"{CAMPAIGN_GROUP_URN}{call.groups['group']}")
+        return campaign
+
+    def _get_campaign_group(self, call: Call) -> tuple[int, dict[str, Any]]:
+        return 200, render_campaign_group(self.market, self._campaign_group(call))
 
     def _get_campaign(self, call: Call) -> tuple[int, dict[str, Any]]:
         return 200, render_campaign(self.market, self._campaign(call))
@@ -334,10 +347,23 @@ class LinkedInAdsEmulator(Emulator):
         return self.market.now().date()
 
     def _update_campaign(self, call: Call) -> tuple[int, None]:
+        return self._partial_update(call, self._campaign, "campaign")
+
+    def _update_campaign_group(self, call: Call) -> tuple[int, None]:
+        return self._partial_update(call, self._campaign_group, "campaignGroup")
+
+    def _partial_update(
+        self, call: Call, find: Callable[[Call], AdGroup | Campaign], entity_type: str
+    ) -> tuple[int, None]:
+        """Apply a ``PARTIAL_UPDATE`` of ``dailyBudget`` and/or ``status``; 204, no body.
+
+        ``find`` names the entity: a campaign (a market ad group) or a campaign group (a
+        market campaign); ``entity_type`` is its name in the mutation log.
+        """
         method = call.request.headers.get("X-RestLi-Method", "")
         if method.upper() != "PARTIAL_UPDATE":
             raise errors.illegal("updates need the header X-RestLi-Method: PARTIAL_UPDATE")
-        group = self._campaign(call)
+        entity = find(call)
         try:
             body = json.loads(call.request.content or b"null")
         except ValueError:
@@ -353,7 +379,7 @@ class LinkedInAdsEmulator(Emulator):
             raise errors.illegal(f"Unsupported fields in the patch: {sorted(unknown)}")
         changes: list[tuple[str, Any]] = []
         if "dailyBudget" in values:
-            changes.append(("dailyBudget", self._budget_arg(group, values["dailyBudget"])))
+            changes.append(("dailyBudget", self._budget_arg(entity, values["dailyBudget"])))
         if "status" in values:
             status = values["status"]
             if status not in ("ACTIVE", "PAUSED"):
@@ -361,19 +387,19 @@ class LinkedInAdsEmulator(Emulator):
             changes.append(("status", status))
         for name, value in changes:
             if name == "dailyBudget":
-                minor = self.market.set_budget(PLATFORM, group.id, value)
-                wire = ("campaign", group.id, name, money(minor[0]), money(minor[1]))
-                self.record_budget_change(call.who, wire, group.id, minor)
+                minor = self.market.set_budget(PLATFORM, entity.id, value)
+                wire = (entity_type, entity.id, name, money(minor[0]), money(minor[1]))
+                self.record_budget_change(call.who, wire, entity.id, minor)
             else:
-                market = self.market.set_status(PLATFORM, group.id, value)
-                self.record_status_change(call.who, ("campaign", group.id, name, *market),
-                                          group.id, market)
+                market = self.market.set_status(PLATFORM, entity.id, value)
+                self.record_status_change(call.who, (entity_type, entity.id, name, *market),
+                                          entity.id, market)
         return 204, None
 
-    def _budget_arg(self, group: AdGroup, raw: Any) -> int:
+    def _budget_arg(self, entity: AdGroup | Campaign, raw: Any) -> int:
         if not isinstance(raw, dict) or set(raw) != {"amount", "currencyCode"}:
             raise errors.illegal('dailyBudget must be {"amount": "75.00", "currencyCode": ...}')
-        account = self.market.account(PLATFORM, group.account_id)
+        account = self.market.account(PLATFORM, entity.account_id)
         assert account is not None
         if raw["currencyCode"] != account.currency:
             raise errors.illegal(f"dailyBudget currency must be the account currency "
@@ -386,7 +412,10 @@ class LinkedInAdsEmulator(Emulator):
             raise errors.illegal("dailyBudget.amount must be a decimal string like \"75.00\"")
         if amount < MIN_DAILY_BUDGET:
             raise errors.illegal(f"dailyBudget must be at least {MIN_DAILY_BUDGET}")
-        if self.market.budget(PLATFORM, group.id) is None:
+        if self.market.budget(PLATFORM, entity.id) is None:
+            if isinstance(entity, Campaign):
+                raise errors.illegal("This campaign group holds no budget: its campaigns "
+                                     "carry their own daily budgets")
             raise errors.illegal("This campaign's budget is managed by its campaign group")
         return int(amount * 100)
 

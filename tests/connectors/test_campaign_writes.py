@@ -299,6 +299,92 @@ def test_linkedin_refuses_a_budget_its_campaign_group_holds():
     assert outcome.result == "refused" and "campaign group" in outcome.reason
 
 
+def _linkedin_group_target() -> tuple[Target, str]:
+    """The LinkedIn target, and a campaign group of its account that holds the budget."""
+    target = _linkedin()
+    market = target.emulator.market
+    group = next(c for c in market.campaigns("linkedin_ads", target.account)
+                 if market.budget("linkedin_ads", c.id) is not None
+                 and market.status("linkedin_ads", c.id) == "ACTIVE")
+    return target, group.id
+
+
+def test_linkedin_writes_and_reads_back_a_campaign_group_budget():
+    target, group = _linkedin_group_target()
+    writer = target.writer
+    before = writer.current(target.account, [group, "999999999"], level="campaign_group")
+    assert set(before) == {group}
+    assert before[group].daily_budget is not None and before[group].currency == target.currency
+    amount = _new_budget(before[group].daily_budget)
+
+    outcome, = writer.apply([CampaignChange(target.account, group, "campaign_group",
+                                            daily_budget=amount, currency=target.currency)])
+
+    assert (outcome.result, outcome.applied_fields) == ("applied", ("daily_budget",))
+    mutation, = target.emulator.mutation_log
+    assert (mutation.entity_type, mutation.entity_id, mutation.field) == (
+        "campaignGroup", group, "dailyBudget")
+    assert (mutation.attribute, mutation.old, mutation.new, mutation.currency) == (
+        "daily_budget", before[group].daily_budget, amount, target.currency)
+    after = writer.current(target.account, [group], level="campaign_group")[group]
+    assert (after.daily_budget, after.status, after.currency) == (
+        amount, "ACTIVE", target.currency)
+    assert target.emulator.market.budget("linkedin_ads", group) == int(amount * 100)
+
+
+def test_linkedin_pauses_a_campaign_group():
+    target, group = _linkedin_group_target()
+    outcome, = target.writer.apply([CampaignChange(target.account, group, "campaign_group",
+                                                   status="PAUSED")])
+    assert outcome.applied
+    state = target.writer.current(target.account, [group], level="campaign_group")[group]
+    assert state.status == "PAUSED"
+
+
+def test_linkedin_refuses_a_group_budget_below_the_minimum_before_any_call():
+    target, group = _linkedin_group_target()
+    change = CampaignChange(target.account, group, "campaign_group",
+                            daily_budget=Decimal("9.99"), currency=target.currency)
+
+    outcome, = target.writer.apply([change])
+
+    assert outcome.result == "refused" and isinstance(outcome.error, ChangeRefusedError)
+    assert outcome.error.minimum == Decimal("10.00")
+    assert f"LinkedIn Ads refuses a daily budget of 9.99 {target.currency}" in outcome.reason
+    assert group in outcome.reason and f"minimum is 10.00 {target.currency}" in outcome.reason
+    assert target.emulator.request_log == [] and target.emulator.mutation_log == []
+
+
+def test_linkedin_campaign_in_a_budget_holding_group_still_refuses_its_own_budget():
+    target, group = _linkedin_group_target()
+    member = target.emulator.market.ad_groups("linkedin_ads", group)[0]
+    holder_budget = target.emulator.market.budget("linkedin_ads", group)
+
+    outcome, = target.writer.apply([CampaignChange(
+        target.account, member.id, "campaign", daily_budget=NEW_BUDGET,
+        currency=target.currency)])
+
+    assert outcome.result == "refused" and "managed by its campaign group" in outcome.reason
+    assert target.writer.current(target.account, [member.id], level="campaign")[
+        member.id].daily_budget is None
+    assert target.emulator.market.budget("linkedin_ads", group) == holder_budget
+    assert target.emulator.mutation_log == []
+
+
+def test_linkedin_spend_today_of_a_campaign_group_sums_its_campaigns():
+    target, group = _linkedin_group_target()
+    market = target.emulator.market
+    local = market.local_now("linkedin_ads", target.account)
+    expected = sum((market.truth("linkedin_ads", ad.id, local.date()).spend
+                    for ad in market.ads("linkedin_ads", group)), Decimal(0))
+    assert expected > 0
+
+    read = target.writer.spend_today(target.account, [group, "999999999"],
+                                     level="campaign_group")
+
+    assert read.spend == {group: expected, "999999999": Decimal(0)}
+
+
 def test_every_ad_platform_writer_is_found_by_its_module():
     assert set(writer_platforms()) == set(PLATFORMS)
     assert writer_class("meta_ads") is MetaCampaignWriter
