@@ -29,13 +29,14 @@ class BudgetRequest(BaseModel):
     pool: tuple[str, ...] | None = None
     exclude: tuple[str, ...] = ()
     attribution_model: str | None = "markov"
-    history_days: int = Field(default=28, ge=7, le=180)
+    history_days: int = Field(default=21, ge=7, le=180)
     max_step_meta: float = Field(default=0.20, gt=0, le=1)
     max_step_other: float = Field(default=0.30, gt=0, le=1)
     cooldown_hours: int = Field(default=72, ge=0, le=24 * 30)
     max_movement_share: float = Field(default=0.15, gt=0, le=1)
     deadband_share: float = Field(default=0.05, ge=0, lt=1)
     auto_apply_max_change: float = Field(default=0.10, ge=0, le=10)
+    view_through_weight: float = Field(default=0.0, ge=0, le=1)
     approval_timeout_seconds: int = Field(default=4 * 3600, ge=1, le=7 * 24 * 3600)
     dry_run: bool = False
 

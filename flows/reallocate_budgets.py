@@ -3,7 +3,8 @@
 One run (daily, after the attribution report):
 
 1. validates its parameters and reads the budget entities' daily history (spend, and value
-   calibrated by the attribution model, or conversions for a CPA target) and fx rates;
+   calibrated by the attribution model, or conversions for a CPA target) and fx rates; a
+   platform-reported value counts its view-through part at ``view_through_weight``;
 2. fits a response curve per entity and plans today's budgets under the guardrails
    (``marketing.budgets.plan_budgets``), in the reporting currency;
 3. records the plan's changes in the change ledger under an idempotency key (the day and the
@@ -122,13 +123,14 @@ def reallocate_budgets(  # one typed parameter per UI field
     pool: list[str] | None = None,
     exclude: list[str] | None = None,
     attribution_model: str | None = "markov",
-    history_days: Annotated[int, Field(ge=7, le=180)] = 28,
+    history_days: Annotated[int, Field(ge=7, le=180)] = 21,
     max_step_meta: Annotated[float, Field(gt=0, le=1)] = 0.20,
     max_step_other: Annotated[float, Field(gt=0, le=1)] = 0.30,
     cooldown_hours: Annotated[int, Field(ge=0, le=720)] = 72,
     max_movement_share: Annotated[float, Field(gt=0, le=1)] = 0.15,
     deadband_share: Annotated[float, Field(ge=0, lt=1)] = 0.05,
     auto_apply_max_change: Annotated[float, Field(ge=0, le=10)] = 0.10,
+    view_through_weight: Annotated[float, Field(ge=0, le=1)] = 0.0,
     approval_timeout_seconds: Annotated[int, Field(ge=1, le=604800)] = 4 * 3600,
     dry_run: bool = False,
 ) -> BudgetRunResult:
@@ -154,6 +156,10 @@ def reallocate_budgets(  # one typed parameter per UI field
         deadband_share: changes below this share of a budget are not made.
         auto_apply_max_change: changes up to this share of their budget apply without a
             person; larger ones wait for approval in the UI (0: every change waits).
+        view_through_weight: how much of a platform-reported value's view-through part
+            (Meta's ``1d_view`` value) counts, 0 to 1: 0 steers by click-through value only,
+            so a campaign whose reported ROAS rests on views does not draw the money; 1
+            counts it whole. An attribution-calibrated value has no view-throughs to weigh.
         approval_timeout_seconds: how long to wait for a person; then the changes are rejected.
         dry_run: plan and show, record and apply nothing.
 
@@ -168,6 +174,7 @@ def reallocate_budgets(  # one typed parameter per UI field
         max_step_meta=max_step_meta, max_step_other=max_step_other,
         cooldown_hours=cooldown_hours, max_movement_share=max_movement_share,
         deadband_share=deadband_share, auto_apply_max_change=auto_apply_max_change,
+        view_through_weight=view_through_weight,
         approval_timeout_seconds=approval_timeout_seconds, dry_run=dry_run)
 
     def clock() -> dt.datetime:
@@ -205,7 +212,8 @@ def reallocate_budgets(  # one typed parameter per UI field
     policy = _policy(request)
     states = budgets.entity_states(pool_entities, value=request.value,
                                    last_changes=budgets.last_budget_changes(engine),
-                                   since=inputs.fit_start)
+                                   since=inputs.fit_start,
+                                   view_through_weight=request.view_through_weight)
     currency = inputs.reporting_currency
     _check_total(request, states, now, policy, currency)
     plan = plan_budgets(states, now=now, mode=request.mode, total=request.daily_total,
@@ -214,7 +222,8 @@ def reallocate_budgets(  # one typed parameter per UI field
     value_source = f"attribution:{inputs.model}" if inputs.model else "platform_reported"
     intents = budgets.plan_intents(plan, pool_entities, key=key,
                                    auto_apply_max_change=request.auto_apply_max_change,
-                                   value_source=value_source)
+                                   value_source=value_source,
+                                   view_through_weight=request.view_through_weight)
     notes += [f"{p.entity.platform} {p.entity.entity_id}: {p.entity.value_note}"
               for p in pool_entities if p.entity.value_note and inputs.model
               and not p.entity.value_source.startswith("attribution")]
@@ -231,7 +240,8 @@ def reallocate_budgets(  # one typed parameter per UI field
         f"expected value change ({currency}/day)": f"{plan.expected_effect:,.2f}",
         "budgets in the plan": len(plan.changes), "changes": len(intents),
         "need approval": sum(i.needs_approval for i in intents),
-        "value": value_source, "history": f"{inputs.fit_start} to {history.end}",
+        "value": value_source, "view-through weight": request.view_through_weight,
+        "history": f"{inputs.fit_start} to {history.end}",
         "dry run": request.dry_run}, notes)
     logger.info("%s: %d budget(s), %d change(s), expected %+.2f %s/day", title,
                 len(plan.changes), len(intents), plan.expected_effect, currency)

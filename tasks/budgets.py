@@ -7,7 +7,9 @@
 - :func:`entity_states` turns them into the allocator's states in the **reporting currency**
   (so a fixed total can be shared across accounts in different currencies): a response curve
   fitted per entity and shrunk toward its platform's pooled return, the platform's minimum,
-  the last applied change from the ledger (cooldown).
+  the last applied change from the ledger (cooldown). A platform-reported value counts its
+  view-through part at ``view_through_weight`` (0: click-through value only), so a campaign
+  whose reported return rests on impressions nobody clicked does not draw the money.
 - :func:`plan_intents` turns the plan's moved lines back into account-currency amounts the
   writer takes (rounded to the platform's step) and into ledger intents, each marked as
   inside the auto-apply policy or needing a person.
@@ -39,6 +41,8 @@ from store import changes
 from store.changes import IntentRow, NewIntent, NewPlan
 from tasks.writer import open_warehouse
 from warehouse.budget_inputs import (
+    PLATFORM_REPORTED,
+    BudgetDay,
     BudgetEntity,
     BudgetHistory,
     attribution_models,
@@ -65,6 +69,7 @@ __all__ = [
     "read_budget_inputs",
     "resolve_model",
     "select_pool",
+    "view_weight",
 ]
 
 BUDGET_PLAN_KIND = "budgets"
@@ -244,25 +249,48 @@ def last_budget_changes(engine: Engine) -> dict[tuple[str, str], datetime]:
     return last
 
 
-def _frame(entity: BudgetEntity, rate: Decimal, value: str, since: date) -> pd.DataFrame:
+def view_weight(entity: BudgetEntity, view_through_weight: float) -> float | None:
+    """Return the weight the entity's view-through value is counted at, None if not weighed.
+
+    Only a platform-reported value holds view-throughs; an attribution-calibrated one is
+    credited from clicks and sessions and has none to weigh.
+    """
+    return view_through_weight if entity.value_source == PLATFORM_REPORTED else None
+
+
+def _steering_value(day: BudgetDay, weight: float | None) -> Decimal:
+    """Return the day's value less the unweighted share of its view-through part (>= 0)."""
+    if weight is None:
+        return day.value
+    return max(Decimal(0), day.value - (1 - Decimal(str(weight))) * day.view_value)
+
+
+def _frame(entity: BudgetEntity, rate: Decimal, value: str, since: date,
+           view_through_weight: float = 0.0) -> pd.DataFrame:
+    weight = view_weight(entity, view_through_weight)
     rows = [{"day": pd.Timestamp(d.date), "spend": float(d.spend * rate),
-             "value": float(d.conversions if value == "conversions" else d.value * rate),
+             "value": float(d.conversions if value == "conversions"
+                            else _steering_value(d, weight) * rate),
              "conversions": float(d.conversions)} for d in entity.days if d.date >= since]
     return pd.DataFrame(rows, columns=["day", "spend", "value", "conversions"])
 
 
 def entity_states(
     pool: Sequence[PoolEntity], *, value: str, last_changes: Mapping[tuple[str, str], datetime],
-    since: date, settings: FitSettings | None = None,
+    since: date, settings: FitSettings | None = None, view_through_weight: float = 0.0,
 ) -> list[EntityState]:
     """Return each pool entity's allocator state, money in the reporting currency.
 
     ``value`` is ``value`` (ROAS modes: the calibrated value) or ``conversions`` (CPA mode);
     curves are fitted on the days from ``since``.
+    ``view_through_weight`` (0..1) is how much of a platform-reported value's view-through
+    part counts: each day's value is ``value - (1 - weight) * view_value``, never below 0
+    (see :func:`view_weight`; a calibrated value is left as it is).
     A platform's pooled return (its entities' value over spend) is the prior thin entities
     shrink toward.
     """
-    frames = {p.key: _frame(p.entity, p.rate, value, since) for p in pool}
+    frames = {p.key: _frame(p.entity, p.rate, value, since, view_through_weight)
+              for p in pool}
     totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for p in pool:
         frame = frames[p.key]
@@ -307,13 +335,14 @@ def _share(before: Decimal, after: Decimal) -> float:
 
 def plan_intents(
     plan: BudgetPlan, pool: Iterable[PoolEntity], *, key: str, auto_apply_max_change: float,
-    value_source: str,
+    value_source: str, view_through_weight: float = 0.0,
 ) -> list[NewIntent]:
     """Return one ledger intent per moved line, in the plan's order.
 
     A change of at most ``auto_apply_max_change`` of its budget (as a share) is inside the
     auto-apply policy; larger ones need a person. A line whose account-currency amount rounds
-    back to the current budget is no change and gets no intent.
+    back to the current budget is no change and gets no intent. The evidence names the
+    view-through weight the entity's value was steered with (None: a calibrated value).
     """
     by_key = {p.key: p for p in pool}
     intents = []
@@ -335,6 +364,7 @@ def plan_intents(
                       "data_days": ev.data_days, "marginal_roas": ev.marginal_roas,
                       "marginal_interval": list(ev.marginal_interval),
                       "value_source": value_source, "value_note": e.value_note,
+                      "view_through_weight": view_weight(e, view_through_weight),
                       "name": e.name, "campaign_ids": list(e.campaign_ids)},
             expected={"value_before": round(line.value_before, 2),
                       "value_after": round(line.value_after, 2),

@@ -21,7 +21,9 @@ major unit whatever the currency. :attr:`BudgetEntity.daily_budget` is a ``Decim
 
 Money. Spend and value are in the **account currency** (``spend`` and ``conversion_value`` of
 ``core.ad_performance_daily``), the currency budgets are set in; the ``*_reporting`` columns
-serve only to compare with attribution credit, which is in the reporting currency.
+serve only to compare with attribution credit, which is in the reporting currency. The
+view-through part of the platform-reported value (``view_conversion_value``, migration 018:
+Meta's ``1d_view``) is read beside it, 0 where the platform does not report it.
 
 Days. An entity's days run from the later of the window's first day and its first day with
 any performance row, to the window's last loaded day of its account (its newest row date in
@@ -136,6 +138,8 @@ class BudgetDay:
         conversions: platform-reported conversions.
         value: the value the entity's ``value_source`` names (calibrated or platform-reported).
         platform_value: the platform-reported conversion value, uncalibrated.
+        view_value: the view-through part of ``platform_value`` (0 where unknown: platforms
+            that report no such split, rows loaded before migration 018).
 
     """
 
@@ -144,6 +148,7 @@ class BudgetDay:
     conversions: Decimal
     value: Decimal
     platform_value: Decimal
+    view_value: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
@@ -345,7 +350,7 @@ class _Draft:
     currency: str | None
     daily_budget: Decimal | None
     statuses: list[str | None]
-    days: list[tuple[date, Decimal, Decimal, Decimal]] = field(default_factory=list)
+    days: list[tuple[date, Decimal, Decimal, Decimal, Decimal]] = field(default_factory=list)
 
 
 _ENTITY_SQL = """
@@ -435,7 +440,8 @@ def _platforms_with_data(
 
 _DAILY_SQL = """
 SELECT platform, account_id, {col} AS core_id, date,
-       sum(coalesce(spend, 0)), sum(coalesce(conversions, 0)), sum(coalesce(conversion_value, 0))
+       sum(coalesce(spend, 0)), sum(coalesce(conversions, 0)), sum(coalesce(conversion_value, 0)),
+       sum(coalesce(view_conversion_value, 0))
 FROM core.ad_performance_daily
 WHERE platform IN (SELECT unnest($p)) AND date BETWEEN $s AND $e AND {col} IS NOT NULL
 GROUP BY ALL
@@ -456,20 +462,19 @@ def _attach_days(
         "SELECT platform, account_id, max(date) FROM core.ad_performance_daily "
         "WHERE platform IN (SELECT unnest($p)) AND date BETWEEN $s AND $e GROUP BY ALL",
         params).fetchall())
-    daily: dict[str, dict[tuple[str, str], dict[date, tuple[Decimal, Decimal, Decimal]]]] = {}
+    daily: dict[str, dict[tuple[str, str], dict[date, tuple[Decimal, ...]]]] = {}
     first: dict[str, dict[tuple[str, str], date]] = {}
     for holder, col in (("campaign", "campaign_id"), ("ad_group", "ad_group_id")):
-        by_id: dict[tuple[str, str], dict[date, tuple[Decimal, Decimal, Decimal]]] = (
-            defaultdict(dict))
-        for platform, _, core_id, day, spend, conv, value in con.execute(
+        by_id: dict[tuple[str, str], dict[date, tuple[Decimal, ...]]] = defaultdict(dict)
+        for platform, _, core_id, day, *sums in con.execute(
                 _DAILY_SQL.format(col=col), params).fetchall():
-            by_id[(platform, core_id)][day] = (spend, conv, value)
+            by_id[(platform, core_id)][day] = tuple(sums)
         daily[holder] = by_id
         first[holder] = {(p, i): d for p, i, d in con.execute(
             _FIRST_SQL.format(col=col), {"p": list(platforms), "e": end}).fetchall()}
     zero = Decimal(0)
     for draft in drafts:
-        merged: dict[date, list[Decimal]] = defaultdict(lambda: [zero, zero, zero])
+        merged: dict[date, list[Decimal]] = defaultdict(lambda: [zero] * 4)
         firsts: list[date] = []
         for core_id in draft.core_ids:
             for day, amounts in daily[draft.holder].get((draft.platform, core_id), {}).items():
@@ -486,8 +491,8 @@ def _attach_days(
             continue
         day = span_start
         while day <= span_end:
-            spend, conv, value = merged.get(day, (zero, zero, zero))
-            draft.days.append((day, Decimal(spend), Decimal(conv), Decimal(value)))
+            spend, conv, value, view = merged.get(day, (zero,) * 4)
+            draft.days.append((day, Decimal(spend), Decimal(conv), Decimal(value), Decimal(view)))
             day += timedelta(days=1)
 
 
@@ -561,8 +566,8 @@ def _finish(
     source = PLATFORM_REPORTED if ratio is None else f"attribution:{model}"
     days = tuple(
         BudgetDay(day, spend, conv,
-                  value if ratio is None else (value * ratio).quantize(_VALUE_STEP), value)
-        for day, spend, conv, value in draft.days)
+                  value if ratio is None else (value * ratio).quantize(_VALUE_STEP), value, view)
+        for day, spend, conv, value, view in draft.days)
     names = [n for n in draft.names if n]
     statuses = [(s or "").upper() for s in draft.statuses]
     status = ("ACTIVE" if any(s in _ACTIVE for s in statuses)

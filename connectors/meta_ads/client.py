@@ -554,6 +554,8 @@ def _insight_row(
             conversions=GraphInsight.total(r.actions, action_types),
             conversion_value=GraphInsight.total(r.action_values, action_types),
             attribution_setting=r.attribution_setting or default_setting,
+            view_conversions=GraphInsight.view_total(r.actions, action_types, windows),
+            view_conversion_value=GraphInsight.view_total(r.action_values, action_types, windows),
         )
 
     return build

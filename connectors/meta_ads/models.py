@@ -9,6 +9,7 @@ construction.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -43,6 +44,9 @@ NumericId = Annotated[str, StringConstraints(pattern=r"^\d+$", min_length=1, max
 AccountId = Annotated[str, StringConstraints(pattern=r"^act_\d+$")]
 NonNegativeInt = Annotated[int, Field(ge=0)]
 NonNegativeDecimal = Annotated[Decimal, Field(ge=0, allow_inf_nan=False)]
+# Attribution window keys of an action entry: 1d_click, 7d_click, 28d_click, 1d_view, 1d_ev.
+_WINDOW_KEY = re.compile(r"^\d+d_[a-z]+$")
+VIEW_SUFFIX = "_view"
 
 
 def _utc(value: datetime) -> datetime:
@@ -148,10 +152,24 @@ class GraphAd(_Edge):
 
 
 class GraphAction(_Edge):
-    """One entry of ``actions``/``action_values``: ``{"action_type", "value", "7d_click", ...}``."""
+    """One entry of ``actions``/``action_values``: ``{"action_type", "value", "7d_click", ...}``.
+
+    ``value`` is the total; ``windows`` holds the per-window keys Graph adds for each
+    requested ``action_attribution_windows`` entry (``{"7d_click": 12, "1d_view": 3}``),
+    empty when the response carries none.
+    """
 
     action_type: str
     value: NonNegativeDecimal
+    windows: dict[str, NonNegativeDecimal] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _window_keys(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            found = {k: v for k, v in data.items() if _WINDOW_KEY.match(str(k))}
+            data = {**data, "windows": found}
+        return data
 
 
 class GraphInsight(_Edge):
@@ -197,6 +215,32 @@ class GraphInsight(_Edge):
         """Sum the ``value`` of the entries whose action type is wanted."""
         wanted = set(action_types)
         return sum((e.value for e in entries if e.action_type in wanted), Decimal(0))
+
+    @staticmethod
+    def view_total(
+        entries: Iterable[GraphAction], action_types: Iterable[str], windows: Iterable[str]
+    ) -> Decimal | None:
+        """Sum the view-through part of the wanted entries, or None where it is unknown.
+
+        The view windows are those of ``windows`` ending in ``_view``. An entry's view part is
+        its widest view window's value: view windows nest (``7d_view`` holds ``1d_view``),
+        so adding them would count a conversion twice. Unknown (None): no view window asked
+        for, or a wanted entry without any view window key. No wanted entry at all is 0
+        (nothing converted, through views or not).
+        """
+        views = [w for w in windows if w.endswith(VIEW_SUFFIX)]
+        if not views:
+            return None
+        wanted = set(action_types)
+        total = Decimal(0)
+        for entry in entries:
+            if entry.action_type not in wanted:
+                continue
+            parts = [entry.windows[w] for w in views if w in entry.windows]
+            if not parts:
+                return None
+            total += max(parts)
+        return total
 
 
 # ---------------------------------------------------------------- output rows
@@ -257,7 +301,11 @@ class AdRow(_Row):
 
 
 class InsightDailyRow(_Row):
-    """Row of ``meta_ads.ad_insights_daily``: one ad, one day, in the account's currency."""
+    """Row of ``meta_ads.ad_insights_daily``: one ad, one day, in the account's currency.
+
+    ``view_conversions``/``view_conversion_value`` are the view-through part of
+    ``conversions``/``conversion_value`` (None: unknown, see :meth:`GraphInsight.view_total`).
+    """
 
     account_id: AccountId
     campaign_id: NumericId
@@ -271,3 +319,5 @@ class InsightDailyRow(_Row):
     conversions: Decimal
     conversion_value: Decimal
     attribution_setting: str
+    view_conversions: Decimal | None
+    view_conversion_value: Decimal | None

@@ -65,8 +65,14 @@ def test_core_table_matches_ground_truth_per_day_and_platform_after_restatement(
             "select platform, ad_id, date, spend, conversions, conversion_value, spend_reporting "
             "from core.ad_performance_daily"
         ).fetchall()
+        views = dict(con.execute(
+            "select platform, count(view_conversion_value) from core.ad_performance_daily "
+            "group by all").fetchall())
     assert {r[0] for r in rows} == set(PLATFORMS)
     assert all(r[6] is not None for r in rows), "spend left unconverted to the reporting currency"
+    # only Meta reports a view-through part; the others leave it NULL (unknown), not 0
+    assert views["meta_ads"] == sum(r[0] == "meta_ads" for r in rows)
+    assert views["google_ads"] == views["linkedin_ads"] == 0
 
     stored: dict[tuple[str, dt.date], list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 3)
     truth: dict[tuple[str, dt.date], list[Decimal]] = defaultdict(lambda: [Decimal(0)] * 3)

@@ -124,22 +124,37 @@ def test_extract_lands_quality_gated_tables_and_restates_late_conversions(sandbo
 
     stored = _rows(
         warehouse,
-        "select ad_id, date, spend, conversions, conversion_value from meta_ads.ad_insights_daily",
+        "select ad_id, date, spend, conversions, conversion_value, view_conversion_value "
+        "from meta_ads.ad_insights_daily",
     )
     assert len(stored) == len({(r[0], r[1]) for r in stored})
     restated = 0
     checked = 0
-    for ad_id, day, spend, conversions, value in stored:
+    viewed = 0
+    for ad_id, day, spend, conversions, value, view_value in stored:
         truth = emulator.market.truth("meta_ads", ad_id, day)
         if day >= (clock.now - dt.timedelta(days=28)).date():
             checked += 1
             assert conversions == truth.conversions, (ad_id, day)
             assert spend == truth.spend
             assert value == truth.value
+            # the view-through part: the 1d_view window's value, inside the total
+            assert view_value == truth.value_by_window["1d_view"], (ad_id, day)
+            viewed += view_value > 0
         first_truth = emulator.market.truth("meta_ads", ad_id, day, as_of=TODAY.date())
         restated += truth.conversions > first_truth.conversions
     assert checked > 0
     assert restated > 0, "the second run should have picked up late conversions"
+    assert viewed > 0, "the market's view-through conversions should show"
+    # core carries the view-through value per ad-day, and in the reporting currency
+    core = _rows(
+        warehouse,
+        "select count(*), count(view_conversion_value), count(view_conversion_value_reporting), "
+        "count(*) filter (where view_conversion_value > conversion_value), "
+        "sum(view_conversion_value) from core.ad_performance_daily where platform = 'meta_ads'",
+    )
+    total = _rows(warehouse, "select sum(view_conversion_value) from meta_ads.ad_insights_daily")
+    assert core == [(len(stored), len(stored), len(stored), 0, total[0][0])]
 
 
 def test_artifacts_are_left_on_the_flow_run(sandbox):

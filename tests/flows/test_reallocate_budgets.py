@@ -194,6 +194,8 @@ def test_a_dry_run_plans_and_shows_but_records_and_applies_nothing(box):
 BAD_INPUTS: list[tuple[dict[str, Any], str]] = [
     ({"mode": "target_roas", "target": -1.5}, "target: Input should be greater than 0"),
     ({"mode": "target_roas"}, "mode target_roas needs a target"),
+    ({"view_through_weight": 1.5},
+     "view_through_weight: Input should be less than or equal to 1"),
     ({"attribution_model": None, "pool": ["999999999"]},
      "pool names 1 unknown campaign(s) or budget(s): 999999999"),
     ({"attribution_model": None, "daily_total": "1"}, "daily_total 1 USD is below"),

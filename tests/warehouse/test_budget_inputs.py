@@ -61,13 +61,15 @@ def _group(con: duckdb.DuckDBPyConnection, platform: str, account: str, campaign
 
 def _perf(con: duckdb.DuckDBPyConnection, day: date, platform: str, account: str,
           campaign: str, group: str, ad: str, currency: str, spend: str, conversions: str,
-          value: str, fx: str = "1") -> None:
+          value: str, fx: str = "1", view: str | None = None) -> None:
     con.execute(
         "INSERT INTO core.ad_performance_daily VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 100, 5, ?, ?, "
-        "?, 'USD', 'r0', now())",
+        "?, 'USD', 'r0', now(), ?, ?)",
         [day, platform, account, f"{platform}:{campaign}", f"{platform}:{group}",
          f"{platform}:{ad}", currency, Decimal(spend), Decimal(spend) * Decimal(fx),
-         Decimal(conversions), Decimal(value), Decimal(value) * Decimal(fx)])
+         Decimal(conversions), Decimal(value), Decimal(value) * Decimal(fx),
+         None if view is None else Decimal(view),
+         None if view is None else Decimal(view) * Decimal(fx)])
 
 
 def _build(con: duckdb.DuckDBPyConnection) -> None:
@@ -101,9 +103,9 @@ def _build(con: duckdb.DuckDBPyConnection) -> None:
         day = START + timedelta(days=offset)
         if offset != 3:  # a day without rows inside the span counts as a zero day
             _perf(con, day, "meta_ads", "meta_ads:act_1", "100", "101", "a1", "USD",
-                  "10.00", "1", "40.00")
+                  "10.00", "1", "40.00", view="12.00")
             _perf(con, day, "meta_ads", "meta_ads:act_1", "100", "101", "a2", "USD",
-                  "5.50", "0.5", "10.00")
+                  "5.50", "0.5", "10.00", view="0")  # a2: no view-through value
         if offset >= 2:  # starts on the window's third day
             _perf(con, day, "meta_ads", "meta_ads:act_1", "200", "201", "a3", "USD",
                   "20.00", "2", "30.00")
@@ -111,7 +113,7 @@ def _build(con: duckdb.DuckDBPyConnection) -> None:
             _perf(con, day, "meta_ads", "meta_ads:act_1", "200", "202", "a4", "USD",
                   "3.00", "0", "0")
         _perf(con, day, "meta_ads", "meta_ads:act_2", "300", "301", "a5", "JPY",
-              "1500", "1", "3000", fx="0.0067")
+              "1500", "1", "3000", fx="0.0067", view="1000")
         _perf(con, day, "google_ads", "google_ads:123", "8001", "9001", "g1", "EUR",
               "7.00", "1", "21.00", fx="1.08")
         _perf(con, day, "google_ads", "google_ads:123", "8002", "9002", "g2", "EUR",
@@ -225,6 +227,21 @@ def test_days_sum_core_rows_in_the_account_currency(wh: Warehouse) -> None:
     jpy = history.entity("meta_ads", "300")
     assert jpy.days[0].spend == Decimal("1500")  # account currency, not the reporting one
     assert history.entity("google_ads", "7001").days[0].spend == Decimal("10.00")
+
+
+def test_view_through_value_is_read_beside_value_and_zero_where_unknown(wh: Warehouse) -> None:
+    _run(wh.con, "run1", "linear", START, END, [("meta_ads", "meta_ads:100", "150.00", True, None)])
+    for history in (_read(wh), _read(wh, model="linear")):
+        cbo = history.entity("meta_ads", "100")
+        assert cbo.days[0].view_value == Decimal("12.00")  # a1's 12.00 + a2's 0
+        assert cbo.days[3].view_value == 0  # a day without rows
+        # the view value stays platform-reported (account currency) when value is calibrated
+        assert sum(d.view_value for d in cbo.days) == Decimal("12.00") * 6
+        assert history.entity("meta_ads", "300").days[0].view_value == Decimal("1000")  # JPY
+        # Google and LinkedIn report no split: NULL in core, 0 here
+        for platform, entity_id in (("google_ads", "7001"), ("linkedin_ads", "601")):
+            assert all(d.view_value == 0 for d in history.entity(platform, entity_id).days)
+    assert _read(wh, model="linear").entity("meta_ads", "100").value_source == "attribution:linear"
 
 
 def test_calibration_applies_the_attribution_ratio_and_labels_it(wh: Warehouse) -> None:

@@ -106,6 +106,27 @@ def test_core_fx_conversion_by_hand(tmp_path: Path) -> None:
     wh.close()
 
 
+def test_view_through_value_reaches_core_in_both_currencies(tmp_path: Path) -> None:
+    wh = warehouse.connect(tmp_path / "wh.duckdb", reporting_currency="GBP")
+    rows = insight_rows(n_ads=2, days=1)  # EUR on 03-01: 1.08 USD; GBP: 1.27 USD
+    rows[0].update(view_conversions=Decimal("1"), view_conversion_value=Decimal("12.70"))
+    rows[1].update(view_conversions=None, view_conversion_value=None)  # unknown
+    load(wh, "r1", {"ad_insights_daily": rows})
+    assert wh.fetchall(
+        f"SELECT ad_id, view_conversions, view_conversion_value FROM {INSIGHTS} ORDER BY 1"
+    ) == [("23870000", Decimal("1.0000"), Decimal("12.7000")), ("23870001", None, None)]
+    got = wh.fetchall(
+        "SELECT ad_id, conversion_value, view_conversion_value, view_conversion_value_reporting "
+        "FROM core.ad_performance_daily ORDER BY ad_id"
+    )
+    # 12.70 EUR * 1.08 / 1.27 = 10.8000 GBP; NULL stays NULL (not 0)
+    assert got == [
+        ("meta_ads:23870000", Decimal("40.2500"), Decimal("12.7000"), Decimal("10.8000")),
+        ("meta_ads:23870001", Decimal("40.2500"), None, None),
+    ]
+    wh.close()
+
+
 def test_core_dims_use_unified_ids(wh: warehouse.Warehouse) -> None:
     load(
         wh,

@@ -37,12 +37,29 @@ def _currency(rows: Rows) -> None:
     rows[3]["currency"] = "EUX"
 
 
+def _negative_view(rows: Rows) -> None:
+    rows[1]["view_conversion_value"] = Decimal("-2.5")
+
+
+def _views_over_value(rows: Rows) -> None:
+    # view-through value above the total: the windows disagree (12.00 of 40.25 is fine)
+    rows[0]["view_conversion_value"] = Decimal("12.00")
+    rows[1]["view_conversion_value"] = Decimal("41.75")
+
+
+def _views_over_conversions(rows: Rows) -> None:
+    rows[2]["view_conversions"] = Decimal("3")
+
+
 CASES: dict[str, tuple[Callable[[Rows], None], Severity, str]] = {
     "keys_not_null": (_null_key, Severity.ERROR, "ad_id"),
     "natural_key_unique": (_duplicate, Severity.ERROR, "23870000"),
     "metrics_non_negative": (_negative, Severity.ERROR, "-3.5"),
     "clicks_le_impressions": (_clicks, Severity.ERROR, "1001"),
     "currency_known": (_currency, Severity.ERROR, "EUX"),
+    "view_metrics_non_negative": (_negative_view, Severity.ERROR, "-2.5"),
+    "view_conversion_value_le_conversion_value": (_views_over_value, Severity.WARN, "41.75"),
+    "view_conversions_le_conversions": (_views_over_conversions, Severity.WARN, "3"),
 }
 
 
@@ -78,6 +95,9 @@ def test_good_batch_passes_every_check(wh: warehouse.Warehouse, engine: str) -> 
         "freshness",
         "row_count_vs_previous",
         "no_rejected_records",
+        "view_metrics_non_negative",
+        "view_conversions_le_conversions",
+        "view_conversion_value_le_conversion_value",
     }
 
 

@@ -54,7 +54,8 @@ SELECT p.date, 'google_ads', 'google_ads:' || p.account_id, 'google_ads:' || p.c
        CAST(round(p.spend * fx.rate_to_usd / fx.reporting_rate_to_usd, 4) AS DECIMAL(18, 4)),
        p.impressions, p.clicks, p.conversions, p.conversion_value,
        CAST(round(p.conversion_value * fx.rate_to_usd / fx.reporting_rate_to_usd, 4) AS DECIMAL(18, 4)),
-       $reporting_currency, $run_id, now()
+       $reporting_currency, $run_id, now(),
+       NULL, NULL  -- view-through value and its reporting amount: Google reports no split
 FROM google_ads.ad_performance_daily AS p
 LEFT JOIN core.fx_rates_by_day($date_from, $date_to, $reporting_currency) AS fx
     ON fx.currency = p.currency AND fx.date = p.date

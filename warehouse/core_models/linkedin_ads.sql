@@ -79,7 +79,8 @@ SELECT a.date, 'linkedin_ads', 'linkedin_ads:' || a.account_id,
        CAST(round(a.spend * fx.rate_to_usd / fx.reporting_rate_to_usd, 4) AS DECIMAL(18, 4)),
        a.impressions, a.clicks, a.conversions, a.conversion_value,
        CAST(round(a.conversion_value * fx.rate_to_usd / fx.reporting_rate_to_usd, 4) AS DECIMAL(18, 4)),
-       $reporting_currency, $run_id, now()
+       $reporting_currency, $run_id, now(),
+       NULL, NULL  -- view-through value and its reporting amount: LinkedIn reports no split
 FROM linkedin_ads.ad_analytics_daily AS a
 LEFT JOIN linkedin_ads.campaigns AS c ON c.campaign_id = a.campaign_id
 LEFT JOIN core.fx_rates_by_day($date_from, $date_to, $reporting_currency) AS fx

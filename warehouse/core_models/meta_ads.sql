@@ -48,7 +48,8 @@ WHERE platform = 'meta_ads'
   AND account_id = 'meta_ads:act_' || regexp_replace($account_id, '^act_', '')
   AND date BETWEEN $date_from AND $date_to;
 
--- Spend converts at the rate valid on the day, through USD (core.fx_rates_by_day, migration 008).
+-- Spend converts at the rate valid on the day, through USD (core.fx_rates_by_day, migration 008);
+-- so do value and its view-through part (migration 018: NULL stays NULL, unknown).
 INSERT INTO core.ad_performance_daily
 SELECT i.date, 'meta_ads', 'meta_ads:act_' || regexp_replace(i.account_id, '^act_', ''),
        'meta_ads:' || i.campaign_id, 'meta_ads:' || i.ad_set_id, 'meta_ads:' || i.ad_id,
@@ -56,7 +57,8 @@ SELECT i.date, 'meta_ads', 'meta_ads:act_' || regexp_replace(i.account_id, '^act
        CAST(round(i.spend * fx.rate_to_usd / fx.reporting_rate_to_usd, 4) AS DECIMAL(18, 4)),
        i.impressions, i.clicks, i.conversions, i.conversion_value,
        CAST(round(i.conversion_value * fx.rate_to_usd / fx.reporting_rate_to_usd, 4) AS DECIMAL(18, 4)),
-       $reporting_currency, $run_id, now()
+       $reporting_currency, $run_id, now(), i.view_conversion_value,
+       CAST(round(i.view_conversion_value * fx.rate_to_usd / fx.reporting_rate_to_usd, 4) AS DECIMAL(18, 4))
 FROM meta_ads.ad_insights_daily AS i
 LEFT JOIN core.fx_rates_by_day($date_from, $date_to, $reporting_currency) AS fx
     ON fx.currency = i.currency AND fx.date = i.date

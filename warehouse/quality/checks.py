@@ -13,6 +13,7 @@ __all__ = [
     "natural_key_unique",
     "no_rejected_records",
     "non_negative",
+    "part_le_total",
     "rejected_records_reported",
     "row_count_vs_previous",
 ]
@@ -38,6 +39,15 @@ def clicks_le_impressions(clicks: str = "clicks", impressions: str = "impression
     return CheckSpec(
         "clicks_le_impressions", CheckKind.NOT_GREATER, Severity.ERROR, (clicks, impressions)
     )
+
+
+def part_le_total(part: str, total: str) -> CheckSpec:
+    """WARN when a row's part (view-through value) exceeds its total (conversion value).
+
+    WARN, not ERROR: the platform reports both, and a part over its total says its
+    attribution windows disagree, not that the row's spend or total is wrong.
+    """
+    return CheckSpec(f"{part}_le_{total}", CheckKind.NOT_GREATER, Severity.WARN, (part, total))
 
 
 def known_currency(column: str = "currency") -> CheckSpec:

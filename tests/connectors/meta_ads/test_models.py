@@ -4,13 +4,16 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
+from connectors.meta_ads.client import _insight_row
 from connectors.meta_ads.models import (
     GraphAccount,
+    GraphAction,
     GraphAd,
     GraphCampaign,
     GraphInsight,
     InsightDailyRow,
 )
+from connectors.streams import AccountInfo
 
 INSIGHT = {
     "account_id": "1001",
@@ -58,6 +61,63 @@ def test_insight_strings_are_parsed_at_the_edge():
 def test_invalid_insights_are_rejected(change):
     with pytest.raises(ValidationError):
         GraphInsight.model_validate({**INSIGHT, **change})
+
+
+def test_actions_keep_their_attribution_window_values():
+    entry = GraphAction.model_validate(
+        {"action_type": "purchase", "value": "15.00", "7d_click": "12.00", "1d_view": "3.00",
+         "unrelated": "x"})
+    assert entry.value == Decimal("15.00")
+    assert entry.windows == {"7d_click": Decimal("12.00"), "1d_view": Decimal("3.00")}
+    assert GraphAction.model_validate({"action_type": "purchase", "value": "1"}).windows == {}
+    with pytest.raises(ValidationError):
+        GraphAction.model_validate({"action_type": "purchase", "value": "1", "1d_view": "-1"})
+
+
+WINDOWED = {
+    **INSIGHT,
+    "actions": [
+        {"action_type": "link_click", "value": "15", "7d_click": "15", "1d_view": "0"},
+        {"action_type": "purchase", "value": "3", "7d_click": "2", "1d_view": "1"},
+        {"action_type": "omni_purchase", "value": "3", "7d_click": "2", "1d_view": "1"},
+    ],
+    "action_values": [
+        {"action_type": "purchase", "value": "15.00", "7d_click": "12.00", "1d_view": "3.00"},
+        {"action_type": "omni_purchase", "value": "15.00", "7d_click": "12.00",
+         "1d_view": "3.00"},
+    ],
+}
+ACCOUNT = AccountInfo("act_1001", "A", "EUR", "Europe/Berlin")
+
+
+def _row(raw, windows=("7d_click", "1d_view"), action_types=("purchase",)):
+    return _insight_row(ACCOUNT, action_types, windows)(raw).model_dump()
+
+
+def test_insight_row_fills_the_view_through_part_from_the_view_windows():
+    row = _row(WINDOWED)
+    assert row["conversion_value"] == Decimal("15.00") and row["conversions"] == 3
+    assert row["view_conversion_value"] == Decimal("3.00")
+    assert row["view_conversions"] == Decimal(1)
+    # only the wanted action types count (omni_purchase repeats the purchase)
+    both = _row(WINDOWED, action_types=("purchase", "omni_purchase"))
+    assert both["view_conversion_value"] == Decimal("6.00")
+
+
+def test_view_through_part_is_unknown_without_window_keys_and_zero_without_conversions():
+    plain = _row(INSIGHT)  # its purchase value carries no view key, its count does
+    assert plain["view_conversion_value"] is None and plain["view_conversions"] == 1
+    clicks_only = _row(WINDOWED, windows=("7d_click",))  # no view window asked for
+    assert clicks_only["view_conversion_value"] is None
+    nothing = _row({**WINDOWED, "actions": None, "action_values": None})
+    assert nothing["view_conversion_value"] == 0 and nothing["view_conversions"] == 0
+
+
+def test_nested_view_windows_are_not_counted_twice():
+    raw = {**WINDOWED, "action_values": [
+        {"action_type": "purchase", "value": "20.00", "7d_click": "12.00", "1d_view": "3.00",
+         "7d_view": "8.00"}]}
+    assert _row(raw, windows=("7d_click", "1d_view", "7d_view"))["view_conversion_value"] == 8
 
 
 def test_missing_optional_lists_are_empty():
@@ -139,6 +199,8 @@ def test_row_model_is_strict():
         "conversions": Decimal(0),
         "conversion_value": Decimal(0),
         "attribution_setting": "7d_click_1d_view",
+        "view_conversions": None,
+        "view_conversion_value": Decimal(0),
     }
     assert InsightDailyRow.model_validate(row).model_dump() == row
     with pytest.raises(ValidationError):

@@ -36,7 +36,8 @@ SELECT s.date, 'acme_ads', 'acme_ads:' || s.account_id, 'acme_ads:' || s.campaig
        s.impressions, s.clicks, s.conversions, s.conversion_value,
        CAST(round(s.conversion_value * fx.rate_to_usd / fx.reporting_rate_to_usd, 4)
             AS DECIMAL(18, 4)),
-       $reporting_currency, $run_id, now()
+       $reporting_currency, $run_id, now(),
+       NULL, NULL  -- view-through value and its reporting amount: Acme reports no split
 FROM acme_ads.ad_stats_daily AS s
 LEFT JOIN core.fx_rates_by_day($date_from, $date_to, $reporting_currency) AS fx
     ON fx.currency = s.currency AND fx.date = s.date
