@@ -38,10 +38,8 @@ from emulators.steering import (
     BudgetHolder,
     SteeringScenario,
     budget_holders,
-    oracle_plan,
-    path_revenue,
+    score,
     static_budgets,
-    static_revenue,
     total_usd,
 )
 
@@ -208,11 +206,10 @@ def _run(seed: int, days: int, root: Path, lookback_days: int,
             if progress is not None:
                 progress(number + 1, days, row)
     end = START + dt.timedelta(days=days - 1)
-    revenue = path_revenue(market, holders, START, end, lambda d: {
-        h.key: market.budget(h.platform, h.entity_id, d) or 0 for h in holders})
-    static_value = static_revenue(market, holders, START, end, baseline=static)
-    oracle_budgets = oracle_plan(market, holders, START, end, baseline=static)
-    oracle = path_revenue(market, holders, START, end, lambda _: oracle_budgets)
+    scored = score(market, holders, START, end, static)
+    revenue, static_value, oracle = (scored.revenue, scored.static_revenue,
+                                     scored.oracle_revenue)
+    oracle_budgets = scored.oracle_budgets
     budgets = [{"platform": h.platform, "entity_id": h.entity_id,
                 "static_usd": round(static[h.key] / 100 * h.fx, 2),
                 "final_usd": round((market.budget(h.platform, h.entity_id, end) or 0)
@@ -226,8 +223,7 @@ def _run(seed: int, days: int, root: Path, lookback_days: int,
         steps=policy, movement=float(parameters.get("max_movement_share", 0.15)))
     applied = sum(1 for e in emulators.values() for m in e.mutation_log
                   if m.attribute == "daily_budget")
-    share = ((revenue - static_value) / (oracle - static_value) if oracle > static_value
-             else None)
+    share = scored.captured_uplift_share
     return SimulationResult(
         seed=seed, days=days, start=START.isoformat(), end=end.isoformat(),
         revenue=round(revenue, 2), static_revenue=round(static_value, 2),

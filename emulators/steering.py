@@ -44,6 +44,7 @@ __all__ = [
     "JITTER_MEAN",
     "BudgetHolder",
     "SteeringScenario",
+    "SteeringScore",
     "budget_holders",
     "expected_revenue",
     "expected_spend",
@@ -55,6 +56,7 @@ __all__ = [
     "pick_inflated_campaign",
     "realised_revenue",
     "revenue_at",
+    "score",
     "static_budgets",
     "static_revenue",
     "total_usd",
@@ -397,6 +399,38 @@ def oracle_plan(
     span = (end - start).days + 1
     return oracle_budgets(market, holders, start, _baseline_total(market, holders, start, baseline),
                           step_usd=step_usd, span_days=span)
+
+
+@dataclass(frozen=True)
+class SteeringScore:
+    """How the budgets a market had over some days compare with static and oracle budgets."""
+
+    revenue: float
+    static_revenue: float
+    oracle_revenue: float
+    oracle_budgets: dict[Key, int]
+
+    @property
+    def captured_uplift_share(self) -> float | None:
+        """(revenue − static) ÷ (oracle − static); None when the oracle does not beat static."""
+        if self.oracle_revenue <= self.static_revenue:
+            return None
+        return ((self.revenue - self.static_revenue)
+                / (self.oracle_revenue - self.static_revenue))
+
+
+def score(market: Market, holders: Sequence[BudgetHolder], start: date, end: date,
+          static: Mapping[Key, int]) -> SteeringScore:
+    """Score the budgets the market had from ``start`` to ``end``.
+
+    Against ``static`` held throughout and the oracle's best allocation of the same total.
+    """
+    revenue = path_revenue(market, holders, start, end, lambda d: {
+        h.key: market.budget(h.platform, h.entity_id, d) or 0 for h in holders})
+    static_value = static_revenue(market, holders, start, end, baseline=static)
+    best = oracle_plan(market, holders, start, end, baseline=static)
+    oracle = path_revenue(market, holders, start, end, lambda _: best)
+    return SteeringScore(revenue, static_value, oracle, best)
 
 
 # ---------------------------------------------------------------------------- oracle
