@@ -255,6 +255,9 @@ def budgets(
              "platforms' own).")] = "markov",
     auto_apply_max_change: Annotated[float, typer.Option(
         min=0, max=10, help="Changes up to this share apply without approval.")] = 0.10,
+    view_through_weight: Annotated[float, typer.Option(
+        help="How much of Meta's platform-reported view-through value counts (0 to 1; "
+             "default 0: click-through value only).")] = 0.0,
     apply: Annotated[bool, typer.Option(
         help="Record and apply the plan (default: show it only).")] = False,
 ) -> None:
@@ -271,7 +274,8 @@ def budgets(
         "mode": mode, "target": target,
         "daily_total": None if daily_total is None else str(daily_total),
         "attribution_model": None if (model or "").lower() == "none" else model,
-        "auto_apply_max_change": auto_apply_max_change, "dry_run": not apply}
+        "auto_apply_max_change": auto_apply_max_change,
+        "view_through_weight": view_through_weight, "dry_run": not apply}
     # Refuse bad parameters and settings before a Prefect server starts (the flow checks
     # them again): a bad mode or a negative target is one line, not Prefect's traceback.
     try:

@@ -172,6 +172,7 @@ def test_budgets_refuses_a_missing_warehouse_in_one_line(tmp_path):
 @pytest.mark.parametrize(("args", "message"), [
     (["--mode", "nonsense"], "mode: Input should be 'fixed_total', 'target_roas' or"),
     (["--mode", "target_roas", "--target", "-1"], "target: Input should be greater than 0"),
+    (["--view-through-weight", "1.5"], "view_through_weight: Input should be less than or equal"),
 ])
 def test_budgets_refuses_bad_parameters_before_starting_prefect(tmp_path, args, message):
     done = subprocess.run(
