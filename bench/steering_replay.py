@@ -55,7 +55,6 @@ from emulators.steering import (
     static_budgets,
 )
 from flows.budget_parameters import BudgetRequest
-from flows.reallocate_budgets import _grid_step, _policy
 from marketing.budgets import plan_budgets
 from marketing.budgets.curves import CurveKind, ResponseCurve
 from tasks import budgets
@@ -198,7 +197,7 @@ def replay(seed: int, days: int, parameters: Mapping[str, Any]) -> dict[str, Any
                             auto_apply_max_change=1.0,
                             **{k: v for k, v in parameters.items()
                                if k in BudgetRequest.model_fields})
-    policy = _policy(request)
+    policy = request.policy()
     reader = _Reader(market)
     targets = _budgets(market, holders)
     by_id = {(b.platform, b.entity_id): b for b in targets}
@@ -224,7 +223,7 @@ def replay(seed: int, days: int, parameters: Mapping[str, Any]) -> dict[str, Any
             states = [replace(st, curve=_true_curve(market, by_key[st.entity_id], today,
                                                     st.curve.data_days)) for st in states]
         plan = plan_budgets(states, now=now, mode=request.mode, policy=policy,
-                            grid_step=_grid_step(states))
+                            grid_step=budgets.grid_step(states))
         intents = budgets.plan_intents(plan, pool, key="replay", auto_apply_max_change=1.0,
                                        value_source="platform_reported")
         for intent in intents:

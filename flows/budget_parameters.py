@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from flows.parameters import parameter_error
+from marketing.budgets.guardrails import GuardrailPolicy
 
 __all__ = ["BudgetMode", "BudgetRequest", "parse_budget_request"]
 
@@ -53,6 +55,16 @@ class BudgetRequest(BaseModel):
         if self.pool is not None and not [p for p in self.pool if p.strip()]:
             raise ValueError("pool is empty (leave it out to steer every active budget)")
         return self
+
+    def policy(self) -> GuardrailPolicy:
+        """Return the guardrails these parameters ask for (Meta's step bound apart)."""
+        return GuardrailPolicy(
+            cooldown=dt.timedelta(hours=self.cooldown_hours),
+            step_bound_by_platform={"meta_ads": self.max_step_meta},
+            default_step_bound=self.max_step_other,
+            max_movement_share=self.max_movement_share,
+            deadband_share=self.deadband_share,
+        )
 
     @property
     def value(self) -> str:

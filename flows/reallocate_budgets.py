@@ -41,7 +41,6 @@ from tasks.budgets import BudgetRunError
 
 __all__ = ["BudgetApplyFailed", "BudgetRunResult", "reallocate_budgets"]
 
-CENT = Decimal("0.01")
 
 
 class BudgetApplyFailed(RuntimeError):
@@ -73,22 +72,6 @@ class BudgetRunResult(BaseModel):
     failed: dict[str, str] = Field(default_factory=dict)
     compensated: list[str] = Field(default_factory=list)
     notes: list[str] = Field(default_factory=list)
-
-
-def _policy(request: BudgetRequest) -> GuardrailPolicy:
-    return GuardrailPolicy(
-        cooldown=dt.timedelta(hours=request.cooldown_hours),
-        step_bound_by_platform={"meta_ads": request.max_step_meta},
-        default_step_bound=request.max_step_other,
-        max_movement_share=request.max_movement_share,
-        deadband_share=request.deadband_share,
-    )
-
-
-def _grid_step(states: list[EntityState]) -> Decimal:
-    """One grid step per about 1/2,000 of the pool: a cent for tiny pools, at most 1 unit."""
-    pool = sum((s.current for s in states), Decimal(0))
-    return min(Decimal(1), max(CENT, (pool / 2000).quantize(CENT)))
 
 
 def _check_total(request: BudgetRequest, states: list[EntityState], now: dt.datetime,
@@ -209,7 +192,7 @@ def reallocate_budgets(  # one typed parameter per UI field
     if not pool_entities:
         raise BudgetRunError("the pool holds no active budget a campaign writer can change"
                              + (f" ({'; '.join(notes[:5])})" if notes else ""))
-    policy = _policy(request)
+    policy = request.policy()
     states = budgets.entity_states(pool_entities, value=request.value,
                                    last_changes=budgets.last_budget_changes(engine),
                                    since=inputs.fit_start,
@@ -218,7 +201,7 @@ def reallocate_budgets(  # one typed parameter per UI field
     _check_total(request, states, now, policy, currency)
     plan = plan_budgets(states, now=now, mode=request.mode, total=request.daily_total,
                         target=request.target, pace=_pace(request, pool_entities, today, policy),
-                        policy=policy, grid_step=_grid_step(states))
+                        policy=policy, grid_step=budgets.grid_step(states))
     value_source = f"attribution:{inputs.model}" if inputs.model else "platform_reported"
     intents = budgets.plan_intents(plan, pool_entities, key=key,
                                    auto_apply_max_change=request.auto_apply_max_change,

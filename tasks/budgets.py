@@ -60,6 +60,7 @@ __all__ = [
     "applied_changes",
     "budget_platforms",
     "entity_states",
+    "grid_step",
     "is_pacing",
     "last_budget_changes",
     "month_spend",
@@ -314,6 +315,12 @@ def entity_states(
                 else (limits.maximum * p.rate).quantize(CENT, ROUND_FLOOR)),
             last_changed_at=last, excluded=p.excluded))
     return states
+
+
+def grid_step(states: Sequence[EntityState]) -> Decimal:
+    """Return the allocator's grid step: about 1/2,000 of the pool, a cent to 1 unit."""
+    pool = sum((s.current for s in states), Decimal(0))
+    return min(Decimal(1), max(CENT, (pool / 2000).quantize(CENT)))
 
 
 def plan_key(when: date | str, parameters: Mapping[str, Any], *,
