@@ -35,9 +35,9 @@ from typing import Any
 from emulators.market import Market
 from emulators.registry import EMULATORS
 from emulators.steering import (
-    BudgetHolder,
     SteeringScenario,
     budget_holders,
+    pool_usd,
     score,
     static_budgets,
     total_usd,
@@ -103,7 +103,15 @@ def served(market: Market) -> Iterator[dict[str, Any]]:
         yield emulators
 
 
-def _breaches(emulators: dict[str, Any], market: Market, holders: list[BudgetHolder],
+def _fx(market: Market, platform: str, subject_id: str) -> float:
+    # A mutation names the platform's budget resource (a campaign holding its ad groups'
+    # budgets included): its account's hidden rate converts the change to USD.
+    entity = market.entity(platform, subject_id)
+    account_id = getattr(entity, "account_id", None)
+    return market.fx_rate(platform, account_id) if account_id is not None else 1.0
+
+
+def _breaches(emulators: dict[str, Any], market: Market,
               *, cooldown: dt.timedelta, steps: dict[str, float], movement: float,
               ) -> list[str]:
     """Return every applied budget change that breaks the policy, as one line each."""
@@ -111,7 +119,6 @@ def _breaches(emulators: dict[str, Any], market: Market, holders: list[BudgetHol
     last: dict[tuple[str, str], dt.datetime] = {}
     moved: dict[dt.date, float] = defaultdict(float)
     for platform, emulator in sorted(emulators.items()):
-        account_of = {h.entity_id: h for h in holders if h.platform == platform}
         for m in emulator.mutation_log:
             if m.attribute != "daily_budget":
                 continue
@@ -126,12 +133,11 @@ def _breaches(emulators: dict[str, Any], market: Market, holders: list[BudgetHol
             if key in last and m.at - last[key] < cooldown:
                 found.append(f"{where}: changed again {m.at - last[key]} after the last change")
             last[key] = m.at
-            holder = account_of.get(m.subject_id)
-            fx = holder.fx if holder else 1.0
-            moved[m.at.date()] += float(abs(new - old)) * fx
+            moved[m.at.date()] += float(abs(new - old)) * _fx(market, platform, m.subject_id)
     for day, amount in sorted(moved.items()):
-        pool = sum((market.budget(h.platform, h.entity_id, day - dt.timedelta(days=1)) or 0)
-                   / 100 * h.fx for h in holders)
+        # the pool the mutations are measured against: every budget resource, as the
+        # platforms report it, not only the holders delivering on the day
+        pool = pool_usd(market, emulators, day - dt.timedelta(days=1))
         if amount > movement * pool + 1.0:
             found.append(f"{day}: moved {amount:,.2f} USD, more than {movement:.0%} of the "
                          f"pool {pool:,.2f}")
@@ -218,7 +224,7 @@ def _run(seed: int, days: int, root: Path, lookback_days: int,
     policy = {"default": float(parameters.get("max_step_other", 0.3)),
               "meta_ads": float(parameters.get("max_step_meta", 0.2))}
     breaches = _breaches(
-        emulators, market, holders,
+        emulators, market,
         cooldown=dt.timedelta(hours=int(parameters.get("cooldown_hours", 72))),
         steps=policy, movement=float(parameters.get("max_movement_share", 0.15)))
     applied = sum(1 for e in emulators.values() for m in e.mutation_log

@@ -54,6 +54,7 @@ __all__ = [
     "oracle_revenue",
     "path_revenue",
     "pick_inflated_campaign",
+    "pool_usd",
     "realised_revenue",
     "revenue_at",
     "score",
@@ -323,6 +324,23 @@ def path_revenue(
             if market.scenario is not None:
                 value *= learning_multiplier(market.scenario, history, d)
             total += value
+    return total
+
+
+def pool_usd(market: Market, platforms: Iterable[str], day: date) -> float:
+    """Return the USD sum of every budget held in a campaign ACTIVE on ``day``.
+
+    The pool as the platforms' budget resources report it, the money a planner reading them
+    steers: a budget the market spreads over ad groups counts whole (Google's campaign budget
+    is their sum), whether or not each group has an ad delivering that day.
+    """
+    total = 0.0
+    for holder in _all_holders(market, platforms):
+        entity = market.entity(holder.platform, holder.entity_id)
+        campaign_id = getattr(entity, "campaign_id", holder.entity_id)
+        if market.status(holder.platform, campaign_id, day) != "ACTIVE":
+            continue
+        total += (market.budget(holder.platform, holder.entity_id, day) or 0) / 100.0 * holder.fx
     return total
 
 

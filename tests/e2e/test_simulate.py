@@ -69,14 +69,14 @@ def test_the_breach_detector_flags_steps_cooldowns_minimums_and_movement():
     first, second = holders[0].entity_id, holders[1].entity_id
     noon = dt.datetime.combine(START, dt.time(12), tzinfo=dt.UTC)
     ok = [_mutation("meta_ads", first, noon, "100.00", "119.00")]
-    assert _breaches({"meta_ads": _Log(ok)}, market, holders, cooldown=dt.timedelta(hours=72),
+    assert _breaches({"meta_ads": _Log(ok)}, market, cooldown=dt.timedelta(hours=72),
                      steps={"default": 0.3, "meta_ads": 0.2}, movement=1.0) == []
     planted = [
         _mutation("meta_ads", first, noon, "100.00", "130.00"),  # beyond ±20 %
         _mutation("meta_ads", first, noon + dt.timedelta(hours=5), "130.00", "120.00"),
         _mutation("meta_ads", second, noon, "1.10", "0.90"),  # below the minimum
     ]
-    found = _breaches({"meta_ads": _Log(planted)}, market, holders,
+    found = _breaches({"meta_ads": _Log(planted)}, market,
                       cooldown=dt.timedelta(hours=72),
                       steps={"default": 0.3, "meta_ads": 0.2}, movement=0.0001)
     text = "\n".join(found)
@@ -84,3 +84,35 @@ def test_the_breach_detector_flags_steps_cooldowns_minimums_and_movement():
     assert "changed again 5:00:00" in text
     assert "below the platform minimum" in text
     assert "of the pool" in text
+
+
+def test_movement_is_measured_against_every_budget_the_platform_reports():
+    # Seed 1: a Google campaign budget is the sum of three ad groups' budgets, one of which
+    # has no ad delivering on the first day. A change of the whole campaign budget must be
+    # measured against a pool that holds that group's budget too, as the planner sees it.
+    from emulators.google_ads import resources as google
+    from emulators.steering import SteeringScenario, pool_usd
+
+    market = Market(seed=1, today=START, platforms=("google_ads",), accounts_per_platform=1,
+                    scenario=SteeringScenario())
+    delivering = {h.entity_id for h in budget_holders(market, ("google_ads",), day=START)}
+    shared = next(c for a in market.accounts("google_ads")
+                  for c in market.campaigns("google_ads", a.id) if c.budget_level == "ad_group"
+                  and any(g.id not in delivering
+                          for g in market.ad_groups("google_ads", c.id)))
+    eve = START - dt.timedelta(days=1)
+    pool = pool_usd(market, ("google_ads",), eve)
+    holders_only = sum((market.budget("google_ads", h, eve) or 0) / 100 for h in delivering)
+    assert pool > holders_only
+    whole = Decimal(google.budget_micros(market, shared)) / 1_000_000
+    noon = dt.datetime.combine(START, dt.time(12), tzinfo=dt.UTC)
+
+    def moved(amount: Decimal) -> list[str]:
+        log = [_mutation("google_ads", shared.id, noon, str(whole), str(whole - amount))]
+        return _breaches({"google_ads": _Log(log)}, market, cooldown=dt.timedelta(hours=72),
+                         steps={"default": 1.0, "meta_ads": 1.0}, movement=0.15)
+
+    inside = Decimal(str(round(0.15 * pool - 0.5, 2)))
+    assert inside > Decimal(str(0.15 * holders_only + 1.0))  # the old measure flagged this
+    assert moved(inside) == []
+    assert any("of the pool" in line for line in moved(Decimal(str(round(0.15 * pool + 2, 2)))))
