@@ -357,7 +357,8 @@ def plan_intents(
         entity = by_key[line.entity_id]
         e = entity.entity
         assert e.daily_budget is not None
-        after, _ = to_platform(line.after / entity.rate, entity.account_limits())
+        after, _ = to_platform(line.after / entity.rate, entity.account_limits(),
+                               toward=e.daily_budget)
         if after == e.daily_budget:
             continue
         ev = line.evidence

@@ -9,7 +9,8 @@ applied, so the plan can say why an entity was held or clipped:
   elsewhere), the platform's minimum and maximum, and the delivery cap of its curve;
 - :func:`limit_movement`: total absolute movement per run (default 15 % of the pool);
 - :func:`in_deadband`: changes below ``max(5 %, 1 unit)`` are not worth an API call;
-- :func:`to_platform`: round down to the platform's budget step, never below its minimum.
+- :func:`to_platform`: round to the platform's budget step (down, or toward the current
+  budget), never below its minimum.
 
 Platform minimums and steps come in as data (:class:`PlatformLimits`): this package imports
 no connector.
@@ -151,15 +152,22 @@ def in_deadband(before: Decimal, after: Decimal, policy: GuardrailPolicy) -> boo
     return abs(after - before) < threshold
 
 
-def to_platform(amount: Decimal, limits: PlatformLimits) -> tuple[Decimal, Reason | None]:
-    """Round ``amount`` down to the platform's step, never below its minimum.
+def to_platform(
+    amount: Decimal, limits: PlatformLimits, toward: Decimal | None = None,
+) -> tuple[Decimal, Reason | None]:
+    """Round ``amount`` to the platform's step, never below its minimum.
 
+    Down by default (a cap is never exceeded); toward ``toward`` when it is given (the
+    current budget, on the step already), so a rounded change is never larger than the
+    planned one and step bounds and the run's movement cap still hold after rounding.
     Returns the amount the platform will receive and PLATFORM_MINIMUM (raised to the minimum)
-    or ROUNDING (rounded down), or None when it was already on the step.
+    or ROUNDING (rounded), or None when it was already on the step.
     """
     rounded = amount
     if limits.step > 0:
-        rounded = (amount / limits.step).to_integral_value(ROUND_FLOOR) * limits.step
+        up = toward is not None and amount < toward
+        rounded = (amount / limits.step).to_integral_value(
+            ROUND_CEILING if up else ROUND_FLOOR) * limits.step
     if rounded < limits.minimum:
         minimum = limits.minimum
         if limits.step > 0:

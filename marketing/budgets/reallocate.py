@@ -116,7 +116,7 @@ def plan_budgets(
         if in_deadband(e.current, amount, cfg):
             lines.append(_line(e, curve, e.current, [*reasons, Reason.DEADBAND]))
             continue
-        after, note = to_platform(amount, e.limits)
+        after, note = to_platform(amount, e.limits, toward=e.current)
         if note is not None:
             reasons.append(note)
         if after != e.current:

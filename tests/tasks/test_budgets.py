@@ -15,6 +15,7 @@ import pytest
 
 from connectors.campaign_writes import writer_class
 from marketing.budgets import plan_budgets
+from marketing.budgets.guardrails import GuardrailPolicy
 from tasks.budgets import (
     BudgetInputs,
     PoolEntity,
@@ -136,3 +137,25 @@ def test_select_pool_keeps_linkedin_campaign_groups_and_says_what_it_leaves_out(
     assert not any("g2" in n or "g3" in n for n in notes)  # not asked for by name: silent
     _, named = select_pool(inputs, pool=["g2", "g3", "g1"], exclude=())
     assert sum("not active with a daily budget" in n for n in named) == 2
+
+
+def test_account_currency_rounding_never_moves_more_than_the_plan() -> None:
+    # 1 account unit = 0.73 reporting units and a movement cap that splits the move: the
+    # plan's cents fall between the account's, and each budget rounds toward its current
+    # value, so no change grows (a cut rounded down broke the cap by a cent per line).
+    pool = _pool(VIEWY, CLICKY, rate="0.73")
+    states = entity_states(pool, value="value", last_changes={}, since=SINCE)
+    plan = plan_budgets(states, now=NOW, grid_step=Decimal("0.01"),
+                        policy=GuardrailPolicy(max_movement_share=0.13))
+    intents = plan_intents(plan, pool, key="k", auto_apply_max_change=1.0,
+                           value_source=PLATFORM_REPORTED)
+    lines = {line.entity_id.rsplit(":", 1)[-1]: line for line in plan.moved()}
+    assert {i.entity_id for i in intents} == set(lines) == {"1", "2"}
+    rate = Decimal("0.73")
+    rounded = 0
+    for intent in intents:
+        before, after = Decimal(intent.before), Decimal(intent.after)
+        planned = lines[intent.entity_id].after / rate
+        rounded += after != planned
+        assert abs(after - before) <= abs(planned - before), intent
+    assert rounded  # the account's cents really did round somewhere
