@@ -26,6 +26,10 @@ from warehouse.reference import sync_ad_channels
 LOCK_WAIT_SECONDS = 120.0
 """How long to wait for another process to release the DuckDB file."""
 
+SLOT_WAIT_SECONDS = 3600.0
+"""How long to queue for the writer slot: long enough for another run's loads, short enough
+that a slot a killed run never released stops the flow with a clear error instead of a hang."""
+
 
 def _connect_waiting(environment: Environment, wait: float) -> Warehouse:
     deadline = time.monotonic() + wait
@@ -52,16 +56,40 @@ def _connect_waiting(environment: Environment, wait: float) -> Warehouse:
 
 
 @contextmanager
+def _writer_slot(slot_wait: float) -> Iterator[None]:
+    acquired = False
+    try:
+        with concurrency(WAREHOUSE_WRITER, occupy=1, strict=True, timeout_seconds=slot_wait):
+            acquired = True
+            yield
+    except TimeoutError as exc:
+        if acquired:  # the body's own timeout, not the slot's
+            raise
+        raise WarehouseLockedError(
+            f"waited {slot_wait:.0f} s for the Prefect concurrency slot {WAREHOUSE_WRITER!r} "
+            "(one writer at a time) and another run still holds it. If no run is writing, a "
+            "killed run left it taken: free it with `prefect gcl update "
+            f"{WAREHOUSE_WRITER} --active-slots 0` and re-run"
+        ) from exc
+
+
+@contextmanager
 def open_warehouse(
-    environment: Environment, wait: float = LOCK_WAIT_SECONDS
+    environment: Environment, wait: float = LOCK_WAIT_SECONDS,
+    slot_wait: float = SLOT_WAIT_SECONDS,
 ) -> Iterator[Warehouse]:
     """Hold the writer slot and open (and migrate) the environment's warehouse.
 
     The ad platforms' declared channels are written to ``ref.ad_channels`` on the way in, so
     the core models classify traffic by every platform this installation has.
+
+    Raises:
+        WarehouseLockedError: the writer slot stayed taken for ``slot_wait`` seconds, or
+            another process kept the DuckDB file for ``wait`` seconds.
+
     """
     environment.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
-    with concurrency(WAREHOUSE_WRITER, occupy=1, strict=True):
+    with _writer_slot(slot_wait):
         wh = _connect_waiting(environment, wait)
         with wh:
             sync_ad_channels(wh, ad_channels())
