@@ -49,6 +49,17 @@ def _day(value: str | None, option: str) -> dt.date | None:
                                  param_hint=f"'{option}'") from None
 
 
+def _prefect_defaults() -> None:
+    """Set the Prefect defaults a local command runs with, unless the shell set them.
+
+    No analytics; and a temporary (ephemeral) Prefect server gets two minutes to start
+    instead of Prefect's 20 seconds, which a busy two-core machine can need.
+    """
+    import os
+
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+
 @app.command()
 def demo(
     platform: Annotated[
@@ -63,13 +74,11 @@ def demo(
     ] = None,
 ) -> None:
     """Run the extracts, the attribution report and the day's budget plan on the sandbox."""
-    import os
-
     from flows.parameters import PLATFORMS, SOURCE_PLATFORMS
 
     known = (*PLATFORMS, *SOURCE_PLATFORMS)
     platforms = _check_platforms(platform or list(known), known)
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    _prefect_defaults()
 
     from config import SettingsError, load_settings
     from deployments.preflight import (
@@ -194,8 +203,6 @@ def attribution(
     dry_run: Annotated[bool, typer.Option(help="Send nothing, publish nothing.")] = False,
 ) -> None:
     """Build the attribution report over the warehouse ($CAMPAIGN_OPS_ENV) and print its path."""
-    import os
-
     from marketing.attribution.model_set import MODEL_NAMES
 
     models = _check_platforms(model or list(MODEL_NAMES), MODEL_NAMES, "model")
@@ -221,7 +228,7 @@ def attribution(
         _check_prefect_api()
     except (ParameterError, EnvironmentConfigError, PreflightError) as exc:
         _fail(str(exc))
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    _prefect_defaults()
     from flows.attribution import build_attribution_report
     from marketing.attribution import AttributionInputError
     from warehouse.errors import WarehouseError
@@ -262,8 +269,6 @@ def budgets(
         help="Record and apply the plan (default: show it only).")] = False,
 ) -> None:
     """Plan today's budgets over the warehouse ($CAMPAIGN_OPS_ENV) and print the plan."""
-    import os
-
     from deployments.preflight import PreflightError, check_store, check_warehouse_file
     from flows.budget_parameters import parse_budget_request
     from flows.parameters import ParameterError
@@ -287,7 +292,7 @@ def budgets(
         _check_prefect_api()
     except (ParameterError, EnvironmentConfigError, PreflightError) as exc:
         _fail(str(exc))
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    _prefect_defaults()
     typer.secho("Planning budgets (a first run starts a local Prefect server)…", fg="cyan")
     _run_budget_plan(**parameters)
 
@@ -321,9 +326,8 @@ def simulate(
 ) -> None:
     """Steer the simulated market with the real flows; compare with static and the oracle."""
     import json
-    import os
 
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    _prefect_defaults()
     from deployments.preflight import PreflightError
 
     try:
@@ -496,9 +500,7 @@ def up(
     ] = Path("data/prefect"),
 ) -> None:
     """Start a Prefect server, the sandbox emulators, and serve every deployment in prefect.yaml."""
-    import os
-
-    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    _prefect_defaults()
     from deployments.local import LocalStackError, run_local_stack
 
     if not (Path.cwd() / "prefect.yaml").is_file():
