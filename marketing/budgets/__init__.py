@@ -18,6 +18,8 @@ from marketing.budgets.curves import (
     FitSettings,
     ResponseCurve,
     fit_curve,
+    fit_curves,
+    hill,
     linear,
     saturating,
 )
@@ -69,6 +71,8 @@ __all__ = [
     "VerifyPolicy",
     "allocate",
     "fit_curve",
+    "fit_curves",
+    "hill",
     "linear",
     "month_pace",
     "plan_budgets",

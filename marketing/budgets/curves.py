@@ -1,22 +1,29 @@
 """Response curves: how much attributed value (or conversions) a day's spend buys.
 
-A :class:`ResponseCurve` is either saturating, ``R(x) = a·(1 − exp(−x/b))``, or linear,
-``R(x) = a·x`` (``a`` a shrunk ROAS), and in both cases flat beyond ``cap``, the most the
-entity can deliver in a day. Both are concave, which is what the allocator's water-filling
-relies on.
+A :class:`ResponseCurve` is a Hill curve with exponent 1, ``R(x) = a·x / (b + x)`` (the
+Michaelis-Menten form of the Hill saturation Robyn and Meridian use: half of ``a`` at
+``x = b``), an exponential saturation ``R(x) = a·(1 − exp(−x/b))``, or linear,
+``R(x) = a·x`` (``a`` a shrunk ROAS), each flat beyond ``cap``, the most the entity can
+deliver in a day. All are concave, which is what the allocator's water-filling relies on.
 
 :func:`fit_curve` fits one entity's curve on its daily history (plain rows: ``day``,
 ``spend``, ``value`` and optionally ``conversions``) by its posterior mode under a prior on
-the curvature: ``log(median spend / b) ~ N(log 1, 0.3)``, half-saturation's scale near the
-spend seen, as Meridian's default prior has it. A few weeks of noisy days (daily value varies
-by some 40 % around its mean) hardly identify the curvature on their own; without the prior a
+the curvature: ``log(median spend / b) ~ N(log 1, 0.5)``, half-saturation near the spend
+seen, as Meridian's default prior has it. A few weeks of noisy days (daily value varies by
+some 40 % around its mean) hardly identify the curvature on their own; without the prior a
 least-squares fit swings between nearly linear and nearly flat from one day to the next. The
 posterior is evaluated on a fixed grid of ``b`` with the best ``a`` in closed form for each,
 so a refit on the same rows is the same curve, and its moments give the covariance of
-``(a, b)`` and so an interval for the marginal ROAS (delta method). It learns day-of-week
-multipliers, reports R², and falls back to a linear curve whose ROAS is shrunk toward the
-channel's pooled ROAS when data is thin (THIN_DATA) or there is no value or spend to fit
-(POOR_FIT): ``(value + k·ROAS_pool·s0) / (spend + k·s0)``, ``s0`` one week of median spend.
+``(a, b)`` and so an interval for the marginal ROAS (delta method). It reports R², and falls
+back to a linear curve whose ROAS is shrunk toward the channel's pooled ROAS when data is
+thin (THIN_DATA) or there is no value or spend to fit (POOR_FIT):
+``(value + k·ROAS_pool·s0) / (spend + k·s0)``, ``s0`` one week of median spend.
+
+Day-of-week multipliers are learnt per channel, not per entity (:func:`fit_curves`): three
+weeks give an entity three days of each weekday, whose noise a per-entity multiplier would
+turn into a random tilt of its curve each day (measured on the simulated market, whose
+response has no weekday effect, per-entity multipliers cost 0.05 to 0.1 of the captured
+uplift; bench/steering_replay.py).
 """
 
 from __future__ import annotations
@@ -40,6 +47,8 @@ __all__ = [
     "FitSettings",
     "ResponseCurve",
     "fit_curve",
+    "fit_curves",
+    "hill",
     "linear",
     "saturating",
 ]
@@ -55,16 +64,20 @@ class CurveError(ValueError):
 class CurveKind(StrEnum):
     """The shape of a response curve."""
 
+    HILL = "hill"
+    """``a·x / (b + x)``: Hill saturation with exponent 1 (half of ``a`` at ``x = b``)."""
     SATURATING = "saturating"
+    """``a·(1 − exp(−x/b))``: exponential saturation (63 % of ``a`` at ``x = b``)."""
     LINEAR = "linear"
+    """``a·x``: a constant return ``a``."""
 
 
 @dataclass(frozen=True)
 class ResponseCurve:
     """A concave response of value to daily spend, flat beyond ``cap``.
 
-    ``a`` is the asymptote (saturating) or the ROAS (linear); ``b`` the spend scale of a
-    saturating curve (value reaches 63 % of ``a`` at ``x = b``; unused when linear).
+    ``a`` is the asymptote (Hill, saturating) or the ROAS (linear); ``b`` the spend scale
+    (Hill: half of ``a`` at ``x = b``; saturating: 63 %; unused when linear).
     ``weekday`` holds multipliers Monday..Sunday (mean 1): :meth:`on` applies one.
     ``covariance`` is the 2x2 covariance of ``(a, b)`` (linear: only ``a``'s variance).
     ``note`` says why a fit fell back to linear (THIN_DATA or POOR_FIT), else None.
@@ -107,12 +120,24 @@ class ResponseCurve:
         (vaa, vab), (_, vbb) = self.covariance
         if self.kind is CurveKind.LINEAR:
             sd = math.sqrt(max(vaa, 0.0))
+        elif self.kind is CurveKind.HILL:
+            d = self.b + x
+            ga = self.b / d**2
+            gb = self.a * (x - self.b) / d**3
+            sd = math.sqrt(max(ga * ga * vaa + 2 * ga * gb * vab + gb * gb * vbb, 0.0))
         else:
             e = math.exp(-x / self.b)
             ga = e / self.b
             gb = self.a * e * (x - self.b) / self.b**3
             sd = math.sqrt(max(ga * ga * vaa + 2 * ga * gb * vab + gb * gb * vbb, 0.0))
         return (max(mid - z * sd, 0.0), mid + z * sd)
+
+
+def hill(a: float, b: float, cap: float = math.inf) -> ResponseCurve:
+    """Return the Hill curve ``a·x / (b + x)`` (exponent 1), flat beyond ``cap``."""
+    if not (a >= 0 and b > 0):
+        raise CurveError(f"hill curve needs a >= 0 and b > 0, got a={a}, b={b}")
+    return ResponseCurve(CurveKind.HILL, float(a), float(b), float(cap))
 
 
 def saturating(a: float, b: float, cap: float = math.inf) -> ResponseCurve:
@@ -134,6 +159,7 @@ class CurveArrays:
     """Many curves as parameter arrays, evaluated at (curve index, spend) pairs at once."""
 
     saturating: npt.NDArray[np.bool_]
+    hill: npt.NDArray[np.bool_]
     a: FloatArray
     b: FloatArray
     cap: FloatArray
@@ -143,8 +169,9 @@ class CurveArrays:
         """Stack the parameters of ``curves`` (weekday multipliers are not applied)."""
         return cls(
             np.array([c.kind is CurveKind.SATURATING for c in curves], dtype=bool),
+            np.array([c.kind is CurveKind.HILL for c in curves], dtype=bool),
             np.array([c.a for c in curves], dtype=np.float64),
-            np.array([c.b if c.kind is CurveKind.SATURATING else 1.0 for c in curves],
+            np.array([c.b if c.kind is not CurveKind.LINEAR else 1.0 for c in curves],
                      dtype=np.float64),
             np.array([c.cap for c in curves], dtype=np.float64),
         )
@@ -153,21 +180,27 @@ class CurveArrays:
         """Return ``R_idx(x)`` elementwise."""
         xc = np.minimum(x, self.cap[idx])
         a = self.a[idx]
-        sat = a * -np.expm1(-xc / self.b[idx])
-        return np.where(self.saturating[idx], sat, a * xc)
+        b = self.b[idx]
+        return np.where(self.hill[idx], a * xc / (b + xc),
+                        np.where(self.saturating[idx], a * -np.expm1(-xc / b), a * xc))
 
     def marginal(self, idx: npt.NDArray[np.intp], x: FloatArray) -> FloatArray:
         """Return ``R'_idx(x)`` elementwise (0 at and beyond the cap)."""
         a = self.a[idx]
         b = self.b[idx]
-        d = np.where(self.saturating[idx], a / b * np.exp(-x / b), a)
+        d = np.where(self.hill[idx], a * b / (b + x) ** 2,
+                     np.where(self.saturating[idx], a / b * np.exp(-x / b), a))
         return np.where(x < self.cap[idx], d, 0.0)
 
 
 @dataclass(frozen=True)
 class FitSettings:
-    """How :func:`fit_curve` decides between a saturating fit and the shrunk linear fallback."""
+    """How :func:`fit_curve` fits: the family, the prior on curvature, the linear fallback."""
 
+    family: CurveKind = CurveKind.HILL
+    """The saturating family fitted (HILL or SATURATING). Hill: on the simulated market it
+    captures about 0.04 more of the uplift than the exponential (its marginal return falls
+    more slowly, so a budget cut far below its old level is not mistaken for saturation)."""
     min_days: int = 21
     """Fewer days of history than this: linear fallback (THIN_DATA)."""
     min_conversions: float = 30.0
@@ -175,10 +208,10 @@ class FitSettings:
     saturation_prior_center: float = 1.0
     """Prior median of ``median spend / b``: 1 puts half-saturation's scale at the spend seen
     (elasticity about 0.58 there), as Meridian's default prior does."""
-    saturation_prior_sd: float = 0.3
+    saturation_prior_sd: float = 0.5
     """Prior standard deviation of ``log(median spend / b)``. Measured on the simulated
-    market (bench/steering_replay.py): 0.3 beats 0.7 and 1.5, whose curvature follows the
-    noise of a few weeks of days."""
+    market (bench/steering_replay.py, Hill curves, value as conversions x average order
+    value): 0.5 beats 0.3 and 0.7 (0.85 against 0.77 and 0.80 of the uplift, seeds 1-10)."""
     grid_points: int = 121
     """Points of the ``log(median spend / b)`` grid the posterior is evaluated on."""
     grid_span: float = 3.0
@@ -187,8 +220,9 @@ class FitSettings:
     """Weight ``k`` of the pooled ROAS, in units of ``s0`` (one week of median spend)."""
     cap_multiple: float = 1.5
     """Delivery cap = this x the best 7-day average daily spend."""
-    weekday_prior_days: float = 2.0
-    """Each weekday multiplier is shrunk toward 1 as if this many days sat exactly at 1."""
+    weekday_prior_days: float = 60.0
+    """Each weekday multiplier is shrunk toward 1 as if this many days sat exactly at 1 (a
+    channel of ten entities has about 30 days of each weekday in three weeks)."""
 
 
 def _rows(daily: pd.DataFrame | Sequence[Mapping[str, Any]]) -> pd.DataFrame:
@@ -230,8 +264,9 @@ def _weekday_multipliers(
     return tuple(float(v) for v in raw / raw.mean())
 
 
-def _sat(x: FloatArray, a: float, b: float) -> FloatArray:
-    out: FloatArray = a * -np.expm1(-x / b)
+def _shape(x: FloatArray, b: FloatArray | float, family: CurveKind) -> FloatArray:
+    """Return ``R(x) / a`` of ``family``: ``x / (b + x)`` or ``1 − exp(−x/b)``."""
+    out: FloatArray = (x / (b + x) if family is CurveKind.HILL else -np.expm1(-x / b))
     return out
 
 
@@ -258,7 +293,7 @@ def _fit_saturating(
     center = math.log(cfg.saturation_prior_center)
     log_u = center + np.linspace(-cfg.grid_span, cfg.grid_span, cfg.grid_points)
     b = scale / np.exp(log_u)                                     # (g,)
-    f = mult[None, :] * -np.expm1(-x[None, :] / b[:, None])       # (g, n)
+    f = mult[None, :] * _shape(x[None, :], b[:, None], cfg.family)  # (g, n)
     ff = (f * f).sum(axis=1)
     ff = np.where(ff > 0, ff, np.finfo(np.float64).tiny)
     a = np.maximum((f * y[None, :]).sum(axis=1) / ff, 0.0)
@@ -280,6 +315,7 @@ def _fit_saturating(
 def _fallback(
     x: FloatArray, y: FloatArray, weekdays: npt.NDArray[np.intp], pooled_roas: float | None,
     settings: FitSettings, cap: float, days: int, note: Reason,
+    weekday_given: tuple[float, ...] | None = None,
 ) -> ResponseCurve:
     spend, value = float(x.sum()), float(y.sum())
     own = value / spend if spend > 0 else 0.0
@@ -289,8 +325,8 @@ def _fallback(
         s0 = 7.0 * float(x.mean()) if x.size and x.mean() > 0 else 1.0
     k = settings.shrink_k
     roas = (value + k * pool * s0) / (spend + k * s0)
-    weekday = NO_WEEKDAY_EFFECT
-    if days >= 14 and spend > 0:
+    weekday = NO_WEEKDAY_EFFECT if weekday_given is None else weekday_given
+    if weekday_given is None and days >= 14 and spend > 0:
         weekday = _weekday_multipliers(weekdays, y, roas * x, settings.weekday_prior_days)
     var = 0.0
     sxx = float((x * x).sum())
@@ -306,19 +342,26 @@ def fit_curve(
     *,
     pooled_roas: float | None = None,
     settings: FitSettings | None = None,
+    weekday: Sequence[float] | None = None,
 ) -> ResponseCurve:
     """Fit one entity's response curve on its daily rows ``day, spend, value[, conversions]``.
 
     ``value`` is what the curve predicts: attributed revenue for ROAS targets, conversions for
     CPA targets. ``pooled_roas`` is the channel's pooled return the thin-data fallback shrinks
-    toward (None: the entity's own). The result carries day-of-week multipliers, R², the
-    number of data days, the delivery cap and, for a fallback, the reason in ``note``.
+    toward (None: the entity's own). ``weekday`` gives the day-of-week multipliers (Monday
+    first, e.g. the channel's from :func:`fit_curves`); None learns them from these rows
+    alone. The result carries the multipliers, R², the number of data days, the delivery cap
+    and, for a fallback, the reason in ``note``.
 
     Raises:
-        CurveError: on missing columns, duplicate days, or negative or missing numbers.
+        CurveError: on missing columns, duplicate days, negative or missing numbers, or
+            ``weekday`` not seven positive numbers.
 
     """
     cfg = settings or FitSettings()
+    if cfg.family is CurveKind.LINEAR:
+        raise CurveError("the fitted family must saturate (hill or saturating), not linear")
+    given = None if weekday is None else _checked_weekday(weekday)
     frame = _rows(daily)
     x = frame["spend"].to_numpy(np.float64)
     y = frame["value"].to_numpy(np.float64)
@@ -329,14 +372,73 @@ def fit_curve(
                    if "conversions" in frame.columns else None)
     thin = days < cfg.min_days or (conversions is not None and conversions < cfg.min_conversions)
     if thin:
-        return _fallback(x, y, weekdays, pooled_roas, cfg, cap, days, Reason.THIN_DATA)
-    ones = np.ones_like(x)
+        return _fallback(x, y, weekdays, pooled_roas, cfg, cap, days, Reason.THIN_DATA, given)
+    ones = np.ones_like(x) if given is None else np.array(given)[weekdays]
     first = _fit_saturating(x, y, ones, cfg)
     if first is None:
-        return _fallback(x, y, weekdays, pooled_roas, cfg, cap, days, Reason.POOR_FIT)
-    weekday = _weekday_multipliers(weekdays, y, _sat(x, first[0], first[1]),
-                                   cfg.weekday_prior_days)
-    mult = np.array(weekday)[weekdays]
-    a, b, cov = _fit_saturating(x, y, mult, cfg) or first
-    r2 = _r2(y, mult * _sat(x, a, b))
-    return ResponseCurve(CurveKind.SATURATING, a, b, cap, weekday, cov, r2, days, None)
+        return _fallback(x, y, weekdays, pooled_roas, cfg, cap, days, Reason.POOR_FIT, given)
+    if given is None:
+        found = _weekday_multipliers(weekdays, y, first[0] * _shape(x, first[1], cfg.family),
+                                     cfg.weekday_prior_days)
+        mult = np.array(found)[weekdays]
+        a, b, cov = _fit_saturating(x, y, mult, cfg) or first
+    else:
+        found, mult = given, ones
+        a, b, cov = first
+    r2 = _r2(y, mult * a * _shape(x, b, cfg.family))
+    return ResponseCurve(cfg.family, a, b, cap, found, cov, r2, days, None)
+
+
+def _checked_weekday(weekday: Sequence[float]) -> tuple[float, ...]:
+    values = tuple(float(v) for v in weekday)
+    if len(values) != 7 or not all(math.isfinite(v) and v > 0 for v in values):
+        raise CurveError(f"weekday multipliers must be seven positive numbers, got {weekday!r}")
+    return values
+
+
+def fit_curves(
+    frames: Mapping[str, pd.DataFrame | Sequence[Mapping[str, Any]]],
+    *,
+    channels: Mapping[str, str],
+    pooled_roas: Mapping[str, float | None] | None = None,
+    settings: FitSettings | None = None,
+) -> dict[str, ResponseCurve]:
+    """Fit many entities' curves with day-of-week multipliers shared by each channel.
+
+    ``frames`` maps an entity key to its daily rows, ``channels`` the key to its channel (a
+    platform), ``pooled_roas`` a channel to the return its thin entities shrink toward. Each
+    entity is fitted without a weekday effect first; a channel's multipliers are then its
+    entities' value over fitted value per weekday, shrunk toward 1 by ``weekday_prior_days``,
+    and every entity is refitted with them. The keys come back in sorted order.
+
+    Raises:
+        CurveError: as :func:`fit_curve`, or an entity without a channel.
+
+    """
+    cfg = settings or FitSettings()
+    missing = sorted(set(frames) - set(channels))
+    if missing:
+        raise CurveError(f"no channel for {', '.join(missing[:5])}")
+    pooled = pooled_roas or {}
+    keys = sorted(frames)
+    flat = {k: fit_curve(frames[k], pooled_roas=pooled.get(channels[k]), settings=cfg,
+                         weekday=NO_WEEKDAY_EFFECT) for k in keys}
+    parts: dict[str, list[tuple[npt.NDArray[np.intp], FloatArray, FloatArray]]] = {}
+    for k in keys:
+        frame = _rows(frames[k])
+        if frame.empty:
+            continue
+        x = frame["spend"].to_numpy(np.float64)
+        fitted = CurveArrays.of([flat[k]]).value(np.zeros(x.size, np.intp), x)
+        parts.setdefault(channels[k], []).append(
+            (frame["day"].dt.day_of_week.to_numpy(np.intp),
+             frame["value"].to_numpy(np.float64), fitted))
+    weekday: dict[str, tuple[float, ...]] = {}
+    for channel, rows in parts.items():
+        days = np.concatenate([r[0] for r in rows])
+        y = np.concatenate([r[1] for r in rows])
+        fitted = np.concatenate([r[2] for r in rows])
+        weekday[channel] = (_weekday_multipliers(days, y, fitted, cfg.weekday_prior_days)
+                            if fitted.sum() > 0 and days.size >= 14 else NO_WEEKDAY_EFFECT)
+    return {k: fit_curve(frames[k], pooled_roas=pooled.get(channels[k]), settings=cfg,
+                         weekday=weekday.get(channels[k], NO_WEEKDAY_EFFECT)) for k in keys}

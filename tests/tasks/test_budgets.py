@@ -159,3 +159,26 @@ def test_account_currency_rounding_never_moves_more_than_the_plan() -> None:
         rounded += after != planned
         assert abs(after - before) <= abs(planned - before), intent
     assert rounded  # the account's cents really did round somewhere
+
+
+def test_frame_prices_each_days_conversions_at_the_entitys_average_order_value() -> None:
+    # order values scatter from day to day; the fit sees conversions x the entity's value
+    # per conversion over every day read, also those before the fit window
+    days = []
+    for i in range(DAYS):
+        conversions = Decimal(2 + i % 3)
+        value = conversions * Decimal(40 if i % 2 else 80)  # AOV 40 or 80, 60 on average
+        days.append(BudgetDay(SINCE + dt.timedelta(days=i), Decimal(50), conversions, value,
+                              value, Decimal(0)))
+    entity = replace(VIEWY, days=tuple(days))
+    since = SINCE + dt.timedelta(days=7)
+    frame = _frame(entity, Decimal(1), "value", since, 0.0)
+    total_value = sum(float(d.value) for d in days)
+    aov = total_value / sum(float(d.conversions) for d in days)
+    assert len(frame) == DAYS - 7
+    assert frame["value"].tolist() == pytest.approx((frame["conversions"] * aov).tolist())
+    # without conversions the reported value is kept as it is
+    no_conversions = replace(entity, days=tuple(replace(d, conversions=Decimal(0))
+                                                for d in days))
+    kept = _frame(no_conversions, Decimal(1), "value", since, 0.0)
+    assert kept["value"].tolist() == [float(d.value) for d in days[7:]]
