@@ -91,12 +91,29 @@ class MarketClock:
         return self.moment
 
 
+def quota_clock(clock: MarketClock) -> Callable[[], float]:
+    """Return the emulators' quota clock: the market's moment plus real seconds since.
+
+    A simulated day lasts seconds, so on a real clock the calls of a dozen simulated days
+    fell into one hour's quota and the platforms throttled what a deployment, one run a day,
+    never sends at once. Each simulated day now gets its own window, and real time still
+    runs inside it, so a throttled call regains access as it would.
+    """
+    def now() -> float:
+        return clock.moment.timestamp() + time.monotonic()
+    return now
+
+
 @contextlib.contextmanager
-def served(market: Market) -> Iterator[dict[str, Any]]:
-    """Serve the market's ad platforms in process for the block; yield their emulators."""
+def served(market: Market, clock: MarketClock | None = None) -> Iterator[dict[str, Any]]:
+    """Serve the market's ad platforms in process for the block; yield their emulators.
+
+    With ``clock``, the emulators count their quotas on it (:func:`quota_clock`).
+    """
     from resources.sandbox import use_sandbox_emulator
 
-    emulators = {p: EMULATORS[p](market=market) for p in PLATFORMS}
+    ticks = None if clock is None else quota_clock(clock)
+    emulators = {p: EMULATORS[p](market=market, quota_clock=ticks) for p in PLATFORMS}
     with contextlib.ExitStack() as stack:
         for platform, emulator in emulators.items():
             stack.enter_context(use_sandbox_emulator(platform, emulator))
@@ -194,7 +211,7 @@ def _run(seed: int, days: int, root: Path, lookback_days: int,
                              store_url=f"sqlite:///{root / 'store.sqlite'}")
     log: list[dict[str, Any]] = []
     reverted = 0
-    with served(market) as emulators, use_settings(settings):
+    with served(market, clock) as emulators, use_settings(settings):
         for number in range(days):
             day = START + dt.timedelta(days=number)
             clock.moment = dt.datetime.combine(day, MORNING, tzinfo=dt.UTC)

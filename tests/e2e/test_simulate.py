@@ -116,3 +116,23 @@ def test_movement_is_measured_against_every_budget_the_platform_reports():
     assert inside > Decimal(str(0.15 * holders_only + 1.0))  # the old measure flagged this
     assert moved(inside) == []
     assert any("of the pool" in line for line in moved(Decimal(str(round(0.15 * pool + 2, 2)))))
+
+
+def test_each_simulated_day_has_its_own_quota_window():
+    # The calls of one simulated day must not throttle the next: a deployment sends one
+    # day's calls a day, while the simulation runs a day in seconds.
+    from deployments.simulate import MarketClock, quota_clock
+    from emulators.quota import QuotaConfig, QuotaTracker
+
+    clock = MarketClock(dt.datetime.combine(START, dt.time(9), tzinfo=dt.UTC))
+    ticks = quota_clock(clock)
+    tracker = QuotaTracker(QuotaConfig(window_seconds=3600), ticks)
+    for _ in range(5):
+        tracker.record("act_1")
+    usage = tracker.usage("act_1", limit=5)
+    assert usage is not None and usage.calls == 5 and usage.regain_seconds > 3000
+    first = ticks()
+    assert ticks() >= first  # real time runs inside a simulated day
+    clock.moment += dt.timedelta(days=1)
+    usage = tracker.usage("act_1", limit=5)
+    assert usage is not None and usage.calls == 0
