@@ -154,7 +154,7 @@ def test_account_currency_rounding_never_moves_more_than_the_plan() -> None:
     rate = Decimal("0.73")
     rounded = 0
     for intent in intents:
-        before, after = Decimal(intent.before), Decimal(intent.after)
+        before, after = Decimal(str(intent.before)), Decimal(str(intent.after))
         planned = lines[intent.entity_id].after / rate
         rounded += after != planned
         assert abs(after - before) <= abs(planned - before), intent
