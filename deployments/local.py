@@ -7,6 +7,7 @@ deployment loads and its entrypoint imports.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import signal
 import socket
@@ -36,6 +37,10 @@ class DeploymentSpec:
     name: str
     entrypoint: str
     raw: dict[str, Any]
+
+
+PR_SET_PDEATHSIG = 1
+"""Linux prctl option: the signal a child gets when its parent dies."""
 
 
 def read_prefect_yaml(path: Path) -> list[DeploymentSpec]:
@@ -130,6 +135,31 @@ def wait_for_prefect(
     raise LocalStackError(f"Prefect server at {api_url} not healthy after {timeout:.0f} s")
 
 
+def _libc_prctl() -> Any:
+    # Looked up before any fork: a child of a threaded process must not load libraries.
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # pragma: no cover - a libc without prctl
+        return None
+
+
+_PRCTL = _libc_prctl()
+
+
+def _stop_with_parent() -> None:
+    """Ask Linux to SIGTERM this child when the process that started it dies.
+
+    The server runs in its own session so a Ctrl-C reaches the runner first and the server
+    is stopped last, by :func:`prefect_server`. If ``up`` itself is killed (SIGKILL, or a
+    Ctrl-C it never finishes handling) that cleanup never runs and the server would outlive
+    it, keeping its port. Elsewhere than Linux this does nothing.
+    """
+    if _PRCTL is not None:
+        _PRCTL(PR_SET_PDEATHSIG, int(signal.SIGTERM))
+
+
 @contextlib.contextmanager
 def prefect_server(port: int, prefect_home: Path, host: str = "127.0.0.1") -> Iterator[str]:
     """Run `prefect server start` (SQLite under `prefect_home`) and yield its API URL."""
@@ -151,6 +181,7 @@ def prefect_server(port: int, prefect_home: Path, host: str = "127.0.0.1") -> It
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
+        preexec_fn=_stop_with_parent,
     )
     api_url = f"http://{host}:{port}/api"
     try:

@@ -206,3 +206,40 @@ def _check_up(tmp_path, database: str | None) -> None:
     # Ctrl-C stops everything `up` started: its Prefect server no longer answers.
     with pytest.raises(httpx.HTTPError):
         httpx.get(f"{api}/health", timeout=2)
+
+
+def test_a_killed_up_takes_its_prefect_server_with_it(tmp_path):
+    """`up` killed outright (SIGKILL: its own Ctrl-C cleanup never runs) must not leave its
+    Prefect server running on the port; the server asks Linux to stop it with its parent."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the parent-death signal is Linux's")
+    port, sandbox_port = _free_port(), _free_port()
+    api = f"http://127.0.0.1:{port}/api"
+    log = tmp_path / "up.log"
+    env = {**os.environ, "CAMPAIGN_OPS_WAREHOUSE": str(tmp_path / "warehouse.duckdb"),
+           "CAMPAIGN_OPS_DATA_DIR": str(tmp_path / "data"),
+           "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
+    env.pop("PREFECT_API_URL", None)
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cli", "up", "--port", str(port), "--sandbox-port",
+             str(sandbox_port), "--prefect-home", str(tmp_path / "prefect")],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def healthy():
+        try:
+            return httpx.get(f"{api}/health", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    try:
+        _wait(healthy, 180, "the Prefect server of `up`", process, log)
+        process.kill()  # the `up` process only, not its group: no cleanup of its own
+        process.wait(timeout=30)
+        gone = _wait(lambda: not healthy(), 30, "the orphaned Prefect server to stop")
+        assert gone
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+        subprocess.run(["pkill", "-f", f"prefect server start --host 127.0.0.1 --port {port}"],
+                       check=False)
