@@ -203,9 +203,16 @@ def _check_up(tmp_path, database: str | None) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-    # Ctrl-C stops everything `up` started: its Prefect server no longer answers.
-    with pytest.raises(httpx.HTTPError):
-        httpx.get(f"{api}/health", timeout=2)
+    # Ctrl-C stops everything `up` started: its Prefect server no longer answers (within
+    # seconds: if `up` had to be killed, the server is stopped by its parent-death signal).
+    def down():
+        try:
+            httpx.get(f"{api}/health", timeout=2)
+        except httpx.HTTPError:
+            return True
+        return False
+
+    assert _wait(down, 60, "the Prefect server of `up` to stop")
 
 
 def test_a_killed_up_takes_its_prefect_server_with_it(tmp_path):
