@@ -154,7 +154,7 @@ def _breaches(emulators: dict[str, Any], market: Market,
     for day, amount in sorted(moved.items()):
         # the pool the mutations are measured against: every budget resource, as the
         # platforms report it, not only the holders delivering on the day
-        pool = pool_usd(market, emulators, day - dt.timedelta(days=1))
+        pool = pool_usd(market, sorted(emulators), day - dt.timedelta(days=1))
         if amount > movement * pool + 1.0:
             found.append(f"{day}: moved {amount:,.2f} USD, more than {movement:.0%} of the "
                          f"pool {pool:,.2f}")

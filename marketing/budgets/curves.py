@@ -206,8 +206,9 @@ class FitSettings:
     min_conversions: float = 30.0
     """Fewer conversions in the window (when the rows carry them): linear fallback."""
     saturation_prior_center: float = 1.0
-    """Prior median of ``median spend / b``: 1 puts half-saturation's scale at the spend seen
-    (elasticity about 0.58 there), as Meridian's default prior does."""
+    """Prior median of ``median spend / b``: 1 puts the spend scale at the spend seen (there
+    the marginal return is half the average on a Hill curve, 0.58 of it on an exponential),
+    as Meridian's default prior does."""
     saturation_prior_sd: float = 0.5
     """Prior standard deviation of ``log(median spend / b)``. Measured on the simulated
     market (bench/steering_replay.py, Hill curves, value as conversions x average order
